@@ -1,0 +1,57 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { PipelineModule } from '@app/pipeline';
+import { ApiTokenGuard } from './auth/api-token.guard';
+import { AppConfig, validateAppConfig } from './config/app.config';
+import { PipelinesController } from './controllers/pipelines.controller';
+import { RunsController } from './controllers/runs.controller';
+import { HealthController } from './health/health.controller';
+
+export interface AppModuleOptions {
+  /**
+   * Settings to use instead of `.env` and the process environment (tests). They go through the
+   * same validation as the real environment.
+   */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The API app in embedded mode: REST controllers plus the whole engine in one process.
+ * `forRoot` validates the configuration first (through `@nestjs/config`), because the database
+ * URL decides how the engine's modules are built.
+ */
+@Module({})
+export class AppModule {
+  static async forRoot(options: AppModuleOptions = {}): Promise<DynamicModule> {
+    const captured: { config?: AppConfig } = {};
+    const explicit = options.env !== undefined;
+    const configModule = await ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: explicit,
+      validatePredefined: !explicit,
+      skipProcessEnv: explicit,
+      // Runs synchronously inside forRoot: a bad setting fails boot here, with every problem listed.
+      validate: (raw) => (captured.config = validateAppConfig({ ...raw, ...options.env })),
+    });
+    const config = captured.config;
+    if (!config) throw new Error('Configuration was not validated');
+
+    return {
+      module: AppModule,
+      imports: [
+        configModule,
+        PipelineModule.forRoot({ databaseUrl: config.DATABASE_URL, databaseLogging: config.LOG_LEVEL === 'verbose' }),
+        TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
+      ],
+      controllers: [HealthController, PipelinesController, RunsController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+      ],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import { RequestMethod, ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { type AppConfig, logLevelsFor } from './config/app.config';
+import { PipelineExceptionFilter } from './filters/pipeline-exception.filter';
+import { RequestValidationException } from './filters/request-validation.exception';
+
+export const API_PREFIX = 'api/v1';
+export const DOCS_PATH = 'api/docs';
+
+/** The ValidationPipe every route uses: unknown fields stripped, every field problem listed in `details`. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    transform: true,
+    forbidUnknownValues: false,
+    // Keep submitted values out of validation errors: they may be secrets.
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => RequestValidationException.fromValidationErrors(errors),
+  });
+}
+
+/**
+ * Everything about the HTTP app that is not a module: logging, body limit, prefix, pipes,
+ * filters, OpenAPI, shutdown hooks. `main.ts` and the e2e tests both call this, so tests run the
+ * real setup. The app must be created with `{ bodyParser: false }` (the JSON parser is added
+ * here, with the configured limit).
+ */
+export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+  app.useLogger(logLevelsFor(config.LOG_LEVEL));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: config.BODY_LIMIT });
+  app.setGlobalPrefix(API_PREFIX, {
+    // The health check is served outside the prefix too (load balancers, compose healthchecks).
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: `${API_PREFIX}/health`, method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new PipelineExceptionFilter());
+
+  const document = new DocumentBuilder()
+    .setTitle('Pipeline engine')
+    .setDescription(
+      'Build pipelines (bamboo-compatible trees), start runs and inspect them. ' +
+        'Errors answer `{statusCode, error, message, code?, details?}`.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Required when the server sets API_TOKENS' })
+    .build();
+  SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, document), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
+
+  app.enableShutdownHooks();
+  return app;
+}

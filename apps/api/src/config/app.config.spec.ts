@@ -1,0 +1,90 @@
+import { logLevelsFor, validateAppConfig } from './app.config';
+
+describe('validateAppConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = validateAppConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'sqlite:./data/pipeline.sqlite',
+      API_TOKENS: [],
+      PIPELINE_EVENT_SIGNALS_ENABLED: false,
+      BODY_LIMIT: '5mb',
+      LOG_LEVEL: 'log',
+    });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.mode).toBe('embedded');
+  });
+
+  it('reads every setting', () => {
+    const config = validateAppConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'mysql://u:p@db:3306/pipeline',
+      REDIS_URL: 'redis://cache:6379/0',
+      API_TOKENS: ' token-one-1234 , token-two-5678,, ',
+      PIPELINE_EVENT_SIGNALS_ENABLED: 'true',
+      BODY_LIMIT: '10mb',
+      LOG_LEVEL: 'DEBUG',
+      UNRELATED: 'ignored',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      REDIS_URL: 'redis://cache:6379/0',
+      API_TOKENS: ['token-one-1234', 'token-two-5678'],
+      PIPELINE_EVENT_SIGNALS_ENABLED: true,
+      BODY_LIMIT: '10mb',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.mode).toBe('distributed');
+  });
+
+  it('listens on all interfaces by default in distributed mode', () => {
+    expect(validateAppConfig({ REDIS_URL: 'redis://r:6379' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('accepts the seed name of the signals switch, the new name winning', () => {
+    expect(validateAppConfig({ ENABLE_PIPELINE_EVENT_SIGNALS: '1' }).PIPELINE_EVENT_SIGNALS_ENABLED).toBe(true);
+    expect(
+      validateAppConfig({ ENABLE_PIPELINE_EVENT_SIGNALS: 'true', PIPELINE_EVENT_SIGNALS_ENABLED: 'false' }).PIPELINE_EVENT_SIGNALS_ENABLED,
+    ).toBe(false);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({ PORT: 3000, API_TOKENS: [], REDIS_URL: undefined });
+  });
+
+  it('fails with one message listing every bad setting', () => {
+    let message = '';
+    try {
+      validateAppConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'postgres://x',
+        PIPELINE_EVENT_SIGNALS_ENABLED: 'maybe',
+        LOG_LEVEL: 'loud',
+        BODY_LIMIT: 'huge',
+        API_TOKENS: 'short',
+        REDIS_URL: 'http://x',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration:/);
+    for (const key of ['PORT', 'DATABASE_URL', 'PIPELINE_EVENT_SIGNALS_ENABLED', 'LOG_LEVEL', 'BODY_LIMIT', 'API_TOKENS', 'REDIS_URL']) {
+      expect(message).toContain(key);
+    }
+    expect(message).not.toContain('short'); // token values are never echoed
+  });
+
+  it('rejects out-of-range ports', () => {
+    expect(() => validateAppConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
+
+describe('logLevelsFor', () => {
+  it('enables the level and everything more severe', () => {
+    expect(logLevelsFor('warn')).toEqual(['fatal', 'error', 'warn']);
+    expect(logLevelsFor('verbose')).toHaveLength(6);
+  });
+});

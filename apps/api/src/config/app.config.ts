@@ -1,0 +1,122 @@
+import type { LogLevel } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+/** `LOG_LEVEL` values, least to most verbose (`info` is accepted as an alias of `log`). */
+export const APP_LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type AppLogLevel = (typeof APP_LOG_LEVELS)[number];
+
+/**
+ * The API app's settings (DESIGN §2), validated at boot. This file is the only place the app
+ * reads the environment; everything else gets an `AppConfig` injected or passed in.
+ */
+export class AppConfig {
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** Interface to listen on: loopback in embedded mode, all interfaces when distributed (containers). */
+  @IsString()
+  @IsNotEmpty()
+  HOST: string;
+
+  @Matches(/^(sqlite:.+|(mysql|mariadb):\/\/.+)$/i, {
+    message: 'DATABASE_URL must be sqlite:<path>, sqlite::memory: or mysql://user:pass@host:3306/db',
+  })
+  DATABASE_URL = 'sqlite:./data/pipeline.sqlite';
+
+  /** Unset = embedded mode (in-process queue and timers); set = distributed mode (BullMQ + Redis). */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/i, { message: 'REDIS_URL must be redis://[user:pass@]host:6379[/db] or rediss://...' })
+  REDIS_URL?: string;
+
+  /** Bearer tokens accepted on `/api`; empty = no authentication. */
+  @IsString({ each: true })
+  @MinLength(8, { each: true, message: 'each API_TOKENS entry must be at least 8 characters' })
+  @MaxLength(512, { each: true })
+  API_TOKENS: string[] = [];
+
+  @IsBoolean({ message: 'PIPELINE_EVENT_SIGNALS_ENABLED must be true or false' })
+  PIPELINE_EVENT_SIGNALS_ENABLED = false;
+
+  /** Largest JSON request body, in body-parser notation (`5mb`, `512kb`, `1048576`). */
+  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size like 5mb, 512kb or 1048576' })
+  BODY_LIMIT = '5mb';
+
+  @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: AppLogLevel = 'log';
+
+  get mode(): 'embedded' | 'distributed' {
+    return this.REDIS_URL ? 'distributed' : 'embedded';
+  }
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** A boolean for recognised spellings, the raw string otherwise (so validation names the bad value's key). */
+function toBoolean(value: string): boolean | string {
+  const v = value.toLowerCase();
+  return TRUE.has(v) ? true : FALSE.has(v) ? false : value;
+}
+
+/**
+ * Validates raw environment variables into an `AppConfig`; the `validate` function given to
+ * `@nestjs/config`. Unknown variables are ignored. Throws one error listing every bad setting.
+ */
+export function validateAppConfig(env: Record<string, unknown>): AppConfig {
+  const get = (key: string): string | undefined => {
+    const value = env[key];
+    if (value === undefined || value === null) return undefined;
+    const text = String(value).trim();
+    return text === '' ? undefined : text;
+  };
+  const raw: Record<string, unknown> = {};
+  const port = get('PORT');
+  if (port !== undefined) raw.PORT = /^\d+$/.test(port) ? Number(port) : port;
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined) raw.REDIS_URL = redisUrl;
+  raw.HOST = get('HOST') ?? (redisUrl ? '0.0.0.0' : '127.0.0.1');
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined) raw.DATABASE_URL = databaseUrl;
+  const tokens = get('API_TOKENS');
+  if (tokens !== undefined) raw.API_TOKENS = tokens.split(',').map((t) => t.trim()).filter(Boolean);
+  // The seed (bamboo) spells it ENABLE_PIPELINE_EVENT_SIGNALS; the new name wins when both are set.
+  const signals = get('PIPELINE_EVENT_SIGNALS_ENABLED') ?? get('ENABLE_PIPELINE_EVENT_SIGNALS');
+  if (signals !== undefined) raw.PIPELINE_EVENT_SIGNALS_ENABLED = toBoolean(signals);
+  const bodyLimit = get('BODY_LIMIT');
+  if (bodyLimit !== undefined) raw.BODY_LIMIT = bodyLimit;
+  const logLevel = get('LOG_LEVEL')?.toLowerCase();
+  if (logLevel !== undefined) raw.LOG_LEVEL = logLevel === 'info' ? 'log' : logLevel;
+
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false, validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    throw new Error(`Invalid configuration:\n${flatten(errors).map((m) => `  - ${m}`).join('\n')}`);
+  }
+  return config;
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [])]);
+}
+
+/** The Nest log levels enabled by a `LOG_LEVEL`: that level and every more severe one. */
+export function logLevelsFor(level: AppLogLevel): LogLevel[] {
+  return APP_LOG_LEVELS.slice(0, APP_LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
+}

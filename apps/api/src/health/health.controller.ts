@@ -1,0 +1,31 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/public.decorator';
+
+/** Liveness with a database ping. Open without a token; served at `/health` and `/api/v1/health`. */
+@ApiTags('health')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get(['health', 'api/v1/health'])
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness and database check' })
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.db.pingCheck('database', { timeout: 3000 })]);
+    } catch (err) {
+      if (err instanceof ServiceUnavailableException) {
+        // Re-shaped so the error body keeps the per-check details next to the usual fields.
+        const result = err.getResponse() as HealthCheckResult;
+        throw new ServiceUnavailableException({ message: 'Health check failed', status: 'error', checks: result.details });
+      }
+      throw err;
+    }
+  }
+}

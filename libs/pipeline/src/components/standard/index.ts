@@ -1,0 +1,31 @@
+import { EchoComponent } from './echo.component';
+import { FailComponent } from './fail.component';
+import { HttpRequestComponent } from './http-request.component';
+import { NoopComponent } from './noop.component';
+import { NowLazyVariable } from './now.lazy-variable';
+import { PollComponent } from './poll.component';
+import { SleepComponent } from './sleep.component';
+import { WaitCallbackComponent } from './wait-callback.component';
+
+export * from './echo.component';
+export * from './fail.component';
+export * from './http-request.component';
+export * from './noop.component';
+export * from './now.lazy-variable';
+export * from './poll.component';
+export * from './sleep.component';
+export * from './wait-callback.component';
+
+/** The built-in components (DESIGN §4), as Nest providers. */
+export const STANDARD_COMPONENTS = [
+  NoopComponent,
+  EchoComponent,
+  FailComponent,
+  SleepComponent,
+  WaitCallbackComponent,
+  PollComponent,
+  HttpRequestComponent,
+];
+
+/** The built-in lazy variables, as Nest providers. */
+export const STANDARD_LAZY_VARIABLES = [NowLazyVariable];

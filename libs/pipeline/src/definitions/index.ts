@@ -1,0 +1,2 @@
+export * from './pipeline-definition.service';
+export * from './pipeline-definition.views';

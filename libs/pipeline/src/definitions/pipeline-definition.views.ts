@@ -1,0 +1,80 @@
+/**
+ * Read models of stored pipeline definitions, as the REST API answers them (DESIGN §9).
+ */
+import type { PipelineTree } from '../model/tree.types';
+import type { ValidationIssue } from '../model/validation.types';
+import type { QueueMode } from '../persistence/pipeline-definition.entity';
+
+export type { QueueMode } from '../persistence/pipeline-definition.entity';
+
+/** Formats a definition can be submitted in. Only `tree` is accepted today. */
+export const DEFINITION_FORMATS = ['tree', 'dag', 'orderlines'] as const;
+export type DefinitionFormat = (typeof DEFINITION_FORMATS)[number];
+
+/** A definition in a list: identity and settings, no tree. */
+export interface PipelineSummaryView {
+  id: string;
+  key: string;
+  name: string;
+  latestVersion: number;
+  enabled: boolean;
+  maxConcurrentRuns: number | null;
+  queueMode: QueueMode;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One version of a definition, with its tree. `version` is the one shown (latest unless asked). */
+export interface PipelineView extends PipelineSummaryView {
+  version: number;
+  format: string;
+  definition: unknown;
+  versionCreatedAt: string;
+}
+
+/** What `RunService` needs to start a run of a stored definition. */
+export interface PipelineVersionRecord {
+  /** The definition's id (also when it was looked up by key). */
+  pipelineId: string;
+  key: string;
+  version: number;
+  format: string;
+  definition: PipelineTree;
+  enabled: boolean;
+  maxConcurrentRuns: number | null;
+  queueMode: QueueMode;
+}
+
+export interface ValidationAnswer {
+  valid: boolean;
+  errors: ValidationIssue[];
+}
+
+export interface CreatePipelineInput {
+  name: string;
+  key?: string;
+  format?: string;
+  definition: unknown;
+  enabled?: boolean;
+  maxConcurrentRuns?: number | null;
+  queueMode?: QueueMode;
+}
+
+export interface UpdatePipelineInput {
+  definition: unknown;
+  format?: string;
+  name?: string;
+}
+
+/** Settings changed without a new version (`PATCH /pipelines/:id`): the switch and the limits. */
+export interface PatchPipelineInput {
+  name?: string;
+  enabled?: boolean;
+  maxConcurrentRuns?: number | null;
+  queueMode?: QueueMode;
+}
+
+export interface ListPipelinesQuery {
+  page?: number;
+  pageSize?: number;
+}

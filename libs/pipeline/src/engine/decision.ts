@@ -1,0 +1,77 @@
+import type { NodeRecord, ProcessRecord } from './run-state';
+import type { RunStateName } from './states';
+
+/**
+ * What the core decides, as data. The runtime applies a decision in one database
+ * transaction (every write is a compare-and-set on what was loaded) and only then
+ * performs its effects.
+ */
+
+/** Upsert a node row. `expect` is the row as loaded (null: it must not exist yet). */
+export interface NodeWrite {
+  expect: { state: NodeRecord['state']; version: number } | null;
+  record: NodeRecord;
+}
+
+/** Insert a process (`expectRev` null) or update it if its rev is still `expectRev`. */
+export interface ProcessWrite {
+  expectRev: number | null;
+  record: ProcessRecord;
+}
+
+export interface ContextWrite {
+  scopeId: string;
+  key: string;
+  value: unknown;
+}
+
+export interface RunWrite {
+  expectRev: number;
+  state?: RunStateName;
+  outputs?: Record<string, unknown>;
+  startedAt?: Date;
+  finishedAt?: Date | null;
+}
+
+/** A snapshot of a node's previous life, kept when it is renewed (retry, loop, skip...). */
+export interface HistoryWrite {
+  kind: 'loop' | 'auto_retry' | 'retry' | 'skip' | 'forced_fail';
+  record: NodeRecord;
+}
+
+/** An entry for the run's event log and the `pipeline.event` signal (DESIGN §6). */
+export interface EngineEvent {
+  type: string;
+  nodeId: string | null;
+  data: Record<string, unknown>;
+}
+
+export type Effect =
+  /** Let a process take its next step (enter its current node). */
+  | { type: 'advance'; processId: string; rev: number; delayMs?: number }
+  /** Run an activity's component `execute` for that node version. */
+  | { type: 'execute'; nodeId: string; version: number; delayMs?: number }
+  /** Call `schedule` of a polling component after a delay. */
+  | { type: 'schedule'; nodeId: string; version: number; scheduleTimes: number; delayMs: number };
+
+export interface Decision {
+  nodes: NodeWrite[];
+  processes: ProcessWrite[];
+  context: ContextWrite[];
+  /** Scopes whose stored context values are dropped first (a sub-process entered again). */
+  contextResets: string[];
+  run?: RunWrite;
+  histories: HistoryWrite[];
+  events: EngineEvent[];
+  effects: Effect[];
+  /** Set when the input was stale or irrelevant: nothing to write, nothing to do. */
+  dropped?: string;
+}
+
+export function emptyDecision(): Decision {
+  return { nodes: [], processes: [], context: [], contextResets: [], histories: [], events: [], effects: [] };
+}
+
+export function droppedDecision(reason: string): Decision {
+  return { ...emptyDecision(), dropped: reason };
+}

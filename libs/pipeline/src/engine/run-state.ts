@@ -1,0 +1,66 @@
+import type { NodeStateName, RunStateName } from './states';
+
+/**
+ * The engine's view of persisted state. The runtime loads these, the core decides on them,
+ * and returns changes (see `decision.ts`); it never mutates them.
+ */
+
+export interface RunRecord {
+  id: string;
+  state: RunStateName;
+  /** Optimistic-lock counter; every run row update is a compare-and-set on it. */
+  rev: number;
+}
+
+/**
+ * A process is one thread of execution walking the graph (bamboo's "process"): the root
+ * process, one per parallel branch (ending at `destinationId`), one per running sub-process.
+ */
+export type ProcessStateName =
+  /** About to enter `currentNodeId`. */
+  | 'ACTIVE'
+  /** `currentNodeId` is a running activity; its completion moves the process on. */
+  | 'IN_NODE'
+  /** Waiting for child processes (parallel branches or a sub-process). */
+  | 'WAITING'
+  /** Stopped at `currentNodeId` because it failed; an operation must unblock it. */
+  | 'BLOCKED'
+  /** Stopped before entering `currentNodeId` because the run is paused. */
+  | 'SUSPENDED'
+  | 'DONE';
+
+export interface ProcessRecord {
+  id: string;
+  runId: string;
+  parentId: string | null;
+  /** The pipeline scope the process walks (root tree id or SubProcess node id). */
+  scopeId: string;
+  currentNodeId: string;
+  /** Parallel branches stop when they reach this converge gateway. */
+  destinationId: string | null;
+  state: ProcessStateName;
+  /** Children still to finish (WAITING only). */
+  pendingChildren: number;
+  rev: number;
+}
+
+export interface NodeRecord {
+  runId: string;
+  nodeId: string;
+  scopeId: string;
+  /** The process the node runs in (for activities: the one to move on when it completes). */
+  processId: string;
+  state: NodeStateName;
+  version: number;
+  loop: number;
+  retries: number;
+  skip: boolean;
+  errorIgnored: boolean;
+  /** How many times `schedule` has been called in this version. */
+  scheduleTimes: number;
+  inputs: Record<string, unknown> | null;
+  outputs: Record<string, unknown> | null;
+  exData: unknown;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}

@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { PipelineTree } from '../model/tree.types';
+import { validateTree } from '../model/validate-tree';
+import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper';
+
+const CONFORMANCE = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
+
+/** noop / echo / fail as DESIGN §4 defines them, by component code. */
+function standard(sim: () => EngineSimulator): Behaviour {
+  return (nodeId, inputs) => {
+    const code = sim().tree.activity(nodeId).component.code;
+    if (code === 'fail' && inputs.fail !== false) {
+      return { ok: false, outputs: { ex_data: inputs.message ?? 'failed' }, exData: inputs.message ?? 'failed', finished: true };
+    }
+    return { ok: true, outputs: code === 'echo' ? { ...inputs } : {}, finished: true };
+  };
+}
+
+function simulate(tree: PipelineTree, inputs: Record<string, unknown> = {}, behaviour?: Behaviour, cycleTolerate?: boolean) {
+  const v = validateTree(tree, { cycleTolerate });
+  expect(v.errors).toEqual([]);
+  let sim: EngineSimulator;
+  sim = new EngineSimulator(tree, v.converges, inputs, behaviour ?? standard(() => sim));
+  return sim.runToEnd();
+}
+
+function findNode(view: Map<string, { state: string }>, id: string) {
+  return view.get(id)?.state ?? null;
+}
+
+const fixtures = fs.existsSync(path.join(CONFORMANCE, 'execution'))
+  ? fs.readdirSync(path.join(CONFORMANCE, 'execution')).filter((f) => f.endsWith('.json'))
+  : [];
+
+describe('engine core over the conformance execution fixtures', () => {
+  it('finds the fixtures', () => expect(fixtures.length).toBeGreaterThan(0));
+
+  it.each(fixtures)('%s', (file) => {
+    const fx = JSON.parse(fs.readFileSync(path.join(CONFORMANCE, 'execution', file), 'utf8'));
+    const inputs = Object.fromEntries(Object.entries(fx.inputs ?? {}).map(([k, v]) => [k.startsWith('${') ? k : `\${${k}}`, v]));
+    const sim = simulate(fx.tree, inputs);
+    expect(sim.run.state).toBe(fx.expect.state);
+    for (const [id, state] of Object.entries(fx.expect.nodes ?? {})) {
+      expect([id, findNode(sim.nodes, id)]).toEqual([id, state]);
+    }
+    if (fx.expect.outputs) expect(sim.outputs).toEqual(fx.expect.outputs);
+  });
+});
+
+/** start → a1 → … → end, all `code`. */
+function linear(n: number, code = 'noop', extra: Partial<PipelineTree['activities'][string]> = {}): PipelineTree {
+  const ids = Array.from({ length: n }, (_, i) => `a${i + 1}`);
+  const chain = ['s', ...ids, 'e'];
+  const flows: PipelineTree['flows'] = {};
+  chain.slice(1).forEach((t, i) => (flows[`f${i}`] = { id: `f${i}`, source: chain[i], target: t, is_default: false }));
+  const activities: PipelineTree['activities'] = {};
+  ids.forEach((id, i) => {
+    activities[id] = {
+      id, type: 'ServiceActivity', name: id, incoming: [`f${i}`], outgoing: `f${i + 1}`,
+      component: { code, inputs: { message: { type: 'plain', value: `boom ${id}` } } },
+      error_ignorable: false, ...extra,
+    } as PipelineTree['activities'][string];
+  });
+  return {
+    id: 'lin', start_event: { id: 's', type: 'EmptyStartEvent', incoming: '', outgoing: 'f0' },
+    end_event: { id: 'e', type: 'EmptyEndEvent', incoming: [`f${n}`], outgoing: '' },
+    activities, gateways: {}, flows, data: { inputs: {}, outputs: [] },
+  };
+}
+
+describe('engine core scenarios', () => {
+  it('walks a long linear chain with one version per node', () => {
+    const sim = simulate(linear(200));
+    expect(sim.run.state).toBe('FINISHED');
+    expect([...sim.nodes.values()].every((n) => n.state === 'FINISHED' && n.version === 1 && n.loop === 1)).toBe(true);
+    expect(sim.events.filter((e) => e.type === 'pipeline_finish')).toHaveLength(1);
+  });
+
+  it('retries automatically under a retry policy, then succeeds', () => {
+    let calls = 0;
+    const sim = simulate(linear(1, 'flaky', { retry: { max: 3, delaySeconds: 1, backoff: 2 } }), {}, () =>
+      ++calls < 3 ? { ok: false, outputs: {}, exData: `try ${calls}`, finished: true } : { ok: true, outputs: { ok: 1 }, finished: true },
+    );
+    expect(sim.run.state).toBe('FINISHED');
+    const a1 = sim.nodes.get('a1')!;
+    expect(a1).toMatchObject({ state: 'FINISHED', retries: 2, version: 3, outputs: { ok: 1 } });
+    expect(sim.histories.filter((h) => h.kind === 'auto_retry')).toHaveLength(2);
+  });
+
+  it('fails for good when the retry policy is exhausted', () => {
+    const sim = simulate(linear(2, 'fail', { retry: { max: 2 } }));
+    expect(sim.run.state).toBe('FAILED');
+    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FAILED', retries: 2, exData: 'boom a1' });
+    expect(sim.state('a2')).toBeNull();
+    const blocked = [...sim.processes.values()].find((p) => p.state === 'BLOCKED');
+    expect(blocked?.currentNodeId).toBe('a1');
+  });
+
+  it('marks an ignored error on the node and goes on', () => {
+    const sim = simulate(linear(2, 'fail', { error_ignorable: true }));
+    expect(sim.run.state).toBe('FINISHED');
+    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FINISHED', errorIgnored: true, exData: 'boom a1' });
+  });
+
+  it('polls a scheduled node until it finishes, without a duplicate completion', () => {
+    let polls = 0;
+    const sim = simulate(linear(1, 'poller'), {}, (_id, _in, phase) =>
+      phase === 'execute'
+        ? { ok: true, outputs: { started: true }, finished: false, pollDelayMs: 0 }
+        : { ok: true, outputs: { polls: ++polls }, finished: polls >= 3, pollDelayMs: 0 },
+    );
+    expect(sim.run.state).toBe('FINISHED');
+    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FINISHED', scheduleTimes: 3, outputs: { started: true, polls: 3 } });
+  });
+
+  it('drops an outcome for a stale version', () => {
+    const sim = simulate(linear(1, 'waiter'), {}, () => ({ ok: true, outputs: {}, finished: false }));
+    const a1 = sim.nodes.get('a1')!;
+    expect(a1.state).toBe('RUNNING');
+    expect(sim.play({ type: 'execute', nodeId: 'a1', version: a1.version + 1 })).toBeNull();
+    expect(sim.play({ type: 'advance', processId: 'p0', rev: 0 })).toBeNull();
+  });
+
+  it('never starts anything on a revoked run', () => {
+    const tree = linear(3);
+    const v = validateTree(tree);
+    const sim = new EngineSimulator(tree, v.converges);
+    sim.play(sim.pending.shift()!);
+    sim.run = { ...sim.run, state: 'REVOKED' };
+    const next = sim.pending.shift()!;
+    expect(sim.play(next)?.dropped).toContain('REVOKED');
+    expect(sim.state('a1')).toBeNull();
+  });
+
+  it('stops processes before their next node while the run is suspended', () => {
+    const tree = linear(3);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.play(sim.pending.shift()!);
+    sim.run = { ...sim.run, state: 'SUSPENDED' };
+    sim.runToEnd();
+    expect(sim.processes.get('p0')).toMatchObject({ state: 'SUSPENDED', currentNodeId: 'a1' });
+    expect(sim.state('a1')).toBeNull();
+  });
+
+  it('loops through an exclusive gateway when cycles are tolerated, renewing versions', () => {
+    const tree = JSON.parse(fs.readFileSync(path.join(CONFORMANCE, 'validation/13-exclusive-loops-back-to-activities.json'), 'utf8')).tree as PipelineTree;
+    // Loop back to act_1 twice, then leave through f6.
+    let round = 0;
+    tree.data.inputs['${round}'] = { type: 'splice', value: null, source_act: 'act_2', source_key: 'round' };
+    tree.gateways.eg_1 = {
+      ...(tree.gateways.eg_1 as object),
+      conditions: { f4: { evaluate: '${round} < 3' }, f5: { evaluate: '1 == 0' }, f6: { evaluate: '${round} >= 3' } },
+    } as PipelineTree['gateways'][string];
+    const sim = simulate(tree, {}, (nodeId) => ({ ok: true, outputs: nodeId === 'act_2' ? { round: ++round } : {}, finished: true }), true);
+    expect(sim.run.state).toBe('FINISHED');
+    expect(sim.nodes.get('act_1')).toMatchObject({ state: 'FINISHED', loop: 3, version: 3 });
+    expect(sim.nodes.get('eg_1')).toMatchObject({ loop: 3 });
+    expect(sim.histories.filter((h) => h.kind === 'loop' && h.nodeId === 'act_1')).toHaveLength(2);
+  });
+
+  it('fails an exclusive gateway when several conditions hold', () => {
+    const fx = JSON.parse(fs.readFileSync(path.join(CONFORMANCE, 'execution/01-exclusive-default-branch.json'), 'utf8'));
+    const sim = simulate(fx.tree, { '${x}': 3 });
+    expect(sim.run.state).toBe('FINISHED');
+    expect(sim.state('act_mid')).toBe('FINISHED');
+    const tree = structuredClone(fx.tree);
+    tree.gateways.eg_1.conditions.f4.evaluate = '${x} >= 3';
+    const sim2 = simulate(tree, { '${x}': 7 });
+    expect(sim2.run.state).toBe('FAILED');
+    expect(sim2.nodes.get('eg_1')).toMatchObject({ state: 'FAILED' });
+    expect(String(sim2.nodes.get('eg_1')!.exData)).toContain('more than one condition');
+  });
+
+  it('joins a 100-branch parallel gateway exactly once', () => {
+    const n = 100;
+    const acts: PipelineTree['activities'] = {};
+    const flows: PipelineTree['flows'] = {
+      f0: { id: 'f0', source: 's', target: 'pg', is_default: false },
+      fz: { id: 'fz', source: 'cg', target: 'e', is_default: false },
+    };
+    for (let i = 0; i < n; i++) {
+      flows[`in${i}`] = { id: `in${i}`, source: 'pg', target: `b${i}`, is_default: false };
+      flows[`out${i}`] = { id: `out${i}`, source: `b${i}`, target: 'cg', is_default: false };
+      acts[`b${i}`] = { id: `b${i}`, type: 'ServiceActivity', incoming: [`in${i}`], outgoing: `out${i}`, component: { code: 'noop', inputs: {} } };
+    }
+    const tree: PipelineTree = {
+      id: 'wide', start_event: { id: 's', type: 'EmptyStartEvent', incoming: '', outgoing: 'f0' },
+      end_event: { id: 'e', type: 'EmptyEndEvent', incoming: ['fz'], outgoing: '' }, activities: acts,
+      gateways: {
+        pg: { id: 'pg', type: 'ParallelGateway', incoming: ['f0'], outgoing: Object.keys(flows).filter((f) => f.startsWith('in')) },
+        cg: { id: 'cg', type: 'ConvergeGateway', incoming: Object.keys(flows).filter((f) => f.startsWith('out')), outgoing: 'fz' },
+      },
+      flows, data: { inputs: {}, outputs: [] },
+    };
+    const sim = simulate(tree);
+    expect(sim.run.state).toBe('FINISHED');
+    expect(sim.nodes.get('cg')).toMatchObject({ state: 'FINISHED', version: 1 });
+    expect([...sim.processes.values()].filter((p) => p.state !== 'DONE')).toEqual([]);
+  });
+});

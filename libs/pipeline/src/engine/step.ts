@@ -1,0 +1,427 @@
+import { evaluateCondition, type VariableScope } from '../expressions';
+import type { ServiceActivity, SubProcess } from '../model/tree.types';
+import type { CompiledNode, CompiledTree } from './compiled-tree';
+import type { Decision, EngineEvent, HistoryWrite, NodeWrite, ProcessWrite } from './decision';
+import { droppedDecision, emptyDecision } from './decision';
+import { EngineInvariantError } from './engine-invariant.error';
+import { FINAL_RUN_STATES, transit, type NodeEvent } from './node-machine';
+import type { NodeRecord, ProcessRecord, RunRecord } from './run-state';
+import { renderInputs, ScopeVariables, type LazyValues } from './variables';
+
+/** Everything a step may read; the runtime loads exactly this before calling the core. */
+export interface StepInput {
+  tree: CompiledTree;
+  run: RunRecord;
+  /** The process taking the step. */
+  process: ProcessRecord;
+  /** Its parent process, when it has one (join, sub-process end). */
+  parent: ProcessRecord | null;
+  /** Node rows the step touches: the current node, and the owning SubProcess node when in a sub-scope. */
+  nodes: ReadonlyMap<string, NodeRecord>;
+  /** Stored context values of the process's scope, keyed `${name}`. */
+  context: Readonly<Record<string, unknown>>;
+  lazy?: LazyValues;
+  now: Date;
+  newId: () => string;
+}
+
+/** The outcome of a component's `execute` or `schedule` call, as the runtime observed it. */
+export interface ComponentOutcome {
+  ok: boolean;
+  outputs: Record<string, unknown>;
+  /** Why it failed (the `ex_data` output or the thrown error's message). */
+  exData?: unknown;
+  /** The component called `finishSchedule` (or has no schedule step). */
+  finished: boolean;
+  /** For a polling component that is not finished: when to call `schedule` next. */
+  pollDelayMs?: number;
+  /** Which call produced the outcome. */
+  phase: 'execute' | 'schedule';
+}
+
+export interface CompleteInput extends StepInput {
+  nodeId: string;
+  version: number;
+  outcome: ComponentOutcome;
+}
+
+/** Helps build a decision: remembers the records it changed so later writes build on them. */
+class DecisionBuilder {
+  readonly d: Decision = emptyDecision();
+  private readonly procs = new Map<string, ProcessWrite>();
+  private readonly nodeWrites = new Map<string, NodeWrite>();
+
+  constructor(private readonly input: StepInput) {}
+
+  process(p: ProcessRecord, patch: Partial<ProcessRecord>): ProcessRecord {
+    const prev = this.procs.get(p.id);
+    if (prev) {
+      Object.assign(prev.record, patch);
+      return prev.record;
+    }
+    const record = { ...p, ...patch, rev: p.rev + 1 };
+    const w = { expectRev: p.rev, record };
+    this.procs.set(p.id, w);
+    this.d.processes.push(w);
+    return record;
+  }
+
+  newProcess(p: Omit<ProcessRecord, 'rev'>): ProcessRecord {
+    const record = { ...p, rev: 0 };
+    const w = { expectRev: null, record };
+    this.procs.set(p.id, w);
+    this.d.processes.push(w);
+    return record;
+  }
+
+  /** Write a node row; the CAS guard is the row as the runtime loaded it (null: new row). */
+  node(record: NodeRecord): NodeRecord {
+    const existing = this.nodeWrites.get(record.nodeId);
+    if (existing) {
+      existing.record = record;
+      return record;
+    }
+    const prev = this.input.nodes.get(record.nodeId);
+    const w: NodeWrite = { expect: prev ? { state: prev.state, version: prev.version } : null, record };
+    this.nodeWrites.set(record.nodeId, w);
+    this.d.nodes.push(w);
+    return record;
+  }
+
+  event(type: string, nodeId: string | null, data: Record<string, unknown> = {}): void {
+    const e: EngineEvent = { type, nodeId, data: { runId: this.input.run.id, ...(nodeId ? { nodeId } : {}), ...data } };
+    this.d.events.push(e);
+  }
+
+  history(kind: HistoryWrite['kind'], record: NodeRecord): void {
+    this.d.histories.push({ kind, record });
+  }
+
+  advance(p: ProcessRecord): void {
+    this.d.effects.push({ type: 'advance', processId: p.id, rev: p.rev });
+  }
+}
+
+function mustTransit(node: NodeRecord | undefined, event: NodeEvent, nodeId: string) {
+  const t = transit(node?.state, event);
+  if (!t.ok) throw new EngineInvariantError(`node '${nodeId}': ${t.reason}`, { nodeId, event });
+  return t;
+}
+
+/** A fresh (or re-entered) node record in RUNNING, keeping the previous life in history. */
+function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, prev: NodeRecord | undefined): NodeRecord {
+  mustTransit(prev, 'enter', node.id);
+  if (prev) b.history('loop', prev);
+  return {
+    runId: input.run.id,
+    nodeId: node.id,
+    scopeId: node.scopeId,
+    processId: input.process.id,
+    state: 'RUNNING',
+    version: (prev?.version ?? 0) + 1,
+    loop: prev ? prev.loop + 1 : 1,
+    retries: 0,
+    skip: false,
+    errorIgnored: false,
+    scheduleTimes: 0,
+    inputs: null,
+    outputs: null,
+    exData: null,
+    startedAt: input.now,
+    finishedAt: null,
+  };
+}
+
+function scopeOf(input: StepInput): ScopeVariables {
+  return new ScopeVariables(input.tree.scope(input.process.scopeId), input.context, input.lazy);
+}
+
+/** Mark a node failed, block its process, and fail the run. */
+function fail(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, exData: unknown, eventType: string): void {
+  b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
+  b.process(p, { state: 'BLOCKED', currentNodeId: rec.nodeId });
+  if (input.run.state === 'RUNNING') {
+    b.d.run = { expectRev: input.run.rev, state: 'FAILED' };
+  }
+  b.event(eventType, rec.nodeId, { version: rec.version, exData });
+}
+
+/** Finish a node that has exactly one outgoing flow and move its process on. */
+function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
+  b.node({ ...rec, ...patch, state: 'FINISHED', finishedAt: input.now });
+  b.event('node_finish', rec.nodeId, { version: rec.version });
+  const next = input.tree.next(rec.nodeId);
+  b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: next }));
+}
+
+/** Pick the flows of an exclusive / conditional-parallel gateway; an error string when it cannot. */
+function chooseFlows(node: CompiledNode, scope: VariableScope, exclusive: boolean): string[] | string {
+  const chosen: string[] = [];
+  for (const { flowId } of node.outgoing) {
+    if (flowId === node.defaultFlowId) continue;
+    const cond = node.conditions?.[flowId];
+    if (!cond) continue;
+    try {
+      if (evaluateCondition(cond.evaluate, scope)) chosen.push(flowId);
+    } catch (e) {
+      return `condition of flow '${flowId}' (${cond.evaluate}) could not be evaluated: ${(e as Error).message}`;
+    }
+  }
+  if (exclusive && chosen.length > 1) {
+    return `more than one condition is true (flows ${chosen.join(', ')}); an exclusive gateway takes exactly one`;
+  }
+  if (chosen.length === 0) {
+    if (node.defaultFlowId) return [node.defaultFlowId];
+    return 'no condition is true and there is no default flow';
+  }
+  return chosen;
+}
+
+function targetOf(node: CompiledNode, flowId: string): string {
+  const f = node.outgoing.find((o) => o.flowId === flowId);
+  if (!f) throw new EngineInvariantError(`flow '${flowId}' is not an outgoing flow of '${node.id}'`, { nodeId: node.id });
+  return f.target;
+}
+
+/**
+ * A process takes its next step: it enters its current node (or joins its parent when it has
+ * reached its destination converge gateway). Pure: returns what to write and do.
+ */
+export function step(input: StepInput): Decision {
+  const { run, process: p, tree } = input;
+  if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
+  if (p.state !== 'ACTIVE') return droppedDecision(`process is ${p.state}`);
+
+  const b = new DecisionBuilder(input);
+  if (run.state === 'SUSPENDED') {
+    // bamboo's pause: running nodes finish, processes stop before their next node.
+    b.process(p, { state: 'SUSPENDED' });
+    return b.d;
+  }
+
+  const nodeId = p.currentNodeId;
+  if (p.destinationId === nodeId) return join(b, input);
+
+  const node = tree.node(nodeId);
+  const prev = input.nodes.get(nodeId);
+  const rec = enterRecord(b, input, node, prev);
+  b.event('node_enter', nodeId, { version: rec.version, loop: rec.loop });
+
+  switch (node.kind) {
+    case 'start':
+    case 'converge':
+      finishAndMove(b, input, rec, p);
+      break;
+
+    case 'end':
+      endScope(b, input, rec);
+      break;
+
+    case 'exclusive':
+    case 'conditional_parallel': {
+      const chosen = chooseFlows(node, scopeOf(input), node.kind === 'exclusive');
+      if (typeof chosen === 'string') {
+        fail(b, input, rec, p, chosen, 'node_execute_fail');
+      } else if (node.kind === 'exclusive') {
+        b.node({ ...rec, state: 'FINISHED', outputs: { flow: chosen[0] }, finishedAt: input.now });
+        b.event('node_finish', nodeId, { version: rec.version, flow: chosen[0] });
+        b.advance(b.process(p, { currentNodeId: targetOf(node, chosen[0]) }));
+      } else {
+        b.node({ ...rec, state: 'FINISHED', outputs: { flows: chosen }, finishedAt: input.now });
+        b.event('node_finish', nodeId, { version: rec.version, flows: chosen });
+        fork(b, input, node, chosen.map((f) => targetOf(node, f)));
+      }
+      break;
+    }
+
+    case 'parallel':
+      b.node({ ...rec, state: 'FINISHED', finishedAt: input.now });
+      b.event('node_finish', nodeId, { version: rec.version });
+      fork(b, input, node, node.outgoing.map((o) => o.target));
+      break;
+
+    case 'activity': {
+      const act = node.raw as ServiceActivity;
+      let inputs: Record<string, unknown>;
+      try {
+        inputs = renderInputs(nodeId, act.component.inputs, scopeOf(input), input.lazy);
+      } catch (e) {
+        fail(b, input, { ...rec, inputs: null }, p, `inputs could not be rendered: ${(e as Error).message}`, 'node_execute_fail');
+        break;
+      }
+      b.node({ ...rec, inputs, outputs: {} });
+      b.process(p, { state: 'IN_NODE' });
+      b.d.effects.push({ type: 'execute', nodeId, version: rec.version });
+      break;
+    }
+
+    case 'subprocess': {
+      const sp = node.raw as SubProcess;
+      let params: Record<string, unknown>;
+      try {
+        params = renderInputs(nodeId, sp.params ?? {}, scopeOf(input), input.lazy);
+      } catch (e) {
+        fail(b, input, rec, p, `params could not be rendered: ${(e as Error).message}`, 'node_execute_fail');
+        break;
+      }
+      b.node({ ...rec, inputs: params });
+      const sub = tree.scope(nodeId);
+      if (prev) b.d.contextResets.push(nodeId);
+      for (const [key, value] of Object.entries(params)) b.d.context.push({ scopeId: nodeId, key, value });
+      b.process(p, { state: 'WAITING', pendingChildren: 1 });
+      const child = b.newProcess({
+        id: input.newId(),
+        runId: run.id,
+        parentId: p.id,
+        scopeId: nodeId,
+        currentNodeId: sub.startId,
+        destinationId: null,
+        state: 'ACTIVE',
+        pendingChildren: 0,
+      });
+      b.advance(child);
+      break;
+    }
+  }
+  return b.d;
+}
+
+function fork(b: DecisionBuilder, input: StepInput, node: CompiledNode, targets: string[]): void {
+  const p = input.process;
+  if (!node.convergeId) {
+    throw new EngineInvariantError(`gateway '${node.id}' has no converge gateway`, { nodeId: node.id });
+  }
+  b.process(p, { state: 'WAITING', pendingChildren: targets.length });
+  for (const target of targets) {
+    const child = b.newProcess({
+      id: input.newId(),
+      runId: input.run.id,
+      parentId: p.id,
+      scopeId: p.scopeId,
+      currentNodeId: target,
+      destinationId: node.convergeId,
+      state: 'ACTIVE',
+      pendingChildren: 0,
+    });
+    b.advance(child);
+  }
+}
+
+/** A branch reached its converge gateway: it ends; the last one wakes the parent there. */
+function join(b: DecisionBuilder, input: StepInput): Decision {
+  const p = input.process;
+  const parent = input.parent;
+  if (!parent) throw new EngineInvariantError(`process '${p.id}' has a destination but no parent`, { processId: p.id });
+  b.process(p, { state: 'DONE' });
+  if (parent.state !== 'WAITING') return b.d;
+  const pending = parent.pendingChildren - 1;
+  if (pending > 0) {
+    b.process(parent, { pendingChildren: pending });
+  } else {
+    b.advance(b.process(parent, { pendingChildren: 0, state: 'ACTIVE', currentNodeId: p.destinationId! }));
+  }
+  return b.d;
+}
+
+/** The end event of a scope: the run finishes, or the owning sub-process node does. */
+function endScope(b: DecisionBuilder, input: StepInput, rec: NodeRecord): void {
+  const { tree, process: p, run } = input;
+  b.node({ ...rec, state: 'FINISHED', finishedAt: input.now });
+  b.event('node_finish', rec.nodeId, { version: rec.version });
+  b.process(p, { state: 'DONE' });
+  const scope = tree.scope(p.scopeId);
+  const outputs = scopeOf(input).outputs();
+  if (!scope.parentNodeId) {
+    b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs, finishedAt: input.now };
+    b.event('pipeline_finish', null, { outputs });
+    return;
+  }
+  const spId = scope.parentNodeId;
+  const spRec = input.nodes.get(spId);
+  const parent = input.parent;
+  if (!spRec || !parent) {
+    throw new EngineInvariantError(`sub-process '${spId}' ended without its node or parent process`, { nodeId: spId });
+  }
+  b.node({ ...spRec, state: 'FINISHED', outputs, finishedAt: input.now });
+  b.event('node_finish', spId, { version: spRec.version });
+  mapOutputs(b, input, spId, outputs);
+  b.advance(b.process(parent, { state: 'ACTIVE', pendingChildren: 0, currentNodeId: tree.next(spId) }));
+}
+
+/** Copy a finished node's outputs into the variables that take them (`source_act`/`source_key`). */
+function mapOutputs(b: DecisionBuilder, input: StepInput, nodeId: string, outputs: Record<string, unknown>): void {
+  const node = input.tree.node(nodeId);
+  const mappings = input.tree.scope(node.scopeId).outputMappings.get(nodeId) ?? [];
+  for (const { key, sourceKey } of mappings) {
+    if (sourceKey in outputs) b.d.context.push({ scopeId: node.scopeId, key, value: outputs[sourceKey] });
+  }
+}
+
+/**
+ * An activity's component returned (from `execute` or `schedule`). Stale outcomes (the node
+ * moved on, was retried or forced to fail meanwhile) are dropped.
+ */
+export function complete(input: CompleteInput): Decision {
+  const { run, process: p, tree, nodeId, version, outcome } = input;
+  if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
+  const rec = input.nodes.get(nodeId);
+  if (!rec || rec.state !== 'RUNNING' || rec.version !== version) {
+    return droppedDecision(`node is ${rec?.state ?? 'absent'} at version ${rec?.version ?? '-'}, outcome is for ${version}`);
+  }
+  if (p.id !== rec.processId || p.state !== 'IN_NODE' || p.currentNodeId !== nodeId) {
+    return droppedDecision(`process '${p.id}' is not running node '${nodeId}'`);
+  }
+  const b = new DecisionBuilder(input);
+  const act = tree.activity(nodeId);
+  const outputs = { ...(rec.outputs ?? {}), ...outcome.outputs };
+  const scheduleTimes = outcome.phase === 'schedule' ? rec.scheduleTimes + 1 : rec.scheduleTimes;
+
+  if (outcome.ok) {
+    if (outcome.finished) {
+      mustTransit(rec, 'finish', nodeId);
+      finishAndMove(b, input, rec, p, { outputs, scheduleTimes });
+      mapOutputs(b, input, nodeId, outputs);
+      return b.d;
+    }
+    b.node({ ...rec, outputs, scheduleTimes });
+    if (outcome.pollDelayMs !== undefined) {
+      b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes, delayMs: outcome.pollDelayMs });
+    }
+    return b.d;
+  }
+
+  const exData = outcome.exData ?? outputs.ex_data ?? 'failed';
+  const failedRec: NodeRecord = { ...rec, outputs: { ...outputs, ex_data: exData }, exData, scheduleTimes };
+  const policy = act.retry;
+  if (policy && rec.retries < policy.max) {
+    mustTransit(rec, 'auto_retry', nodeId);
+    b.history('auto_retry', { ...failedRec, state: 'FAILED', finishedAt: input.now });
+    const delayMs = Math.round((policy.delaySeconds ?? 0) * 1000 * Math.pow(policy.backoff ?? 1, rec.retries));
+    const renewed: NodeRecord = {
+      ...rec,
+      version: rec.version + 1,
+      retries: rec.retries + 1,
+      outputs: {},
+      exData: null,
+      scheduleTimes: 0,
+      startedAt: input.now,
+    };
+    b.node(renewed);
+    b.event(outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail', nodeId, {
+      version: rec.version,
+      exData,
+      retrying: true,
+    });
+    b.d.effects.push({ type: 'execute', nodeId, version: renewed.version, delayMs });
+    return b.d;
+  }
+  if (act.error_ignorable) {
+    mustTransit(rec, 'ignore_error', nodeId);
+    finishAndMove(b, input, failedRec, p, { errorIgnored: true });
+      mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
+    return b.d;
+  }
+  mustTransit(rec, 'fail', nodeId);
+  fail(b, input, failedRec, p, exData, outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail');
+  return b.d;
+}

@@ -1,0 +1,179 @@
+/**
+ * The bamboo-compatible pipeline tree (DESIGN §3). These types describe a tree that has
+ * passed schema validation; raw input is `unknown` until `validateTree` accepts it.
+ * Field names are kept exactly as bamboo writes them (snake_case) so trees move over unchanged.
+ */
+
+/** How a variable or component input gets its value. */
+export type VariableType = 'plain' | 'splice' | 'lazy';
+
+/** A context variable in `data.inputs`, keyed `"${name}"`. */
+export interface TreeVariable {
+  type: VariableType;
+  value: unknown;
+  /** With `source_act`/`source_key`, the variable takes that node's output when it finishes. */
+  source_act?: string | string[];
+  source_key?: string;
+  /** For `lazy` variables: the registered provider that computes the value. */
+  custom_type?: string;
+  is_param?: boolean;
+}
+
+/** A component input: plain value, template to render, or lazy provider. */
+export interface ComponentInput {
+  type: VariableType;
+  value: unknown;
+  custom_type?: string;
+}
+
+export interface ComponentRef {
+  code: string;
+  version?: string;
+  inputs: Record<string, ComponentInput>;
+}
+
+/** Automatic retry before a failure sticks (orderlines' retry strategy, Termite's retries). */
+export interface RetryPolicy {
+  max: number;
+  delaySeconds?: number;
+  /** Multiplier applied to the delay after each attempt (1 = fixed delay). */
+  backoff?: number;
+}
+
+export interface TimeoutConfig {
+  enable: boolean;
+  action: string;
+  seconds: number;
+}
+
+export interface TimerEventDefinition {
+  enable: boolean;
+  action: string;
+  timer_type: 'time_date' | 'time_duration' | 'time_cycle';
+  defined: string;
+}
+
+export interface StartEvent {
+  id: string;
+  type: 'EmptyStartEvent';
+  name?: string;
+  incoming: string | string[];
+  outgoing: string;
+}
+
+export interface EndEvent {
+  id: string;
+  type: 'EmptyEndEvent';
+  name?: string;
+  incoming: string[];
+  outgoing: string | string[];
+}
+
+export interface ServiceActivity {
+  id: string;
+  type: 'ServiceActivity';
+  name?: string;
+  incoming: string[];
+  outgoing: string;
+  component: ComponentRef;
+  error_ignorable?: boolean;
+  skippable?: boolean;
+  retryable?: boolean;
+  optional?: boolean;
+  timeout_config?: TimeoutConfig;
+  events?: { timer_events?: TimerEventDefinition[] };
+  retry?: RetryPolicy;
+}
+
+export interface SubProcess {
+  id: string;
+  type: 'SubProcess';
+  name?: string;
+  incoming: string[];
+  outgoing: string;
+  /** Rendered in the parent's context and given to the child as its inputs. */
+  params?: Record<string, TreeVariable>;
+  pipeline: PipelineTree;
+  error_ignorable?: boolean;
+  skippable?: boolean;
+  retryable?: boolean;
+}
+
+export type Activity = ServiceActivity | SubProcess;
+
+export interface Condition {
+  evaluate: string;
+  name?: string;
+}
+
+export interface ParallelGateway {
+  id: string;
+  type: 'ParallelGateway';
+  name?: string;
+  incoming: string[];
+  outgoing: string[];
+  converge_gateway_id?: string;
+}
+
+export interface ExclusiveGateway {
+  id: string;
+  type: 'ExclusiveGateway';
+  name?: string;
+  incoming: string[];
+  outgoing: string[];
+  conditions: Record<string, Condition>;
+  default_condition?: { flow_id?: string; name?: string };
+}
+
+export interface ConditionalParallelGateway {
+  id: string;
+  type: 'ConditionalParallelGateway';
+  name?: string;
+  incoming: string[];
+  outgoing: string[];
+  conditions: Record<string, Condition>;
+  default_condition?: { flow_id?: string; name?: string };
+  converge_gateway_id?: string;
+}
+
+export interface ConvergeGateway {
+  id: string;
+  type: 'ConvergeGateway';
+  name?: string;
+  incoming: string[];
+  outgoing: string;
+}
+
+export type Gateway =
+  | ParallelGateway
+  | ExclusiveGateway
+  | ConditionalParallelGateway
+  | ConvergeGateway;
+
+export interface Flow {
+  id: string;
+  source: string;
+  target: string;
+  is_default?: boolean;
+}
+
+/** Tree-level options (not in bamboo's format; bamboo passes these as validator arguments). */
+export interface TreeOptions {
+  /** Allow loops through exclusive gateways (bamboo's `cycle_tolerate`). */
+  cycle_tolerate?: boolean;
+}
+
+export interface PipelineTree {
+  id: string;
+  name?: string;
+  start_event: StartEvent;
+  end_event: EndEvent;
+  activities: Record<string, Activity>;
+  gateways: Record<string, Gateway>;
+  flows: Record<string, Flow>;
+  data: { inputs: Record<string, TreeVariable>; outputs: string[] };
+  options?: TreeOptions;
+}
+
+export type AnyNode = StartEvent | EndEvent | Activity | Gateway;
+export type NodeType = AnyNode['type'];

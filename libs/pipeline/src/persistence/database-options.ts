@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { DatabaseConfigError } from './database-config.error';
+import { PIPELINE_ENTITIES } from './entities';
+import { PIPELINE_MIGRATIONS } from './migrations';
+
+/** What `DATABASE_URL` says, before any driver option is derived from it. */
+export type ParsedDatabaseUrl =
+  | { kind: 'sqlite'; /** absolute path, or `:memory:` */ database: string }
+  | {
+      kind: 'mysql';
+      host: string;
+      port: number;
+      username?: string;
+      password?: string;
+      database: string;
+      /** Query-string parameters, e.g. `?connectionLimit=20&timezone=Z`. */
+      params: Record<string, string>;
+    };
+
+export interface DatabaseOptions {
+  /** `sqlite:<path>` (relative to the working directory), `sqlite::memory:`, or `mysql://user:pass@host:3306/db`. */
+  databaseUrl: string;
+  /** Log SQL statements (they may contain run data: keep it off in production). */
+  logging?: boolean;
+}
+
+/** How long a SQLite statement waits for a lock held by another connection before failing. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** Where the migrations bookkeeping lives, named so the engine can share a schema with other apps. */
+export const MIGRATIONS_TABLE = 'pipeline_migrations';
+
+/** Parses `DATABASE_URL`. Throws `DatabaseConfigError` with a message naming the problem. */
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  const trimmed = url.trim();
+  if (/^sqlite:/i.test(trimmed)) {
+    let path = trimmed.slice('sqlite:'.length);
+    // `sqlite:///abs/path` and `sqlite://rel/path` are accepted as well as `sqlite:<path>`.
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === ':memory:') return { kind: 'sqlite', database: ':memory:' };
+    if (!path) throw new DatabaseConfigError(`DATABASE_URL '${url}' names no SQLite file (expected sqlite:<path> or sqlite::memory:)`);
+    return { kind: 'sqlite', database: resolve(path) };
+  }
+  if (/^(mysql|mariadb):\/\//i.test(trimmed)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      throw new DatabaseConfigError(`DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)`);
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!parsed.hostname) throw new DatabaseConfigError('DATABASE_URL names no MySQL host (expected mysql://user:pass@host:3306/db)');
+    if (!database || database.includes('/')) {
+      throw new DatabaseConfigError('DATABASE_URL names no MySQL database (expected mysql://user:pass@host:3306/db)');
+    }
+    const port = parsed.port ? Number(parsed.port) : 3306;
+    return {
+      kind: 'mysql',
+      host: parsed.hostname,
+      port,
+      username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+      password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+      database,
+      params: Object.fromEntries(parsed.searchParams.entries()),
+    };
+  }
+  // Never echo the URL itself: it may carry a password.
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1];
+  throw new DatabaseConfigError(
+    `DATABASE_URL has an unsupported scheme${scheme ? ` '${scheme}'` : ''}: use sqlite:<path>, sqlite::memory: or mysql://user:pass@host:3306/db`,
+  );
+}
+
+/** Is a package resolvable from here? Kept as a seam so the missing-driver path can be tested. */
+export type ModuleResolver = (name: string) => boolean;
+const defaultResolver: ModuleResolver = (name) => {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * TypeORM options for a database URL: the engine's entities and migrations, migrations run at
+ * start-up, never `synchronize` (DESIGN §2).
+ */
+export function buildDataSourceOptions(options: DatabaseOptions, resolveModule: ModuleResolver = defaultResolver): DataSourceOptions {
+  const parsed = parseDatabaseUrl(options.databaseUrl);
+  const common = {
+    entities: PIPELINE_ENTITIES,
+    migrations: PIPELINE_MIGRATIONS,
+    migrationsRun: true,
+    migrationsTableName: MIGRATIONS_TABLE,
+    // Each migration commits on its own, so a failure leaves the ones before it applied and recorded.
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: options.logging ?? false,
+  };
+  if (parsed.kind === 'sqlite') {
+    const inMemory = parsed.database === ':memory:';
+    if (!inMemory) mkdirSync(dirname(parsed.database), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: parsed.database,
+      // WAL lets readers run while a writer commits; the busy timeout makes a second process
+      // (e.g. a CLI against the same file) wait for the lock instead of failing at once.
+      enableWAL: !inMemory,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      },
+    };
+  }
+  if (!resolveModule('mysql2')) {
+    throw new DatabaseConfigError(
+      "DATABASE_URL points at MySQL but the 'mysql2' driver is not installed: run `npm install mysql2`",
+      'DATABASE_DRIVER_MISSING',
+    );
+  }
+  const { connectionLimit, timezone, charset, ssl } = parsed.params;
+  return {
+    ...common,
+    type: 'mysql',
+    host: parsed.host,
+    port: parsed.port,
+    username: parsed.username,
+    password: parsed.password,
+    database: parsed.database,
+    // utf8mb4 so trees and inputs with any Unicode fit; UTC so datetimes mean the same on every box.
+    charset: charset ?? 'utf8mb4',
+    timezone: timezone ?? 'Z',
+    ...(ssl === 'true' ? { ssl: {} } : {}),
+    ...(connectionLimit ? { extra: { connectionLimit: Number(connectionLimit) } } : {}),
+  };
+}

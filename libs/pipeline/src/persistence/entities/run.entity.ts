@@ -1,0 +1,57 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { RunStateName } from '../../engine/states';
+import { jsonColumn } from '../json.transformer';
+
+/** One run of a pipeline tree. The tree is snapshotted so a run keeps the version it started on. */
+@Entity('run')
+@Index('idx_run_pipeline_created', ['pipelineId', 'createdAt'])
+@Index('idx_run_state', ['state'])
+@Index('idx_run_business_key', ['businessKey'])
+export class RunEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'pipeline_id', type: 'varchar', length: 36, nullable: true })
+  pipelineId: string | null;
+
+  @Column({ name: 'pipeline_version', type: 'int', nullable: true })
+  pipelineVersion: number | null;
+
+  @Column({ name: 'root_tree_id', type: 'varchar', length: 128 })
+  rootTreeId: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  state: RunStateName;
+
+  @Column({ name: 'business_key', type: 'varchar', length: 255, nullable: true })
+  businessKey: string | null;
+
+  @Column({ type: 'int', default: 0 })
+  priority: number;
+
+  @Column(jsonColumn('inputs'))
+  inputs: Record<string, unknown> | null;
+
+  @Column(jsonColumn('outputs'))
+  outputs: Record<string, unknown> | null;
+
+  /** The whole tree as started (JSON), read once per process and cached compiled. */
+  @Column({ ...jsonColumn('tree', false), select: false })
+  tree: unknown;
+
+  /** Validation's fork gateway → converge gateway map. */
+  @Column({ ...jsonColumn('converges', false), select: false })
+  converges: Record<string, string>;
+
+  @Column({ type: 'int', default: 0 })
+  rev: number;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'started_at', type: 'datetime', precision: 3, nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,7 @@
+import { CreatePipelineDefinitions1763683200000 } from './1763683200000-create-pipeline-definitions';
+
+/**
+ * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
+ * A migration, once released, is never edited: change the schema with a new one.
+ */
+export const PIPELINE_MIGRATIONS = [CreatePipelineDefinitions1763683200000];

@@ -1,0 +1,296 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type { Decision } from '../engine/decision';
+import type { NodeRecord, ProcessRecord } from '../engine/run-state';
+import type { NodeStateName } from '../engine/states';
+import type { PipelineTree } from '../model/tree.types';
+import {
+  RunStore,
+  type HistoryRow,
+  type NewRun,
+  type ProcessSlice,
+  type RunListFilter,
+  type RunRow,
+  type StoredEvent,
+} from '../ports/run-store.port';
+import { StaleStateError } from '../ports/stale-state.error';
+import { ContextValueEntity } from './entities/context-value.entity';
+import { NodeHistoryEntity } from './entities/node-history.entity';
+import { NodeStateEntity } from './entities/node-state.entity';
+import { RunEventEntity } from './entities/run-event.entity';
+import { RunProcessEntity } from './entities/run-process.entity';
+import { RunEntity } from './entities/run.entity';
+import { Mutex } from './mutex';
+import { RunRecordMapper as M } from './run-record.mapper';
+
+const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
+
+/**
+ * RunStore on TypeORM: the same code serves SQLite (embedded) and MySQL (distributed).
+ * SQLite has one connection, so its transactions are serialised here rather than left to
+ * collide with "cannot start a transaction within a transaction".
+ */
+@Injectable()
+export class TypeormRunStore extends RunStore {
+  private readonly mutex: Mutex | null;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    super();
+    this.mutex = ds.options.type === 'better-sqlite3' || ds.options.type === 'sqlite' ? new Mutex() : null;
+  }
+
+  private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    const run = () => this.ds.transaction(fn);
+    return this.mutex ? this.mutex.run(run) : run();
+  }
+
+  private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    // Reads on SQLite also queue behind writes so they never land inside another's transaction.
+    return this.mutex ? this.mutex.run(() => fn(this.ds.manager)) : fn(this.ds.manager);
+  }
+
+  async createRun(run: NewRun): Promise<void> {
+    await this.tx(async (m) => {
+      await m.insert(RunEntity, {
+        id: run.id,
+        pipelineId: run.pipelineId,
+        pipelineVersion: run.pipelineVersion,
+        rootTreeId: run.tree.id,
+        state: run.state,
+        businessKey: run.businessKey,
+        priority: run.priority,
+        inputs: run.inputs,
+        outputs: null,
+        tree: run.tree,
+        converges: run.converges,
+        rev: 0,
+        createdAt: run.createdAt,
+        startedAt: run.state === 'RUNNING' ? run.createdAt : null,
+        finishedAt: null,
+      });
+      await m.insert(RunProcessEntity, M.processToEntity(run.rootProcess, run.createdAt));
+      const ctx = Object.entries(run.context).map(([key, value]) =>
+        Object.assign(new ContextValueEntity(), { runId: run.id, scopeId: run.tree.id, key, value }),
+      );
+      if (ctx.length) await m.insert(ContextValueEntity, ctx);
+    });
+  }
+
+  async loadTree(runId: string) {
+    const row = await this.read((m) =>
+      m.findOne(RunEntity, { where: { id: runId }, select: { id: true, tree: true, converges: true } }),
+    );
+    return row ? { tree: row.tree as PipelineTree, converges: row.converges ?? {} } : null;
+  }
+
+  async loadProcessSlice(runId: string, processId: string, extraNodeIds: string[] = []): Promise<ProcessSlice | null> {
+    return this.read(async (m) => {
+      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });
+      const proc = await m.findOne(RunProcessEntity, { where: { id: processId, runId } });
+      if (!run || !proc) return null;
+      const parent = proc.parentId ? await m.findOne(RunProcessEntity, { where: { id: proc.parentId } }) : null;
+      const ids = [...new Set([proc.currentNodeId, proc.scopeId, ...extraNodeIds])];
+      const nodes = ids.length ? await m.find(NodeStateEntity, { where: { runId, nodeId: In(ids) } }) : [];
+      const ctxRows = await m.find(ContextValueEntity, { where: { runId, scopeId: proc.scopeId } });
+      return {
+        run: { id: run.id, state: run.state, rev: run.rev },
+        process: M.processFromEntity(proc),
+        parent: parent ? M.processFromEntity(parent) : null,
+        nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])),
+        context: Object.fromEntries(ctxRows.map((c) => [c.key, c.value])),
+      };
+    });
+  }
+
+  async loadNode(runId: string, nodeId: string): Promise<NodeRecord | null> {
+    const e = await this.read((m) => m.findOne(NodeStateEntity, { where: { runId, nodeId } }));
+    return e ? M.nodeFromEntity(e) : null;
+  }
+
+  async apply(runId: string, d: Decision, now: Date): Promise<void> {
+    await this.tx(async (m) => {
+      for (const w of d.nodes) {
+        const entity = M.nodeToEntity(w.record);
+        if (!w.expect) {
+          const exists = await m.exists(NodeStateEntity, { where: { runId, nodeId: w.record.nodeId } });
+          if (exists) throw new StaleStateError(`node ${w.record.nodeId} already exists`, { runId, nodeId: w.record.nodeId });
+          await m.insert(NodeStateEntity, entity);
+          continue;
+        }
+        const { runId: _r, nodeId: _n, ...fields } = entity;
+        const res = await m
+          .createQueryBuilder()
+          .update(NodeStateEntity)
+          .set(fields)
+          .where('run_id = :runId AND node_id = :nodeId AND state = :state AND version = :version', {
+            runId,
+            nodeId: w.record.nodeId,
+            state: w.expect.state,
+            version: w.expect.version,
+          })
+          .execute();
+        if (res.affected !== 1) {
+          throw new StaleStateError(`node ${w.record.nodeId} is no longer ${w.expect.state}@${w.expect.version}`, {
+            runId,
+            nodeId: w.record.nodeId,
+          });
+        }
+      }
+      for (const w of d.processes) {
+        const entity = M.processToEntity(w.record, now);
+        if (w.expectRev === null) {
+          await m.insert(RunProcessEntity, entity);
+          continue;
+        }
+        const { id: _id, ...fields } = entity;
+        const res = await m
+          .createQueryBuilder()
+          .update(RunProcessEntity)
+          .set(fields)
+          .where('id = :id AND rev = :rev', { id: w.record.id, rev: w.expectRev })
+          .execute();
+        if (res.affected !== 1) throw new StaleStateError(`process ${w.record.id} moved past rev ${w.expectRev}`, { runId });
+      }
+      for (const scopeId of d.contextResets) {
+        await m.delete(ContextValueEntity, { runId, scopeId });
+      }
+      if (d.context.length) {
+        const rows = d.context.map((c) =>
+          Object.assign(new ContextValueEntity(), { runId, scopeId: c.scopeId, key: c.key, value: c.value }),
+        );
+        await m.upsert(ContextValueEntity, rows, ['runId', 'scopeId', 'key']);
+      }
+      if (d.run) {
+        const { expectRev, ...patch } = d.run;
+        const res = await m
+          .createQueryBuilder()
+          .update(RunEntity)
+          .set({ ...patch, rev: expectRev + 1 })
+          .where('id = :id AND rev = :rev', { id: runId, rev: expectRev })
+          .execute();
+        if (res.affected !== 1) throw new StaleStateError(`run ${runId} moved past rev ${expectRev}`, { runId });
+      }
+      if (d.histories.length) {
+        await m.insert(
+          NodeHistoryEntity,
+          d.histories.map((h) => M.historyToEntity(h.kind, h.record, now)),
+        );
+      }
+      if (d.events.length) {
+        await m.insert(
+          RunEventEntity,
+          d.events.map((e) =>
+            Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt: now }),
+          ),
+        );
+      }
+    });
+  }
+
+  private toRunRow(e: RunEntity): RunRow {
+    return {
+      id: e.id,
+      state: e.state,
+      rev: e.rev,
+      pipelineId: e.pipelineId ?? null,
+      pipelineVersion: e.pipelineVersion ?? null,
+      rootTreeId: e.rootTreeId,
+      businessKey: e.businessKey ?? null,
+      priority: e.priority,
+      inputs: e.inputs ?? {},
+      outputs: e.outputs ?? {},
+      createdAt: e.createdAt,
+      startedAt: e.startedAt ?? null,
+      finishedAt: e.finishedAt ?? null,
+    };
+  }
+
+  async getRun(runId: string): Promise<RunRow | null> {
+    const e = await this.read((m) => m.findOne(RunEntity, { where: { id: runId } }));
+    return e ? this.toRunRow(e) : null;
+  }
+
+  async listRuns(f: RunListFilter): Promise<{ items: RunRow[]; total: number }> {
+    const where: Record<string, unknown> = {};
+    if (f.pipelineId) where.pipelineId = f.pipelineId;
+    if (f.state) where.state = f.state;
+    if (f.businessKey) where.businessKey = f.businessKey;
+    const [items, total] = await this.read((m) =>
+      m.findAndCount(RunEntity, { where, order: { createdAt: 'DESC', id: 'DESC' }, skip: f.offset, take: f.limit }),
+    );
+    return { items: items.map((e) => this.toRunRow(e)), total };
+  }
+
+  async listNodes(runId: string): Promise<NodeRecord[]> {
+    const rows = await this.read((m) => m.find(NodeStateEntity, { where: { runId } }));
+    return rows.map((e) => M.nodeFromEntity(e));
+  }
+
+  async listHistories(runId: string, nodeId: string): Promise<HistoryRow[]> {
+    const rows = await this.read((m) => m.find(NodeHistoryEntity, { where: { runId, nodeId }, order: { id: 'ASC' } }));
+    return rows.map((h) => ({
+      id: h.id,
+      kind: h.kind,
+      createdAt: h.createdAt,
+      record: {
+        runId: h.runId,
+        nodeId: h.nodeId,
+        scopeId: '',
+        processId: '',
+        state: h.state,
+        version: h.version,
+        loop: h.loop,
+        retries: h.retries,
+        skip: false,
+        errorIgnored: false,
+        scheduleTimes: 0,
+        inputs: h.inputs ?? null,
+        outputs: h.outputs ?? null,
+        exData: h.exData ?? null,
+        startedAt: h.startedAt ?? null,
+        finishedAt: h.finishedAt ?? null,
+      },
+    }));
+  }
+
+  async listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]> {
+    return this.read((m) =>
+      m
+        .createQueryBuilder(RunEventEntity, 'e')
+        .where('e.run_id = :runId AND e.id > :afterId', { runId, afterId })
+        .orderBy('e.id', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
+  }
+
+  async loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>> {
+    const rows = await this.read((m) => m.find(ContextValueEntity, { where: { runId, scopeId } }));
+    return Object.fromEntries(rows.map((c) => [c.key, c.value]));
+  }
+
+  async listLiveProcesses(states: ProcessRecord['state'][], limit: number): Promise<ProcessRecord[]> {
+    const rows = await this.read((m) =>
+      m
+        .createQueryBuilder(RunProcessEntity, 'p')
+        .innerJoin(RunEntity, 'r', 'r.id = p.run_id')
+        .where('p.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES })
+        .limit(limit)
+        .getMany(),
+    );
+    return rows.map((e) => M.processFromEntity(e));
+  }
+
+  async listLiveNodes(states: NodeStateName[], limit: number): Promise<NodeRecord[]> {
+    const rows = await this.read((m) =>
+      m
+        .createQueryBuilder(NodeStateEntity, 'n')
+        .innerJoin(RunEntity, 'r', 'r.id = n.run_id')
+        .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES })
+        .limit(limit)
+        .getMany(),
+    );
+    return rows.map((e) => M.nodeFromEntity(e));
+  }
+}

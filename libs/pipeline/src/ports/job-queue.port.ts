@@ -1,0 +1,21 @@
+import type { EngineJob } from '../queue/engine-job';
+
+export interface QueuedJob {
+  job: EngineJob;
+  /** Deterministic id: a duplicate of a job still waiting collapses into it. */
+  jobId: string;
+  delayMs?: number;
+}
+
+export type JobHandler = (job: EngineJob) => Promise<void>;
+
+/** Delivers engine jobs at least once, after their delay. */
+export abstract class JobQueue {
+  abstract add(jobs: QueuedJob[]): Promise<void>;
+  /** Start consuming with `handler`; called once, by the process that runs workers. */
+  abstract consume(handler: JobHandler): void;
+  /** Stop taking jobs and wait for in-flight ones. */
+  abstract close(): Promise<void>;
+  /** Jobs waiting or delayed (for health and tests). */
+  abstract size(): Promise<number>;
+}

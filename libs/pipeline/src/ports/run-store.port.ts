@@ -1,0 +1,101 @@
+import type { Decision } from '../engine/decision';
+import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
+import type { NodeStateName, RunStateName } from '../engine/states';
+import type { PipelineTree } from '../model/tree.types';
+
+/** A new run with its root process, ready to be stored in one transaction. */
+export interface NewRun {
+  id: string;
+  pipelineId: string | null;
+  pipelineVersion: number | null;
+  tree: PipelineTree;
+  converges: Record<string, string>;
+  state: RunStateName;
+  businessKey: string | null;
+  priority: number;
+  inputs: Record<string, unknown>;
+  /** Context values of the root scope (run inputs), keyed `${name}`. */
+  context: Record<string, unknown>;
+  rootProcess: ProcessRecord;
+  createdAt: Date;
+}
+
+/** State a process step reads (see `StepInput`). */
+export interface ProcessSlice {
+  run: RunRecord;
+  process: ProcessRecord;
+  parent: ProcessRecord | null;
+  nodes: Map<string, NodeRecord>;
+  context: Record<string, unknown>;
+}
+
+/** State a node operation reads: the node and what its decision may touch. */
+export interface NodeSlice extends ProcessSlice {
+  node: NodeRecord;
+}
+
+export interface RunRow extends RunRecord {
+  pipelineId: string | null;
+  pipelineVersion: number | null;
+  rootTreeId: string;
+  businessKey: string | null;
+  priority: number;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface RunListFilter {
+  pipelineId?: string;
+  state?: RunStateName;
+  businessKey?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface StoredEvent {
+  id: number;
+  runId: string;
+  nodeId: string | null;
+  eventType: string;
+  data: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+export interface HistoryRow {
+  id: number;
+  kind: string;
+  record: NodeRecord;
+  createdAt: Date;
+}
+
+/**
+ * Where runs live. `apply` writes a whole decision in ONE transaction, each write a
+ * compare-and-set on what was loaded; if any guard fails nothing is written and it throws
+ * `StaleStateError`, so the caller reloads and decides again.
+ */
+export abstract class RunStore {
+  abstract createRun(run: NewRun): Promise<void>;
+  abstract loadTree(runId: string): Promise<{ tree: PipelineTree; converges: Record<string, string> } | null>;
+  /**
+   * What a step of `processId` reads: the run, the process, its parent, the node rows of its
+   * current node, of its scope's owner (the SubProcess node, when in a sub-scope) and of
+   * `extraNodeIds`, and the stored context of its scope. Null when run or process is unknown.
+   */
+  abstract loadProcessSlice(runId: string, processId: string, extraNodeIds?: string[]): Promise<ProcessSlice | null>;
+  abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
+  abstract apply(runId: string, decision: Decision, now: Date): Promise<void>;
+
+  abstract getRun(runId: string): Promise<RunRow | null>;
+  abstract listRuns(filter: RunListFilter): Promise<{ items: RunRow[]; total: number }>;
+  abstract listNodes(runId: string): Promise<NodeRecord[]>;
+  abstract listHistories(runId: string, nodeId: string): Promise<HistoryRow[]>;
+  abstract listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]>;
+  abstract loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>>;
+  /** Processes of unfinished runs in the given states (for recovery at boot / the reconciler). */
+  abstract listLiveProcesses(states: ProcessRecord['state'][], limit: number): Promise<ProcessRecord[]>;
+  /** Nodes of unfinished runs in the given states (for recovery). */
+  abstract listLiveNodes(states: NodeStateName[], limit: number): Promise<NodeRecord[]>;
+}

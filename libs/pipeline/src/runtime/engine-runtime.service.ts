@@ -1,0 +1,249 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ComponentRegistry } from '../components/component-registry.service';
+import { LazyVariableRegistry } from '../components/lazy-variable-registry.service';
+import { ComponentData, type ParentData, type Service } from '../components/service';
+import type { CompiledTree } from '../engine/compiled-tree';
+import { droppedDecision, type Decision, type Effect } from '../engine/decision';
+import type { NodeRecord } from '../engine/run-state';
+import { complete, step, type ComponentOutcome } from '../engine/step';
+import { lazyInputKey, lazyVariableKey, ScopeVariables } from '../engine/variables';
+import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
+import { RunStore, type NewRun, type ProcessSlice } from '../ports/run-store.port';
+import { StaleStateError } from '../ports/stale-state.error';
+import { jobId, type EngineJob } from '../queue/engine-job';
+import { TreeCache } from './tree-cache';
+
+/** How many steps one job may walk inline before handing the rest back to the queue. */
+const INLINE_STEP_BUDGET = 64;
+/** Compare-and-set conflicts retried before giving the job back to the queue. */
+const MAX_STALE_RETRIES = 20;
+
+/**
+ * The runtime loop: load → decide (pure core) → save in one transaction → dispatch.
+ * Runs in whichever process consumes the engine queue (the embedded app or a worker).
+ */
+@Injectable()
+export class EngineRuntime {
+  private readonly logger = new Logger(EngineRuntime.name);
+  private readonly trees = new TreeCache();
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly queue: JobQueue,
+    private readonly components: ComponentRegistry,
+    private readonly lazyVariables: LazyVariableRegistry,
+  ) {}
+
+  /** Store a new run and dispatch its first step. */
+  async startRun(run: NewRun, compiled: CompiledTree): Promise<void> {
+    await this.store.createRun(run);
+    this.trees.put(run.id, compiled);
+    if (run.state === 'RUNNING') {
+      await this.enqueue([{ kind: 'advance', runId: run.id, processId: run.rootProcess.id, rev: run.rootProcess.rev }]);
+    }
+  }
+
+  /** Handle one job from the queue, walking on inline within a step budget. */
+  async handle(first: EngineJob): Promise<void> {
+    const work: EngineJob[] = [first];
+    let budget = INLINE_STEP_BUDGET;
+    while (work.length > 0) {
+      const job = work.shift()!;
+      const effects = await this.handleOne(job);
+      const later: QueuedJob[] = [];
+      for (const effect of effects) {
+        const next = this.toJob(job.runId, effect);
+        const delayed = 'delayMs' in effect && (effect.delayMs ?? 0) > 0;
+        // Keep the first immediate step of a chain in this worker: no queue hop per node.
+        if (!delayed && budget > 0 && (effect.type === 'execute' || work.length === 0)) {
+          budget--;
+          work.push(next);
+        } else {
+          later.push({ job: next, jobId: jobId(next), delayMs: 'delayMs' in effect ? effect.delayMs : undefined });
+        }
+      }
+      if (later.length) await this.queue.add(later);
+    }
+  }
+
+  private toJob(runId: string, e: Effect): EngineJob {
+    switch (e.type) {
+      case 'advance':
+        return { kind: 'advance', runId, processId: e.processId, rev: e.rev };
+      case 'execute':
+        return { kind: 'execute', runId, nodeId: e.nodeId, version: e.version };
+      case 'schedule':
+        return { kind: 'schedule', runId, nodeId: e.nodeId, version: e.version, scheduleTimes: e.scheduleTimes };
+    }
+  }
+
+  private async enqueue(jobs: EngineJob[]): Promise<void> {
+    await this.queue.add(jobs.map((job) => ({ job, jobId: jobId(job) })));
+  }
+
+  private async handleOne(job: EngineJob): Promise<Effect[]> {
+    switch (job.kind) {
+      case 'advance':
+        return this.advance(job.runId, job.processId, job.rev);
+      case 'execute':
+        return this.runComponent(job.runId, job.nodeId, job.version, 'execute');
+      case 'schedule':
+        return this.runComponent(job.runId, job.nodeId, job.version, 'schedule', job.scheduleTimes);
+    }
+  }
+
+  private async tree(runId: string): Promise<CompiledTree | null> {
+    return this.trees.get(runId, () => this.store.loadTree(runId));
+  }
+
+  /** Load, decide, apply; on a compare-and-set conflict reload and decide again. */
+  private async decideAndApply(
+    runId: string,
+    processId: string,
+    extraNodeIds: string[],
+    decide: (tree: CompiledTree, slice: ProcessSlice) => Promise<Decision> | Decision,
+  ): Promise<Effect[]> {
+    const tree = await this.tree(runId);
+    if (!tree) {
+      this.logger.warn(`run ${runId}: not found, job dropped`);
+      return [];
+    }
+    for (let attempt = 0; ; attempt++) {
+      const slice = await this.store.loadProcessSlice(runId, processId, extraNodeIds);
+      if (!slice) {
+        this.logger.warn(`run ${runId}: process ${processId} not found, job dropped`);
+        return [];
+      }
+      const decision = await decide(tree, slice);
+      if (decision.dropped) {
+        this.logger.debug(`run ${runId} process ${processId}: dropped (${decision.dropped})`);
+        return [];
+      }
+      try {
+        await this.store.apply(runId, decision, new Date());
+        this.logDecision(runId, decision);
+        return decision.effects;
+      } catch (e) {
+        if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
+        this.logger.debug(`run ${runId} process ${processId}: ${e.message}; retrying`);
+      }
+    }
+  }
+
+  private logDecision(runId: string, d: Decision): void {
+    for (const e of d.events) {
+      if (e.type === 'node_execute_fail' || e.type === 'node_schedule_fail') {
+        this.logger.warn(`run ${runId} node ${e.nodeId}: ${e.type} ${JSON.stringify(e.data.exData)}`);
+      } else if (e.type === 'pipeline_finish') {
+        this.logger.log(`run ${runId}: finished`);
+      }
+    }
+  }
+
+  private async advance(runId: string, processId: string, rev: number): Promise<Effect[]> {
+    return this.decideAndApply(runId, processId, [], async (tree, slice) => {
+      if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
+      const lazy = await this.resolveLazy(tree, slice, slice.process.currentNodeId);
+      return step({ tree, ...slice, lazy, now: new Date(), newId: randomUUID });
+    });
+  }
+
+  /** Values of lazy variables of the scope and lazy inputs of the node about to be entered. */
+  private async resolveLazy(tree: CompiledTree, slice: ProcessSlice, nodeId: string): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    const scope = tree.scope(slice.process.scopeId);
+    const node = tree.nodes.get(nodeId);
+    const wanted: { key: string; code: string | undefined; value: unknown }[] = [];
+    if (node && (node.kind === 'activity' || node.kind === 'subprocess' || node.kind === 'exclusive' || node.kind === 'conditional_parallel')) {
+      for (const [key, def] of Object.entries(scope.variables)) {
+        if (def?.type === 'lazy') wanted.push({ key: lazyVariableKey(scope.id, key), code: def.custom_type, value: def.value });
+      }
+      if (node.kind === 'activity') {
+        for (const [key, input] of Object.entries(tree.activity(nodeId).component.inputs ?? {})) {
+          if (input?.type === 'lazy') wanted.push({ key: lazyInputKey(nodeId, key), code: input.custom_type, value: input.value });
+        }
+      }
+    }
+    for (const w of wanted) {
+      if (!w.code || !this.lazyVariables.has(w.code)) {
+        out.set(w.key, w.value);
+        continue;
+      }
+      out.set(w.key, await this.lazyVariables.get(w.code).getValue({ value: w.value, context: slice.context, runId: slice.run.id }));
+    }
+    return out;
+  }
+
+  /** Run a component's execute (or schedule) outside any transaction, then record the outcome. */
+  private async runComponent(
+    runId: string,
+    nodeId: string,
+    version: number,
+    phase: 'execute' | 'schedule',
+    scheduleTimes = 0,
+  ): Promise<Effect[]> {
+    const tree = await this.tree(runId);
+    const rec = await this.store.loadNode(runId, nodeId);
+    if (!tree || !rec || rec.state !== 'RUNNING' || rec.version !== version) {
+      this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
+      return [];
+    }
+    if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
+    const outcome = await this.callComponent(tree, rec, phase);
+    return this.decideAndApply(runId, rec.processId, [nodeId], (t, slice) =>
+      complete({ tree: t, ...slice, nodeId, version, outcome, now: new Date(), newId: randomUUID }),
+    );
+  }
+
+  private async callComponent(tree: CompiledTree, rec: NodeRecord, phase: 'execute' | 'schedule', callbackData?: unknown): Promise<ComponentOutcome> {
+    const act = tree.activity(rec.nodeId);
+    let component: Service;
+    try {
+      component = this.components.get(act.component.code, act.component.version);
+    } catch (e) {
+      return { ok: false, outputs: {}, exData: (e as Error).message, finished: true, phase };
+    }
+    const context = new ScopeVariables(tree.scope(rec.scopeId), await this.store.loadContext(rec.runId, rec.scopeId));
+    const data = new ComponentData({ ...(rec.inputs ?? {}) }, { ...(rec.outputs ?? {}) });
+    const parentData: ParentData = {
+      runId: rec.runId,
+      nodeId: rec.nodeId,
+      version: rec.version,
+      pipelineId: rec.scopeId,
+      loop: rec.loop,
+      retries: rec.retries,
+      scheduleTimes: rec.scheduleTimes,
+      context: Object.freeze(safeSnapshot(context)),
+    };
+    let ok: boolean;
+    let exData: unknown;
+    try {
+      const result =
+        phase === 'execute' ? await component.execute(data, parentData) : await component.schedule(data, parentData, callbackData);
+      ok = result !== false;
+      if (!ok) exData = data.outputs.ex_data;
+    } catch (e) {
+      ok = false;
+      exData = data.outputs.ex_data ?? (e instanceof Error ? e.message : String(e));
+      this.logger.warn(`run ${rec.runId} node ${rec.nodeId}: ${phase} threw: ${(e as Error)?.stack ?? e}`);
+    }
+    const finished = !component.scheduleType || data.scheduleFinished;
+    const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase };
+    if (ok && !finished && component.scheduleType === 'poll') {
+      const times = phase === 'execute' ? 0 : rec.scheduleTimes + 1;
+      outcome.pollDelayMs = Math.max(0, Math.round(component.pollIntervalSeconds(data, times) * 1000));
+    }
+    return outcome;
+  }
+}
+
+
+/** The scope's variables for a component; a variable that cannot render is left out rather than failing the node. */
+function safeSnapshot(scope: ScopeVariables): Record<string, unknown> {
+  try {
+    return scope.snapshot();
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Read models of runs, as the REST API answers them (DESIGN §9). Produced by `RunQueryService`.
+ */
+import type { NodeStateName, RunStateName } from '../engine/states';
+
+/** One node's state inside `GET /runs/:id`; a sub-process lists its nodes under `children`. */
+export interface NodeStateView {
+  state: NodeStateName;
+  version: number;
+  loop: number;
+  retries: number;
+  skip: boolean;
+  errorIgnored: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+  children?: Record<string, NodeStateView>;
+}
+
+export interface RunView {
+  id: string;
+  pipelineId: string | null;
+  version: number | null;
+  state: RunStateName;
+  businessKey: string | null;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  nodes: Record<string, NodeStateView>;
+}
+
+/** A run in a list: everything but the node map. */
+export type RunSummaryView = Omit<RunView, 'nodes' | 'inputs' | 'outputs'>;
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** `GET /runs/:id/nodes/:nodeId`. */
+export interface NodeDetailView extends Omit<NodeStateView, 'children'> {
+  runId: string;
+  nodeId: string;
+  /** The (sub-)pipeline the node belongs to. */
+  pipelineId: string;
+  type: string;
+  name: string | null;
+  /** Inputs as rendered when the node last ran (null before it ran). */
+  inputs: Record<string, unknown> | null;
+  outputs: Record<string, unknown> | null;
+  exData: unknown;
+  histories: NodeHistoryView[];
+}
+
+export interface NodeHistoryView {
+  id: number;
+  kind: string;
+  version: number;
+  loop: number;
+  retries: number;
+  state: NodeStateName;
+  inputs: Record<string, unknown> | null;
+  outputs: Record<string, unknown> | null;
+  exData: unknown;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface StartRunRequest {
+  pipelineId: string;
+  version?: number;
+  inputs?: Record<string, unknown>;
+  businessKey?: string;
+  priority?: number;
+}
+
+export interface StartInlineRunRequest {
+  definition: unknown;
+  format?: string;
+  inputs?: Record<string, unknown>;
+  businessKey?: string;
+  priority?: number;
+}
+
+export interface ListRunsQuery {
+  pipelineId?: string;
+  state?: RunStateName;
+  businessKey?: string;
+  page?: number;
+  pageSize?: number;
+}

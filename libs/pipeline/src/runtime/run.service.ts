@@ -1,0 +1,199 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ComponentRegistry } from '../components/component-registry.service';
+import { PipelineDefinitionService } from '../definitions/pipeline-definition.service';
+import { compileTree } from '../engine/compiled-tree';
+import type { NodeRecord } from '../engine/run-state';
+import { varKey } from '../engine/variables';
+import { BadRequestError, ConflictError, InvalidTreeError, NotFoundError } from '../errors';
+import type { PipelineTree } from '../model/tree.types';
+import { validateTree } from '../model/validate-tree';
+import { RunStore, type RunRow } from '../ports/run-store.port';
+import { EngineRuntime } from './engine-runtime.service';
+import type {
+  ListRunsQuery,
+  NodeDetailView,
+  NodeStateView,
+  Page,
+  RunSummaryView,
+  RunView,
+  StartInlineRunRequest,
+  StartRunRequest,
+} from './run-views';
+
+const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** Starts runs and answers what they look like. */
+@Injectable()
+export class RunService {
+  private readonly logger = new Logger(RunService.name);
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly runtime: EngineRuntime,
+    private readonly definitions: PipelineDefinitionService,
+    private readonly components: ComponentRegistry,
+  ) {}
+
+  /** Start a run of a stored pipeline (latest version unless `version`). 404 unknown pipeline/version. */
+  async start(req: StartRunRequest): Promise<RunView> {
+    const def = await this.definitions.getVersion(req.pipelineId, req.version);
+    if (!def.enabled) {
+      throw new ConflictError(`pipeline '${req.pipelineId}' is disabled`, { pipelineId: req.pipelineId }, 'PIPELINE_DISABLED');
+    }
+    return this.launch(def.definition, { pipelineId: def.pipelineId, version: def.version }, req);
+  }
+
+  /** Validate an inline tree (400 InvalidTreeError) and run it once. */
+  async startInline(req: StartInlineRunRequest): Promise<RunView> {
+    if (req.format && req.format !== 'tree') {
+      throw new BadRequestError(`format '${req.format}' is not supported yet; use 'tree'`, 'UNSUPPORTED_FORMAT', { format: req.format });
+    }
+    return this.launch(req.definition, { pipelineId: null, version: null }, req);
+  }
+
+  private async launch(
+    definition: unknown,
+    origin: { pipelineId: string | null; version: number | null },
+    req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number },
+  ): Promise<RunView> {
+    const result = validateTree(definition, { componentExists: (code, v) => this.components.has(code, v) });
+    if (!result.valid) throw new InvalidTreeError(result.errors);
+    const tree = definition as PipelineTree;
+    const inputs = req.inputs ?? {};
+    if (typeof inputs !== 'object' || Array.isArray(inputs)) {
+      throw new BadRequestError('inputs must be an object', 'INVALID_INPUTS');
+    }
+    const context: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(inputs)) context[varKey(k)] = v;
+    const id = randomUUID();
+    const now = new Date();
+    const compiled = compileTree(tree, result.converges);
+    await this.runtime.startRun(
+      {
+        id,
+        pipelineId: origin.pipelineId,
+        pipelineVersion: origin.version,
+        tree,
+        converges: result.converges,
+        state: 'RUNNING',
+        businessKey: req.businessKey ?? null,
+        priority: req.priority ?? 0,
+        inputs,
+        context,
+        rootProcess: {
+          id: randomUUID(),
+          runId: id,
+          parentId: null,
+          scopeId: tree.id,
+          currentNodeId: tree.start_event.id,
+          destinationId: null,
+          state: 'ACTIVE',
+          pendingChildren: 0,
+          rev: 0,
+        },
+        createdAt: now,
+      },
+      compiled,
+    );
+    this.logger.log(`run ${id}: started (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''})`);
+    return this.get(id);
+  }
+
+  async list(query: ListRunsQuery): Promise<Page<RunSummaryView>> {
+    const page = Math.max(1, query.page ?? 1);
+    const pageSize = Math.min(500, Math.max(1, query.pageSize ?? 20));
+    const { items, total } = await this.store.listRuns({
+      pipelineId: query.pipelineId,
+      state: query.state,
+      businessKey: query.businessKey,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
+    return { items: items.map((r) => this.summary(r)), total, page, pageSize };
+  }
+
+  /** 404 NotFoundError for an unknown id. */
+  async get(runId: string): Promise<RunView> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const nodes = await this.store.listNodes(runId);
+    return { ...this.summary(run), inputs: run.inputs, outputs: run.outputs, nodes: nestNodes(run.rootTreeId, nodes) };
+  }
+
+  /** 404 for an unknown run, a node id that is not in the run's tree, or a node that has not run yet. */
+  async getNode(runId: string, nodeId: string): Promise<NodeDetailView> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const loaded = await this.store.loadTree(runId);
+    const compiled = loaded ? compileTree(loaded.tree, loaded.converges) : null;
+    const node = compiled?.nodes.get(nodeId);
+    if (!node) throw new NotFoundError('node', nodeId, { runId });
+    const rec = await this.store.loadNode(runId, nodeId);
+    if (!rec) throw new NotFoundError('node', nodeId, { runId, reason: 'the node has not run' });
+    const histories = await this.store.listHistories(runId, nodeId);
+    return {
+      runId,
+      nodeId,
+      pipelineId: rec.scopeId,
+      type: node.raw.type,
+      name: node.name,
+      ...stateView(rec),
+      inputs: rec.inputs,
+      outputs: rec.outputs,
+      exData: rec.exData ?? null,
+      histories: histories.map((h) => ({
+        id: h.id,
+        kind: h.kind,
+        version: h.record.version,
+        loop: h.record.loop,
+        retries: h.record.retries,
+        state: h.record.state,
+        inputs: h.record.inputs,
+        outputs: h.record.outputs,
+        exData: h.record.exData ?? null,
+        startedAt: iso(h.record.startedAt),
+        finishedAt: iso(h.record.finishedAt),
+      })),
+    };
+  }
+
+  private summary(r: RunRow): RunSummaryView {
+    return {
+      id: r.id,
+      pipelineId: r.pipelineId,
+      version: r.pipelineVersion,
+      state: r.state,
+      businessKey: r.businessKey,
+      createdAt: iso(r.createdAt)!,
+      startedAt: iso(r.startedAt),
+      finishedAt: iso(r.finishedAt),
+    };
+  }
+}
+
+function stateView(r: NodeRecord): Omit<NodeStateView, 'children'> {
+  return {
+    state: r.state,
+    version: r.version,
+    loop: r.loop,
+    retries: r.retries,
+    skip: r.skip,
+    errorIgnored: r.errorIgnored,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+/** Node views keyed by id; a sub-process's nodes go under its `children`, at any depth. */
+function nestNodes(rootScopeId: string, records: NodeRecord[]): Record<string, NodeStateView> {
+  const views = new Map<string, NodeStateView>(records.map((r) => [r.nodeId, stateView(r)]));
+  const top: Record<string, NodeStateView> = {};
+  for (const r of records) {
+    const view = views.get(r.nodeId)!;
+    const owner = r.scopeId === rootScopeId ? undefined : views.get(r.scopeId);
+    if (owner) (owner.children ??= {})[r.nodeId] = view;
+    else top[r.nodeId] = view;
+  }
+  return top;
+}

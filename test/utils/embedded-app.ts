@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/app.setup';
+import { AppConfig } from '../../apps/api/src/config/app.config';
+
+export interface EmbeddedApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** The listening HTTP server (an ephemeral port on 127.0.0.1). */
+  server: Server;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** The SQLite file backing this app. */
+  databaseFile: string;
+  /** A supertest agent bound to the server; add `.set('Authorization', ...)` where needed. */
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real API app in-process (embedded mode) for an e2e suite: the real `AppModule`,
+ * `configureApp` as in `main.ts`, a fresh SQLite file under the OS temp folder, an ephemeral
+ * port. `env` adds or overrides settings (e.g. `API_TOKENS`); the process environment and `.env`
+ * are not read, so suites are isolated from the machine they run on.
+ */
+export async function startEmbeddedApp(env: Record<string, string> = {}): Promise<EmbeddedApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
+  const databaseFile = join(dir, 'pipeline.sqlite');
+  const module = await AppModule.forRoot({
+    env: { DATABASE_URL: `sqlite:${databaseFile}`, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+  });
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: ['fatal', 'error', 'warn'] });
+    const config = app.get(AppConfig);
+    configureApp(app, config);
+    await app.listen(0, '127.0.0.1');
+    const server = app.getHttpServer() as Server;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const started = app;
+    return {
+      app: started,
+      config,
+      server,
+      baseUrl: `http://127.0.0.1:${port}`,
+      databaseFile,
+      http: () => request(server),
+      close: async () => {
+        await started.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
