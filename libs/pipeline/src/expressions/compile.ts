@@ -105,6 +105,8 @@ const COMPARISONS: ReadonlySet<string> = new Set([
 ]);
 const MEMBERSHIP: ReadonlySet<string> = new Set(['in', 'notin', 'issuperset', 'notissuperset']);
 
+const excerpt = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function refuse(reason: string, pos: number | undefined): never {
@@ -148,7 +150,7 @@ function compileInner(n: RawNode, depth: number): Expr {
         try {
           template = scanTemplate(value);
         } catch (e) {
-          if (e instanceof ParseFailure) refuse(`in the string ${n.raw as string}: ${e.reason}`, pos);
+          if (e instanceof ParseFailure) refuse(`in the string ${excerpt(n.raw as string)}: ${e.reason}`, pos);
           throw e;
         }
         return { t: 'tpl', template, pos };
@@ -156,7 +158,7 @@ function compileInner(n: RawNode, depth: number): Expr {
       if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         refuse('unsupported literal', pos);
       }
-      if (typeof value === 'number' && !Number.isFinite(value)) refuse(`the number ${n.raw as string} is out of range`, pos);
+      if (typeof value === 'number' && !Number.isFinite(value)) refuse(`the number ${excerpt(n.raw as string)} is out of range`, pos);
       return { t: 'lit', value, pos };
     }
     case 'Identifier': {

@@ -120,8 +120,16 @@ function passes(check: CompiledCheck, cls: Function, object: Record<string, unkn
 interface Frame {
   raw: Record<string, unknown>;
   cls: ClassConstructor<object>;
-  segments: string[];
+  /** Where the object sits: parent frame + key (paths are only built for failing objects). */
+  parent?: Frame;
+  key: string;
   nodeId?: string;
+}
+
+function segmentsOf(frame: Frame): string[] {
+  const segs: string[] = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) segs.push(f.key);
+  return segs.reverse();
 }
 
 /**
@@ -136,7 +144,7 @@ export function checkSchema(root: unknown, rootClass: ClassConstructor<object> =
   if (shape) return [shape];
 
   const problems: SchemaProblem[] = [];
-  const stack: Frame[] = [{ raw: root, cls: rootClass, segments: [] }];
+  const stack: Frame[] = [{ raw: root, cls: rootClass, key: '' }];
   while (stack.length) {
     const frame = stack.pop()!;
     if (!checkObject(frame, stack)) problems.push(...explain(frame));
@@ -146,7 +154,7 @@ export function checkSchema(root: unknown, rootClass: ClassConstructor<object> =
 
 /** Fast pass over one object; pushes its nested objects; false when anything fails. */
 function checkObject(frame: Frame, stack: Frame[]): boolean {
-  const { raw, cls, segments, nodeId } = frame;
+  const { raw, cls, nodeId } = frame;
   let ok = true;
   for (const p of compile(cls)) {
     if (p.unsupported) {
@@ -162,23 +170,24 @@ function checkObject(frame: Frame, stack: Frame[]): boolean {
       ok = false;
       continue;
     }
-    const base = [...segments, p.name];
     if (spec.kind === 'object') {
       if (isPlainObject(value)) {
         const id = spec.node ? (typeof value.id === 'string' ? value.id : undefined) : nodeId;
-        stack.push({ raw: value, cls: spec.type(), segments: base, nodeId: id });
+        stack.push({ raw: value, cls: spec.type(), parent: frame, key: p.name, nodeId: id });
       } else ok = false;
     } else if (spec.kind === 'record') {
       if (!isPlainObject(value)) {
         ok = false;
         continue;
       }
+      // a pseudo-frame for the property itself, so entries get `<...>.<property>.<key>` paths
+      const base: Frame = { raw, cls, parent: frame, key: p.name };
       const keys = Object.keys(value);
       // pushed in reverse so problems come out in key order
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i];
         const entry = value[k];
-        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.select(entry), segments: [...base, k], nodeId: spec.nodes ? k : nodeId });
+        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.select(entry), parent: base, key: k, nodeId: spec.nodes ? k : nodeId });
         else ok = false;
       }
     } else {
@@ -186,9 +195,10 @@ function checkObject(frame: Frame, stack: Frame[]): boolean {
         ok = false;
         continue;
       }
+      const base: Frame = { raw, cls, parent: frame, key: p.name };
       for (let i = value.length - 1; i >= 0; i--) {
         const entry = value[i];
-        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.type(), segments: [...base, String(i)], nodeId });
+        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.type(), parent: base, key: String(i), nodeId });
         else ok = false;
       }
     }
@@ -202,7 +212,8 @@ const PLACEHOLDER = new Placeholder();
 
 /** Slow pass over one failing object: class-validator on a shallow instance. */
 function explain(frame: Frame): SchemaProblem[] {
-  const { raw, cls, segments, nodeId } = frame;
+  const { raw, cls, nodeId } = frame;
+  const segments = segmentsOf(frame);
   const inst = Object.create(cls.prototype) as Record<string, unknown>;
   for (const k of Object.keys(raw)) if (k !== '__proto__' && k !== 'constructor') inst[k] = raw[k];
   const specs = getNestedSpecs(cls);

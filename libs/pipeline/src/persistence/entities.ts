@@ -1,5 +1,20 @@
 import { PipelineDefinitionEntity } from './pipeline-definition.entity';
 import { PipelineVersionEntity } from './pipeline-version.entity';
+import { ContextValueEntity } from './entities/context-value.entity';
+import { NodeHistoryEntity } from './entities/node-history.entity';
+import { NodeStateEntity } from './entities/node-state.entity';
+import { RunEventEntity } from './entities/run-event.entity';
+import { RunProcessEntity } from './entities/run-process.entity';
+import { RunEntity } from './entities/run.entity';
 
 /** Every entity of the engine. Append new ones here; `DatabaseModule` and `PipelineModule` read this list. */
-export const PIPELINE_ENTITIES = [PipelineDefinitionEntity, PipelineVersionEntity];
+export const PIPELINE_ENTITIES = [
+  PipelineDefinitionEntity,
+  PipelineVersionEntity,
+  RunEntity,
+  RunProcessEntity,
+  NodeStateEntity,
+  NodeHistoryEntity,
+  ContextValueEntity,
+  RunEventEntity,
+];

@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import { JobQueue, type JobHandler, type QueuedJob } from '../ports/job-queue.port';
 import type { EngineJob } from './engine-job';
 
+/** setTimeout's limit (~24.8 days); a later job is re-armed when the timer fires early. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Entry {
   seq: number;
   dueAt: number;
@@ -93,7 +96,7 @@ export class InProcessJobQueue extends JobQueue {
       this.timer = null;
       this.timerDue = Infinity;
       this.pump();
-    }, Math.max(0, due - Date.now()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, due - Date.now())));
   }
 
   private less(a: Entry, b: Entry): boolean {

@@ -1,0 +1,196 @@
+/**
+ * The RunStore contract: every adapter (TypeORM on SQLite, TypeORM on MySQL, ...) runs this
+ * same suite. Import it from a spec and call it with a factory for a fresh, empty store.
+ */
+import type { Decision } from '../engine/decision';
+import { emptyDecision } from '../engine/decision';
+import type { NodeRecord, ProcessRecord } from '../engine/run-state';
+import type { PipelineTree } from '../model/tree.types';
+import type { NewRun, RunStore } from './run-store.port';
+import { StaleStateError } from './stale-state.error';
+
+const TREE: PipelineTree = {
+  id: 'contract-tree',
+  start_event: { id: 's', type: 'EmptyStartEvent', incoming: '', outgoing: 'f0' },
+  end_event: { id: 'e', type: 'EmptyEndEvent', incoming: ['f1'], outgoing: '' },
+  activities: {
+    a: { id: 'a', type: 'ServiceActivity', incoming: ['f0'], outgoing: 'f1', component: { code: 'noop', inputs: {} } },
+  },
+  gateways: {},
+  flows: {
+    f0: { id: 'f0', source: 's', target: 'a' },
+    f1: { id: 'f1', source: 'a', target: 'e' },
+  },
+  data: { inputs: {}, outputs: [] },
+};
+
+let seq = 0;
+function newRun(overrides: Partial<NewRun> = {}): NewRun {
+  const id = `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}`;
+  return {
+    id,
+    pipelineId: null,
+    pipelineVersion: null,
+    tree: TREE,
+    converges: { x: 'y' },
+    state: 'RUNNING',
+    businessKey: `bk-${seq}`,
+    priority: 0,
+    inputs: { x: 1 },
+    context: { '${x}': 1 },
+    rootProcess: rootProcess(id),
+    createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)),
+    ...overrides,
+  };
+}
+
+function rootProcess(runId: string): ProcessRecord {
+  return { id: `p-${runId}`, runId, parentId: null, scopeId: TREE.id, currentNodeId: 's', destinationId: null, state: 'ACTIVE', pendingChildren: 0, rev: 0 };
+}
+
+function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
+  return {
+    runId, nodeId: 'a', scopeId: TREE.id, processId: `p-${runId}`, state: 'RUNNING', version: 1, loop: 1, retries: 0,
+    skip: false, errorIgnored: false, scheduleTimes: 0, inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
+    startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
+  };
+}
+
+function decision(patch: Partial<Decision>): Decision {
+  return { ...emptyDecision(), ...patch };
+}
+
+export function runStoreContract(name: string, make: () => Promise<{ store: RunStore; close: () => Promise<void> }>): void {
+  describe(`RunStore contract: ${name}`, () => {
+    let store: RunStore;
+    let close: () => Promise<void>;
+    beforeAll(async () => ({ store, close } = await make()));
+    afterAll(async () => close?.());
+
+    it('creates a run with its root process, tree and context', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const row = await store.getRun(run.id);
+      expect(row).toMatchObject({ id: run.id, state: 'RUNNING', rev: 0, inputs: { x: 1 }, businessKey: run.businessKey, rootTreeId: TREE.id });
+      expect(row!.createdAt.toISOString()).toBe(run.createdAt.toISOString());
+      expect(await store.loadTree(run.id)).toEqual({ tree: TREE, converges: { x: 'y' } });
+      const slice = await store.loadProcessSlice(run.id, run.rootProcess.id);
+      expect(slice).toMatchObject({ run: { id: run.id, state: 'RUNNING', rev: 0 }, process: run.rootProcess, parent: null, context: { '${x}': 1 } });
+      expect(slice!.nodes.size).toBe(0);
+    });
+
+    it('answers null for unknown ids', async () => {
+      expect(await store.getRun('nope')).toBeNull();
+      expect(await store.loadTree('nope')).toBeNull();
+      expect(await store.loadProcessSlice('nope', 'nope')).toBeNull();
+      expect(await store.loadNode('nope', 'a')).toBeNull();
+    });
+
+    it('applies a decision atomically and round-trips records (JSON, dates, booleans)', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const child: ProcessRecord = { ...rootProcess(run.id), id: `c-${run.id}`, parentId: run.rootProcess.id, currentNodeId: 'a', destinationId: 'cg' };
+      const rec = node(run.id, { errorIgnored: true, exData: { why: 'x' } });
+      await store.apply(
+        run.id,
+        decision({
+          nodes: [{ expect: null, record: rec }],
+          processes: [
+            { expectRev: 0, record: { ...run.rootProcess, state: 'WAITING', pendingChildren: 1, rev: 1 } },
+            { expectRev: null, record: child },
+          ],
+          context: [{ scopeId: TREE.id, key: '${y}', value: { deep: [1, 'two'] } }],
+          run: { expectRev: 0, state: 'FAILED' },
+          histories: [{ kind: 'loop', record: { ...rec, state: 'FINISHED' } }],
+          events: [{ type: 'node_enter', nodeId: 'a', data: { version: 1 } }],
+        }),
+        new Date(),
+      );
+      expect(await store.loadNode(run.id, 'a')).toEqual(rec);
+      const slice = await store.loadProcessSlice(run.id, child.id);
+      expect(slice!.process).toEqual(child);
+      expect(slice!.parent).toMatchObject({ id: run.rootProcess.id, state: 'WAITING', pendingChildren: 1, rev: 1 });
+      expect(slice!.nodes.get('a')).toEqual(rec);
+      expect(slice!.context).toEqual({ '${x}': 1, '${y}': { deep: [1, 'two'] } });
+      expect(slice!.run).toEqual({ id: run.id, state: 'FAILED', rev: 1 });
+      const hist = await store.listHistories(run.id, 'a');
+      expect(hist).toHaveLength(1);
+      expect(hist[0]).toMatchObject({ kind: 'loop', record: { state: 'FINISHED', version: 1, inputs: rec.inputs } });
+      const events = await store.listEvents(run.id, 0, 10);
+      expect(events.map((e) => [e.eventType, e.nodeId, e.data])).toEqual([['node_enter', 'a', { version: 1 }]]);
+    });
+
+    it('writes nothing when any guard fails, and says so with StaleStateError', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), new Date());
+      const bad = decision({
+        nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id, { state: 'FINISHED' }) }],
+        context: [{ scopeId: TREE.id, key: '${z}', value: 1 }],
+        processes: [{ expectRev: 5, record: { ...run.rootProcess, rev: 6 } }],
+      });
+      await expect(store.apply(run.id, bad, new Date())).rejects.toBeInstanceOf(StaleStateError);
+      expect((await store.loadNode(run.id, 'a'))!.state).toBe('RUNNING');
+      expect(await store.loadContext(run.id, TREE.id)).toEqual({ '${x}': 1 });
+      // a second insert of the same node, a stale node version and a stale run rev all fail too
+      for (const d of [
+        decision({ nodes: [{ expect: null, record: node(run.id) }] }),
+        decision({ nodes: [{ expect: { state: 'RUNNING', version: 2 }, record: node(run.id, { version: 3 }) }] }),
+        decision({ nodes: [{ expect: { state: 'FAILED', version: 1 }, record: node(run.id, { version: 2 }) }] }),
+        decision({ run: { expectRev: 7, state: 'FINISHED' } }),
+      ]) {
+        await expect(store.apply(run.id, d, new Date())).rejects.toBeInstanceOf(StaleStateError);
+      }
+    });
+
+    it('lets exactly one of many concurrent compare-and-sets win', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), new Date());
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          store.apply(run.id, decision({ nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id, { state: 'FINISHED', outputs: { i } }) }] }), new Date()),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof StaleStateError)).toBe(true);
+    });
+
+    it('resets and upserts context values', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      await store.apply(run.id, decision({ context: [{ scopeId: 'sub', key: '${a}', value: 1 }, { scopeId: 'sub', key: '${b}', value: 2 }] }), new Date());
+      await store.apply(run.id, decision({ contextResets: ['sub'], context: [{ scopeId: 'sub', key: '${a}', value: 3 }] }), new Date());
+      await store.apply(run.id, decision({ context: [{ scopeId: 'sub', key: '${a}', value: null }] }), new Date());
+      expect(await store.loadContext(run.id, 'sub')).toEqual({ '${a}': null });
+      expect(await store.loadContext(run.id, TREE.id)).toEqual({ '${x}': 1 });
+    });
+
+    it('lists runs with filters and pagination, newest first', async () => {
+      const pid = `pl-${seq}`;
+      const runs = [newRun({ pipelineId: pid }), newRun({ pipelineId: pid, businessKey: 'order-42' }), newRun({ pipelineId: pid, state: 'PENDING' })];
+      for (const r of runs) await store.createRun(r);
+      const all = await store.listRuns({ pipelineId: pid, offset: 0, limit: 10 });
+      expect(all.total).toBe(3);
+      expect(all.items.map((r) => r.id)).toEqual([runs[2].id, runs[1].id, runs[0].id]);
+      expect((await store.listRuns({ pipelineId: pid, offset: 1, limit: 1 })).items.map((r) => r.id)).toEqual([runs[1].id]);
+      expect((await store.listRuns({ businessKey: 'order-42', offset: 0, limit: 10 })).items.map((r) => r.id)).toEqual([runs[1].id]);
+      expect((await store.listRuns({ pipelineId: pid, state: 'PENDING', offset: 0, limit: 10 })).total).toBe(1);
+    });
+
+    it('finds live processes and nodes of unfinished runs only', async () => {
+      const live = newRun();
+      const done = newRun();
+      await store.createRun(live);
+      await store.createRun(done);
+      await store.apply(done.id, decision({ run: { expectRev: 0, state: 'FINISHED' }, nodes: [{ expect: null, record: node(done.id) }] }), new Date());
+      await store.apply(live.id, decision({ nodes: [{ expect: null, record: node(live.id) }] }), new Date());
+      const procs = await store.listLiveProcesses(['ACTIVE'], 1000);
+      expect(procs.some((p) => p.runId === live.id)).toBe(true);
+      expect(procs.some((p) => p.runId === done.id)).toBe(false);
+      const nodes = await store.listLiveNodes(['RUNNING'], 1000);
+      expect(nodes.some((n) => n.runId === live.id)).toBe(true);
+      expect(nodes.some((n) => n.runId === done.id)).toBe(false);
+    });
+  });
+}

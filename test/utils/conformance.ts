@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+/** One conformance case (see the README of the conformance folder). */
+export interface ConformanceCase {
+  /** Path relative to the conformance folder, e.g. `execution/01-exclusive-default-branch.json`. */
+  file: string;
+  name: string;
+  about?: string;
+  format?: string;
+  tree: unknown;
+  inputs?: Record<string, unknown>;
+  expect: {
+    valid: boolean;
+    errors?: { code: string; nodeId?: string }[];
+    state?: string;
+    /** Expected node state, `null` = never ran (absent from the run's nodes). */
+    nodes?: Record<string, string | null>;
+    outputs?: Record<string, unknown>;
+  };
+}
+
+/** `CONFORMANCE_DIR`, or the shared fixtures next to the repository. */
+export function conformanceDir(): string {
+  return process.env.CONFORMANCE_DIR ? resolve(process.env.CONFORMANCE_DIR) : resolve(__dirname, '../../../shared/conformance');
+}
+
+/** Every `*.json` under the folder, recursively, sorted by path: new fixtures need no code change. */
+export function loadConformanceCases(dir = conformanceDir()): ConformanceCase[] {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d).sort()) {
+      const full = join(d, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith('.json')) files.push(full);
+    }
+  };
+  walk(dir);
+  return files.map((full) => {
+    const parsed = JSON.parse(readFileSync(full, 'utf8')) as Omit<ConformanceCase, 'file'>;
+    return { ...parsed, file: relative(dir, full) };
+  });
+}
+
+/** A node map as `GET /runs/:id` answers it (sub-process nodes under `children`). */
+export interface NodeTree {
+  [nodeId: string]: { state: string; children?: NodeTree };
+}
+
+/** Finds a node's state anywhere in the map, sub-processes included; `null` when it never ran. */
+export function findNodeState(nodes: NodeTree | undefined, nodeId: string): string | null {
+  if (!nodes) return null;
+  if (nodes[nodeId]) return nodes[nodeId].state;
+  for (const node of Object.values(nodes)) {
+    const found = findNodeState(node.children, nodeId);
+    if (found !== null) return found;
+  }
+  return null;
+}
