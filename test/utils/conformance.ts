@@ -22,7 +22,9 @@ export interface ConformanceCase {
 
 /** `CONFORMANCE_DIR`, or the shared fixtures next to the repository. */
 export function conformanceDir(): string {
-  return process.env.CONFORMANCE_DIR ? resolve(process.env.CONFORMANCE_DIR) : resolve(__dirname, '../../../shared/conformance');
+  return process.env.CONFORMANCE_DIR
+    ? resolve(process.env.CONFORMANCE_DIR)
+    : resolve(__dirname, '../../../shared/conformance');
 }
 
 /** Every `*.json` under the folder, recursively, sorted by path: new fixtures need no code change. */

@@ -33,11 +33,20 @@ export async function startEmbeddedApp(env: Record<string, string> = {}): Promis
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
   const databaseFile = join(dir, 'pipeline.sqlite');
   const module = await AppModule.forRoot({
-    env: { DATABASE_URL: `sqlite:${databaseFile}`, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: {
+      DATABASE_URL: `sqlite:${databaseFile}`,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
   });
   let app: NestExpressApplication | undefined;
   try {
-    app = await NestFactory.create<NestExpressApplication>(module, { bodyParser: false, logger: ['fatal', 'error', 'warn'] });
+    app = await NestFactory.create<NestExpressApplication>(module, {
+      bodyParser: false,
+      logger: ['fatal', 'error', 'warn'],
+    });
     const config = app.get(AppConfig);
     configureApp(app, config);
     await app.listen(0, '127.0.0.1');

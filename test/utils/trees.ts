@@ -4,7 +4,13 @@
 export function linearTree(id = 'linear', code = 'noop'): Record<string, unknown> {
   return {
     id,
-    start_event: { id: 'start', type: 'EmptyStartEvent', name: 'start', incoming: '', outgoing: 'f1' },
+    start_event: {
+      id: 'start',
+      type: 'EmptyStartEvent',
+      name: 'start',
+      incoming: '',
+      outgoing: 'f1',
+    },
     end_event: { id: 'end', type: 'EmptyEndEvent', name: 'end', incoming: ['f2'], outgoing: '' },
     activities: {
       a1: {
@@ -32,6 +38,11 @@ export function linearTree(id = 'linear', code = 'noop'): Record<string, unknown
 /** A tree with two problems: an unknown component and a flow pointing at a missing node. */
 export function brokenTree(): Record<string, unknown> {
   const tree = linearTree('broken', 'no_such_component');
-  (tree.flows as Record<string, unknown>).f3 = { id: 'f3', source: 'a1', target: 'ghost', is_default: false };
+  (tree.flows as Record<string, unknown>).f3 = {
+    id: 'f3',
+    source: 'a1',
+    target: 'ghost',
+    is_default: false,
+  };
   return tree;
 }

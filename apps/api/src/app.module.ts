@@ -43,7 +43,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         configModule,
-        PipelineModule.forRoot({ databaseUrl: config.DATABASE_URL, databaseLogging: config.LOG_LEVEL === 'verbose' }),
+        PipelineModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          databaseLogging: config.LOG_LEVEL === 'verbose',
+        }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
       ],
       controllers: [HealthController, PipelinesController, RunsController],

@@ -26,7 +26,10 @@ export function createValidationPipe(): ValidationPipe {
  * real setup. The app must be created with `{ bodyParser: false }` (the JSON parser is added
  * here, with the configured limit).
  */
-export function configureApp(app: NestExpressApplication, config: AppConfig): NestExpressApplication {
+export function configureApp(
+  app: NestExpressApplication,
+  config: AppConfig,
+): NestExpressApplication {
   app.useLogger(logLevelsFor(config.LOG_LEVEL));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
@@ -47,7 +50,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
         'Errors answer `{statusCode, error, message, code?, details?}`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Required when the server sets API_TOKENS' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'Required when the server sets API_TOKENS',
+    })
     .build();
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,

@@ -4,6 +4,12 @@ import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
 import { DatabaseModule } from './persistence/database.module';
 import { PIPELINE_ENTITIES } from './persistence/entities';
+import { JobQueue } from './ports/job-queue.port';
+import { RunStore } from './ports/run-store.port';
+import { TypeormRunStore } from './persistence/typeorm-run-store';
+import { InProcessJobQueue } from './queue/in-process-job-queue';
+import { EmbeddedWorker } from './runtime/embedded-worker.service';
+import { EngineRuntime } from './runtime/engine-runtime.service';
 import { RunService } from './runtime/run.service';
 
 export interface PipelineModuleOptions {
@@ -11,6 +17,13 @@ export interface PipelineModuleOptions {
   databaseUrl: string;
   /** Log SQL statements (they may contain run data). */
   databaseLogging?: boolean;
+  /**
+   * Consume the engine queue in this process (embedded mode). Default true. The distributed
+   * api app sets it false and leaves the work to engine-worker processes.
+   */
+  runWorker?: boolean;
+  /** Jobs handled at once by the in-process worker (default 4). */
+  workerConcurrency?: number;
 }
 
 /**
@@ -23,12 +36,22 @@ export class PipelineModule {
     return {
       module: PipelineModule,
       imports: [
-        DatabaseModule.forRoot({ databaseUrl: options.databaseUrl, logging: options.databaseLogging }),
+        DatabaseModule.forRoot({
+          databaseUrl: options.databaseUrl,
+          logging: options.databaseLogging,
+        }),
         ComponentsModule,
         TypeOrmModule.forFeature(PIPELINE_ENTITIES),
       ],
-      providers: [PipelineDefinitionService, RunService],
-      exports: [PipelineDefinitionService, RunService, ComponentsModule, TypeOrmModule],
+      providers: [
+        PipelineDefinitionService,
+        RunService,
+        EngineRuntime,
+        { provide: RunStore, useClass: TypeormRunStore },
+        { provide: JobQueue, useFactory: () => new InProcessJobQueue(options.workerConcurrency ?? 4) },
+        ...(options.runWorker === false ? [] : [EmbeddedWorker]),
+      ],
+      exports: [PipelineDefinitionService, RunService, EngineRuntime, RunStore, JobQueue, ComponentsModule, TypeOrmModule],
     };
   }
 }

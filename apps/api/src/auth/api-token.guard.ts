@@ -1,5 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app.config';
@@ -25,7 +30,13 @@ export class ApiTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (this.tokens.length === 0 || context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+        context.getHandler(),
+        context.getClass(),
+      ])
+    )
+      return true;
 
     const request = context.switchToHttp().getRequest<Request>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
@@ -36,7 +47,12 @@ export class ApiTokenGuard implements CanActivate {
       for (const token of this.tokens) ok = timingSafeEqual(presented, token) || ok;
       if (ok) return true;
     }
-    context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="pipeline"');
-    throw new UnauthorizedException(match ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>');
+    context
+      .switchToHttp()
+      .getResponse<Response>()
+      .setHeader('WWW-Authenticate', 'Bearer realm="pipeline"');
+    throw new UnauthorizedException(
+      match ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>',
+    );
   }
 }

@@ -45,14 +45,23 @@ describe('validateAppConfig', () => {
   });
 
   it('accepts the seed name of the signals switch, the new name winning', () => {
-    expect(validateAppConfig({ ENABLE_PIPELINE_EVENT_SIGNALS: '1' }).PIPELINE_EVENT_SIGNALS_ENABLED).toBe(true);
     expect(
-      validateAppConfig({ ENABLE_PIPELINE_EVENT_SIGNALS: 'true', PIPELINE_EVENT_SIGNALS_ENABLED: 'false' }).PIPELINE_EVENT_SIGNALS_ENABLED,
+      validateAppConfig({ ENABLE_PIPELINE_EVENT_SIGNALS: '1' }).PIPELINE_EVENT_SIGNALS_ENABLED,
+    ).toBe(true);
+    expect(
+      validateAppConfig({
+        ENABLE_PIPELINE_EVENT_SIGNALS: 'true',
+        PIPELINE_EVENT_SIGNALS_ENABLED: 'false',
+      }).PIPELINE_EVENT_SIGNALS_ENABLED,
     ).toBe(false);
   });
 
   it('treats empty values as unset', () => {
-    expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({ PORT: 3000, API_TOKENS: [], REDIS_URL: undefined });
+    expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
+      PORT: 3000,
+      API_TOKENS: [],
+      REDIS_URL: undefined,
+    });
   });
 
   it('fails with one message listing every bad setting', () => {
@@ -71,7 +80,15 @@ describe('validateAppConfig', () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(/^Invalid configuration:/);
-    for (const key of ['PORT', 'DATABASE_URL', 'PIPELINE_EVENT_SIGNALS_ENABLED', 'LOG_LEVEL', 'BODY_LIMIT', 'API_TOKENS', 'REDIS_URL']) {
+    for (const key of [
+      'PORT',
+      'DATABASE_URL',
+      'PIPELINE_EVENT_SIGNALS_ENABLED',
+      'LOG_LEVEL',
+      'BODY_LIMIT',
+      'API_TOKENS',
+      'REDIS_URL',
+    ]) {
       expect(message).toContain(key);
     }
     expect(message).not.toContain('short'); // token values are never echoed

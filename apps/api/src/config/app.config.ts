@@ -36,13 +36,16 @@ export class AppConfig {
   HOST: string;
 
   @Matches(/^(sqlite:.+|(mysql|mariadb):\/\/.+)$/i, {
-    message: 'DATABASE_URL must be sqlite:<path>, sqlite::memory: or mysql://user:pass@host:3306/db',
+    message:
+      'DATABASE_URL must be sqlite:<path>, sqlite::memory: or mysql://user:pass@host:3306/db',
   })
   DATABASE_URL = 'sqlite:./data/pipeline.sqlite';
 
   /** Unset = embedded mode (in-process queue and timers); set = distributed mode (BullMQ + Redis). */
   @IsOptional()
-  @Matches(/^rediss?:\/\/.+/i, { message: 'REDIS_URL must be redis://[user:pass@]host:6379[/db] or rediss://...' })
+  @Matches(/^rediss?:\/\/.+/i, {
+    message: 'REDIS_URL must be redis://[user:pass@]host:6379[/db] or rediss://...',
+  })
   REDIS_URL?: string;
 
   /** Bearer tokens accepted on `/api`; empty = no authentication. */
@@ -55,7 +58,9 @@ export class AppConfig {
   PIPELINE_EVENT_SIGNALS_ENABLED = false;
 
   /** Largest JSON request body, in body-parser notation (`5mb`, `512kb`, `1048576`). */
-  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size like 5mb, 512kb or 1048576' })
+  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, {
+    message: 'BODY_LIMIT must be a size like 5mb, 512kb or 1048576',
+  })
   BODY_LIMIT = '5mb';
 
   @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
@@ -95,7 +100,11 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl !== undefined) raw.DATABASE_URL = databaseUrl;
   const tokens = get('API_TOKENS');
-  if (tokens !== undefined) raw.API_TOKENS = tokens.split(',').map((t) => t.trim()).filter(Boolean);
+  if (tokens !== undefined)
+    raw.API_TOKENS = tokens
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   // The seed (bamboo) spells it ENABLE_PIPELINE_EVENT_SIGNALS; the new name wins when both are set.
   const signals = get('PIPELINE_EVENT_SIGNALS_ENABLED') ?? get('ENABLE_PIPELINE_EVENT_SIGNALS');
   if (signals !== undefined) raw.PIPELINE_EVENT_SIGNALS_ENABLED = toBoolean(signals);
@@ -105,15 +114,26 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   if (logLevel !== undefined) raw.LOG_LEVEL = logLevel === 'info' ? 'log' : logLevel;
 
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
-  const errors = validateSync(config, { forbidUnknownValues: false, validationError: { target: false, value: false } });
+  const errors = validateSync(config, {
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+    validationError: { target: false, value: false },
+  });
   if (errors.length > 0) {
-    throw new Error(`Invalid configuration:\n${flatten(errors).map((m) => `  - ${m}`).join('\n')}`);
+    throw new Error(
+      `Invalid configuration:\n${flatten(errors)
+        .map((m) => `  - ${m}`)
+        .join('\n')}`,
+    );
   }
   return config;
 }
 
 function flatten(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flatten(e.children ?? [])]);
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}),
+    ...flatten(e.children ?? []),
+  ]);
 }
 
 /** The Nest log levels enabled by a `LOG_LEVEL`: that level and every more severe one. */

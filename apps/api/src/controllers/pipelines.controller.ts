@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -18,16 +29,29 @@ import {
   type PipelineView,
   type ValidationAnswer,
 } from '@app/pipeline';
-import { CreatePipelineDto, PatchPipelineDto, UpdatePipelineDto, ValidatePipelineDto } from '../dto/pipeline-definition.dto';
+import {
+  CreatePipelineDto,
+  PatchPipelineDto,
+  UpdatePipelineDto,
+  ValidatePipelineDto,
+} from '../dto/pipeline-definition.dto';
 import { GetPipelineQueryDto, PageQueryDto } from '../dto/query.dto';
-import { ErrorResponseDto, PipelineDto, PipelinePageDto, ValidationAnswerDto } from '../dto/responses.dto';
+import {
+  ErrorResponseDto,
+  PipelineDto,
+  PipelinePageDto,
+  ValidationAnswerDto,
+} from '../dto/responses.dto';
 
 const ID_PARAM = { name: 'id', description: 'Pipeline id, or its key' };
 
 /** Stored pipeline definitions (DESIGN §9). Thin: DTO in, one service call, view out. */
 @ApiTags('pipelines')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'API_TOKENS is set and no valid bearer token was sent' })
+@ApiUnauthorizedResponse({
+  type: ErrorResponseDto,
+  description: 'API_TOKENS is set and no valid bearer token was sent',
+})
 @Controller('pipelines')
 export class PipelinesController {
   constructor(private readonly definitions: PipelineDefinitionService) {}
@@ -35,8 +59,14 @@ export class PipelinesController {
   @Post()
   @ApiOperation({ summary: 'Build a pipeline: validate the tree and store it as version 1' })
   @ApiCreatedResponse({ type: PipelineDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid tree (every problem in `details`) or request' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The key is taken (code DUPLICATE_KEY)' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid tree (every problem in `details`) or request',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The key is taken (code DUPLICATE_KEY)',
+  })
   create(@Body() dto: CreatePipelineDto): Promise<PipelineView> {
     return this.definitions.create(dto);
   }
@@ -76,7 +106,9 @@ export class PipelinesController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Switch a pipeline on/off or change its concurrency limits (no new version)' })
+  @ApiOperation({
+    summary: 'Switch a pipeline on/off or change its concurrency limits (no new version)',
+  })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: PipelineDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })

@@ -11,7 +11,13 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { type NodeDetailView, type Page, RunService, type RunSummaryView, type RunView } from '@app/pipeline';
+import {
+  type NodeDetailView,
+  type Page,
+  RunService,
+  type RunSummaryView,
+  type RunView,
+} from '@app/pipeline';
 import { ListRunsQueryDto } from '../dto/query.dto';
 import { ErrorResponseDto, NodeDetailDto, RunDto, RunPageDto } from '../dto/responses.dto';
 import { StartInlineRunDto, StartRunDto } from '../dto/run.dto';
@@ -19,7 +25,10 @@ import { StartInlineRunDto, StartRunDto } from '../dto/run.dto';
 /** Starting and inspecting runs (DESIGN §9). Thin: DTO in, one service call, view out. */
 @ApiTags('runs')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'API_TOKENS is set and no valid bearer token was sent' })
+@ApiUnauthorizedResponse({
+  type: ErrorResponseDto,
+  description: 'API_TOKENS is set and no valid bearer token was sent',
+})
 @Controller()
 export class RunsController {
   constructor(private readonly runs: RunService) {}
@@ -37,7 +46,10 @@ export class RunsController {
   @Post('runs')
   @ApiOperation({ summary: 'Run an inline tree once (validated like a stored one)' })
   @ApiCreatedResponse({ type: RunDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid tree (every problem in `details`) or request' })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid tree (every problem in `details`) or request',
+  })
   startInline(@Body() dto: StartInlineRunDto): Promise<RunView> {
     return this.runs.startInline(dto);
   }
@@ -50,7 +62,9 @@ export class RunsController {
   }
 
   @Get('runs/:id')
-  @ApiOperation({ summary: "A run's state with every node that has run (sub-processes nested under `children`)" })
+  @ApiOperation({
+    summary: "A run's state with every node that has run (sub-processes nested under `children`)",
+  })
   @ApiOkResponse({ type: RunDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   get(@Param('id') id: string): Promise<RunView> {

@@ -5,4 +5,5 @@ import { Transform } from 'class-transformer';
  * rebuild nested objects property by property (an own `__proto__` key would then set a prototype).
  * Trees and inputs are checked by the engine, not by the DTO.
  */
-export const KeepRaw = (): PropertyDecorator => Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]);
+export const KeepRaw = (): PropertyDecorator =>
+  Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]);

@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { KeepRaw } from './keep-raw';
 
 const QUEUE_MODES = ['fifo', 'lifo'] as const;
@@ -7,11 +18,24 @@ const QUEUE_MODES = ['fifo', 'lifo'] as const;
 const DEFINITION_DOC = {
   type: 'object',
   additionalProperties: true,
-  description: 'The pipeline tree (bamboo format, DESIGN §3). Checked by the engine: every problem is answered in `details`.',
-  example: { id: 'p1', start_event: {}, end_event: {}, activities: {}, gateways: {}, flows: {}, data: { inputs: {}, outputs: [] } },
+  description:
+    'The pipeline tree (bamboo format, DESIGN §3). Checked by the engine: every problem is answered in `details`.',
+  example: {
+    id: 'p1',
+    start_event: {},
+    end_event: {},
+    activities: {},
+    gateways: {},
+    flows: {},
+    data: { inputs: {}, outputs: [] },
+  },
 } as const;
 
-const FORMAT_DOC = { description: "Format of `definition`; only 'tree' is accepted today", default: 'tree', example: 'tree' };
+const FORMAT_DOC = {
+  description: "Format of `definition`; only 'tree' is accepted today",
+  default: 'tree',
+  example: 'tree',
+};
 
 /** `POST /pipelines/validate`. */
 export class ValidatePipelineDto {
@@ -37,7 +61,8 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @ApiPropertyOptional({
     maxLength: 64,
     pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
-    description: 'Unique stable key; defaults to a slug of the name (with a numeric suffix when taken)',
+    description:
+      'Unique stable key; defaults to a slug of the name (with a numeric suffix when taken)',
     example: 'nightly-export',
   })
   @IsOptional()
@@ -50,14 +75,23 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, nullable: true, description: 'Cap on runs RUNNING at once; null = no cap' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'Cap on runs RUNNING at once; null = no cap',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()
   @Min(1)
   maxConcurrentRuns?: number | null;
 
-  @ApiPropertyOptional({ enum: QUEUE_MODES, default: 'fifo', description: 'Order in which held runs are admitted' })
+  @ApiPropertyOptional({
+    enum: QUEUE_MODES,
+    default: 'fifo',
+    description: 'Order in which held runs are admitted',
+  })
   @IsOptional()
   @IsIn(QUEUE_MODES)
   queueMode?: 'fifo' | 'lifo';

@@ -23,7 +23,11 @@ export class PageQueryDto {
 
 /** `GET /pipelines/:id?version=n`. */
 export class GetPipelineQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'A past version; latest when omitted' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'A past version; latest when omitted',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -15,7 +15,8 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 400 }) statusCode: number;
   @ApiProperty({ example: 'Bad Request' }) error: string;
   @ApiProperty() message: string;
-  @ApiPropertyOptional({ description: 'Stable machine-readable code', example: 'INVALID_TREE' }) code?: string;
+  @ApiPropertyOptional({ description: 'Stable machine-readable code', example: 'INVALID_TREE' })
+  code?: string;
   @ApiPropertyOptional({ type: [ValidationIssueDto] }) details?: ValidationIssueDto[];
 }
 
@@ -59,7 +60,11 @@ export class NodeStateDto {
   @ApiProperty() errorIgnored: boolean;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "A sub-process's nodes, same shape" })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "A sub-process's nodes, same shape",
+  })
   children?: Record<string, NodeStateDto>;
 }
 
@@ -99,8 +104,14 @@ export class NodeHistoryDto {
   @ApiProperty() loop: number;
   @ApiProperty() retries: number;
   @ApiProperty({ enum: NODE_STATES }) state: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) inputs: Record<string, unknown> | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) outputs: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) inputs: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) outputs: Record<
+    string,
+    unknown
+  > | null;
   @ApiPropertyOptional({ description: 'Failure data' }) exData: unknown;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;
@@ -120,8 +131,14 @@ export class NodeDetailDto {
   @ApiProperty() errorIgnored: boolean;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) inputs: Record<string, unknown> | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) outputs: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) inputs: Record<
+    string,
+    unknown
+  > | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true }) outputs: Record<
+    string,
+    unknown
+  > | null;
   @ApiPropertyOptional() exData: unknown;
   @ApiProperty({ type: [NodeHistoryDto] }) histories: NodeHistoryDto[];
 }

@@ -5,7 +5,8 @@ import { KeepRaw } from './keep-raw';
 const INPUTS_DOC = {
   type: 'object',
   additionalProperties: true,
-  description: 'Run inputs, keyed by variable name (`${x}` or `x`); override the tree\'s `data.inputs`',
+  description:
+    "Run inputs, keyed by variable name (`${x}` or `x`); override the tree's `data.inputs`",
   example: { '${x}': 1 },
 } as const;
 
@@ -23,14 +24,24 @@ export class StartRunDto {
   @MaxLength(128)
   businessKey?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'Higher runs first' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    default: 0,
+    description: 'Higher runs first',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(1000)
   priority?: number;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Run a past version; latest when omitted' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Run a past version; latest when omitted',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -42,7 +53,8 @@ export class StartInlineRunDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The pipeline tree (bamboo format); checked by the engine, every problem answered in `details`',
+    description:
+      'The pipeline tree (bamboo format); checked by the engine, every problem answered in `details`',
   })
   @KeepRaw()
   @IsObject({ message: 'definition must be an object (a pipeline tree)' })
@@ -65,7 +77,13 @@ export class StartInlineRunDto {
   @MaxLength(128)
   businessKey?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'Higher runs first' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    default: 0,
+    description: 'Higher runs first',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,5 +1,12 @@
 import { STATUS_CODES } from 'node:http';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { type ErrorKind, PipelineError } from '@app/pipeline';
 import type { Request, Response } from 'express';
 
@@ -48,7 +55,9 @@ export class PipelineExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     if (response.headersSent) {
       // Nothing sensible can be sent any more; make sure the failure is at least visible.
-      this.logger.error(`Error after the response was sent on ${describe(request)}: ${errorText(exception)}`);
+      this.logger.error(
+        `Error after the response was sent on ${describe(request)}: ${errorText(exception)}`,
+      );
       return;
     }
     response.status(body.statusCode).json(body);
@@ -66,18 +75,30 @@ export class PipelineExceptionFilter implements ExceptionFilter {
         ...(exception.details?.length ? { details: exception.details } : {}),
       };
     }
+    // Nest wraps body-parser's errors in an HttpException whose message may quote the body.
+    if (exception instanceof HttpException && isBodyParserError(exception.cause))
+      return fromBodyParserError(exception.cause);
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (isBodyParserError(exception)) return fromBodyParserError(exception);
 
-    this.logger.error(`Unhandled error on ${describe(request)}`, exception instanceof Error ? exception.stack : String(exception));
-    return { statusCode: 500, error: reason(500), message: 'Internal server error', code: 'INTERNAL' };
+    this.logger.error(
+      `Unhandled error on ${describe(request)}`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return {
+      statusCode: 500,
+      error: reason(500),
+      message: 'Internal server error',
+      code: 'INTERNAL',
+    };
   }
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {
   const statusCode = exception.getStatus();
   const payload = exception.getResponse();
-  if (typeof payload === 'string') return { statusCode, error: reason(statusCode), message: payload };
+  if (typeof payload === 'string')
+    return { statusCode, error: reason(statusCode), message: payload };
   const { statusCode: _s, error: _e, message, ...rest } = payload as Record<string, unknown>;
   if (Array.isArray(message)) {
     // A plain ValidationPipe-style list of messages: keep them as details.
@@ -89,11 +110,20 @@ function fromHttpException(exception: HttpException): ErrorBody {
       details: message.map((m) => ({ code: 'INVALID_REQUEST', path: '', message: String(m) })),
     };
   }
-  return { ...rest, statusCode, error: reason(statusCode), message: typeof message === 'string' ? message : exception.message };
+  return {
+    ...rest,
+    statusCode,
+    error: reason(statusCode),
+    message: typeof message === 'string' ? message : exception.message,
+  };
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
-  return e instanceof Error && typeof (e as BodyParserError).type === 'string' && typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number';
+  return (
+    e instanceof Error &&
+    typeof (e as BodyParserError).type === 'string' &&
+    typeof ((e as BodyParserError).status ?? (e as BodyParserError).statusCode) === 'number'
+  );
 }
 
 function fromBodyParserError(e: BodyParserError): ErrorBody {
@@ -101,12 +131,19 @@ function fromBodyParserError(e: BodyParserError): ErrorBody {
   switch (e.type) {
     // body-parser's message for this quotes part of the body: never pass it on.
     case 'entity.parse.failed':
-      return { statusCode: 400, error: reason(400), message: 'The request body is not valid JSON', code: 'MALFORMED_JSON' };
+      return {
+        statusCode: 400,
+        error: reason(400),
+        message: 'The request body is not valid JSON',
+        code: 'MALFORMED_JSON',
+      };
     case 'entity.too.large':
       return {
         statusCode: 413,
         error: reason(413),
-        message: e.limit ? `The request body is larger than the limit of ${e.limit} bytes` : 'The request body is too large',
+        message: e.limit
+          ? `The request body is larger than the limit of ${e.limit} bytes`
+          : 'The request body is too large',
         code: 'PAYLOAD_TOO_LARGE',
       };
     default:

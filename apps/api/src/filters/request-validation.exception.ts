@@ -11,7 +11,10 @@ export interface RequestIssue {
 /** A request that failed DTO validation: 400 listing every field problem in `details`. */
 export class RequestValidationException extends BadRequestException {
   constructor(readonly details: RequestIssue[]) {
-    const summary = details.slice(0, 3).map((d) => d.message).join('; ');
+    const summary = details
+      .slice(0, 3)
+      .map((d) => d.message)
+      .join('; ');
     super({
       code: 'INVALID_REQUEST',
       message: `Invalid request: ${summary}${details.length > 3 ? `; and ${details.length - 3} more` : ''}`,
@@ -28,7 +31,11 @@ export class RequestValidationException extends BadRequestException {
 function flatten(errors: ValidationError[], parent: string): RequestIssue[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ code: 'INVALID_REQUEST' as const, path, message }));
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      code: 'INVALID_REQUEST' as const,
+      path,
+      message,
+    }));
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }

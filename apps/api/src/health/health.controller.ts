@@ -1,6 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator';
 
 /** Liveness with a database ping. Open without a token; served at `/health` and `/api/v1/health`. */
@@ -23,7 +28,11 @@ export class HealthController {
       if (err instanceof ServiceUnavailableException) {
         // Re-shaped so the error body keeps the per-check details next to the usual fields.
         const result = err.getResponse() as HealthCheckResult;
-        throw new ServiceUnavailableException({ message: 'Health check failed', status: 'error', checks: result.details });
+        throw new ServiceUnavailableException({
+          message: 'Health check failed',
+          status: 'error',
+          checks: result.details,
+        });
       }
       throw err;
     }

@@ -11,7 +11,11 @@ import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
 import type { Page } from '../runtime/run-views';
 import { isUniqueViolation } from '../persistence/db-errors';
-import { PipelineDefinitionEntity, QUEUE_MODES, type QueueMode } from '../persistence/pipeline-definition.entity';
+import {
+  PipelineDefinitionEntity,
+  QUEUE_MODES,
+  type QueueMode,
+} from '../persistence/pipeline-definition.entity';
 import { PipelineVersionEntity } from '../persistence/pipeline-version.entity';
 import { runInTransaction, runRead } from '../persistence/transactions';
 import {
@@ -109,10 +113,19 @@ export class PipelineDefinitionService {
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         if (givenKey !== undefined) {
-          throw new ConflictError(`A pipeline with key '${givenKey}' already exists`, { key: givenKey }, 'DUPLICATE_KEY');
+          throw new ConflictError(
+            `A pipeline with key '${givenKey}' already exists`,
+            { key: givenKey },
+            'DUPLICATE_KEY',
+          );
         }
         // Someone took the generated key between our check and insert: pick again.
-        if (attempt >= WRITE_ATTEMPTS) throw new ConflictError('Could not allocate a unique key; try again', {}, 'DUPLICATE_KEY');
+        if (attempt >= WRITE_ATTEMPTS)
+          throw new ConflictError(
+            'Could not allocate a unique key; try again',
+            {},
+            'DUPLICATE_KEY',
+          );
       }
     }
   }
@@ -144,14 +157,23 @@ export class PipelineDefinitionService {
             { latestVersion: nextVersion, updatedAt: now, ...(name !== undefined ? { name } : {}) },
           );
           if (!changed.affected) throw new LostRace();
-          const updated = { ...current, latestVersion: nextVersion, updatedAt: now, name: name ?? current.name };
+          const updated = {
+            ...current,
+            latestVersion: nextVersion,
+            updatedAt: now,
+            name: name ?? current.name,
+          };
           this.logger.log(`Pipeline ${current.id} is now at version ${nextVersion}`);
           return toView(updated, version);
         });
       } catch (err) {
         if (!(err instanceof LostRace) && !isUniqueViolation(err)) throw err;
         if (attempt >= WRITE_ATTEMPTS) {
-          throw new ConflictError('The pipeline was updated concurrently; try again', { id: idOrKey }, 'CONCURRENT_UPDATE');
+          throw new ConflictError(
+            'The pipeline was updated concurrently; try again',
+            { id: idOrKey },
+            'CONCURRENT_UPDATE',
+          );
         }
       }
     }
@@ -164,10 +186,18 @@ export class PipelineDefinitionService {
       const current = await this.findDefinition(em, idOrKey);
       const settings = this.checkSettings({
         enabled: input.enabled ?? current.enabled,
-        maxConcurrentRuns: input.maxConcurrentRuns === undefined ? current.maxConcurrentRuns : input.maxConcurrentRuns,
+        maxConcurrentRuns:
+          input.maxConcurrentRuns === undefined
+            ? current.maxConcurrentRuns
+            : input.maxConcurrentRuns,
         queueMode: input.queueMode ?? current.queueMode,
       });
-      const updated = { ...current, ...settings, name: name ?? current.name, updatedAt: new Date() };
+      const updated = {
+        ...current,
+        ...settings,
+        name: name ?? current.name,
+        updatedAt: new Date(),
+      };
       await em.update(
         PipelineDefinitionEntity,
         { id: current.id },
@@ -182,9 +212,14 @@ export class PipelineDefinitionService {
   async list(query: ListPipelinesQuery = {}): Promise<Page<PipelineSummaryView>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(page) || page < 1) throw new BadRequestError('page must be an integer ≥ 1', 'INVALID_PAGE', { page });
+    if (!Number.isInteger(page) || page < 1)
+      throw new BadRequestError('page must be an integer ≥ 1', 'INVALID_PAGE', { page });
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw new BadRequestError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'INVALID_PAGE', { pageSize });
+      throw new BadRequestError(
+        `pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+        'INVALID_PAGE',
+        { pageSize },
+      );
     }
     const [rows, total] = await runRead(this.dataSource, (em) =>
       em.findAndCount(PipelineDefinitionEntity, {
@@ -224,19 +259,29 @@ export class PipelineDefinitionService {
   }
 
   /** Looks a definition up by id, then by key. */
-  private async findDefinition(em: EntityManager, idOrKey: string): Promise<PipelineDefinitionEntity> {
+  private async findDefinition(
+    em: EntityManager,
+    idOrKey: string,
+  ): Promise<PipelineDefinitionEntity> {
     const byId = await em.findOneBy(PipelineDefinitionEntity, { id: idOrKey });
     const found = byId ?? (await em.findOneBy(PipelineDefinitionEntity, { key: idOrKey }));
     if (!found) throw new NotFoundError('pipeline', idOrKey);
     return found;
   }
 
-  private async findVersion(em: EntityManager, definition: PipelineDefinitionEntity, version: number): Promise<PipelineVersionEntity> {
+  private async findVersion(
+    em: EntityManager,
+    definition: PipelineDefinitionEntity,
+    version: number,
+  ): Promise<PipelineVersionEntity> {
     const row = Number.isInteger(version)
       ? await em.findOneBy(PipelineVersionEntity, { pipelineId: definition.id, version })
       : null;
     if (!row) {
-      throw new NotFoundError('version', String(version), { pipelineId: definition.id, latestVersion: definition.latestVersion });
+      throw new NotFoundError('version', String(version), {
+        pipelineId: definition.id,
+        latestVersion: definition.latestVersion,
+      });
     }
     return row;
   }
@@ -244,7 +289,12 @@ export class PipelineDefinitionService {
   /** The smallest free key among `base`, `base-2`, `base-3`, ... */
   private async freeKey(em: EntityManager, base: string): Promise<string> {
     const taken = new Set(
-      (await em.find(PipelineDefinitionEntity, { select: { key: true }, where: { key: Like(`${base}%`) } })).map((r) => r.key),
+      (
+        await em.find(PipelineDefinitionEntity, {
+          select: { key: true },
+          where: { key: Like(`${base}%`) },
+        })
+      ).map((r) => r.key),
     );
     if (!taken.has(base)) return base;
     for (let n = 2; ; n++) {
@@ -271,7 +321,10 @@ export class PipelineDefinitionService {
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (!trimmed) throw new BadRequestError('name must be a non-empty string', 'INVALID_NAME');
     if (trimmed.length > MAX_NAME_LENGTH) {
-      throw new BadRequestError(`name must be at most ${MAX_NAME_LENGTH} characters`, 'INVALID_NAME');
+      throw new BadRequestError(
+        `name must be at most ${MAX_NAME_LENGTH} characters`,
+        'INVALID_NAME',
+      );
     }
     return trimmed;
   }
@@ -287,15 +340,31 @@ export class PipelineDefinitionService {
     return key;
   }
 
-  private checkSettings(s: { enabled: boolean; maxConcurrentRuns: number | null; queueMode: QueueMode }) {
-    if (typeof s.enabled !== 'boolean') throw new BadRequestError('enabled must be a boolean', 'INVALID_SETTINGS');
-    if (s.maxConcurrentRuns !== null && (!Number.isInteger(s.maxConcurrentRuns) || s.maxConcurrentRuns < 1)) {
-      throw new BadRequestError('maxConcurrentRuns must be a positive integer or null', 'INVALID_SETTINGS', {
-        maxConcurrentRuns: s.maxConcurrentRuns,
-      });
+  private checkSettings(s: {
+    enabled: boolean;
+    maxConcurrentRuns: number | null;
+    queueMode: QueueMode;
+  }) {
+    if (typeof s.enabled !== 'boolean')
+      throw new BadRequestError('enabled must be a boolean', 'INVALID_SETTINGS');
+    if (
+      s.maxConcurrentRuns !== null &&
+      (!Number.isInteger(s.maxConcurrentRuns) || s.maxConcurrentRuns < 1)
+    ) {
+      throw new BadRequestError(
+        'maxConcurrentRuns must be a positive integer or null',
+        'INVALID_SETTINGS',
+        {
+          maxConcurrentRuns: s.maxConcurrentRuns,
+        },
+      );
     }
     if (!QUEUE_MODES.includes(s.queueMode)) {
-      throw new BadRequestError(`queueMode must be one of ${QUEUE_MODES.join(', ')}`, 'INVALID_SETTINGS', { queueMode: s.queueMode });
+      throw new BadRequestError(
+        `queueMode must be one of ${QUEUE_MODES.join(', ')}`,
+        'INVALID_SETTINGS',
+        { queueMode: s.queueMode },
+      );
     }
     return s;
   }

@@ -20,8 +20,9 @@ function standard(sim: () => EngineSimulator): Behaviour {
 function simulate(tree: PipelineTree, inputs: Record<string, unknown> = {}, behaviour?: Behaviour, cycleTolerate?: boolean) {
   const v = validateTree(tree, { cycleTolerate });
   expect(v.errors).toEqual([]);
-  let sim: EngineSimulator;
-  sim = new EngineSimulator(tree, v.converges, inputs, behaviour ?? standard(() => sim));
+  const holder: { sim?: EngineSimulator } = {};
+  const sim = new EngineSimulator(tree, v.converges, inputs, behaviour ?? standard(() => holder.sim!));
+  holder.sim = sim;
   return sim.runToEnd();
 }
 
@@ -151,7 +152,7 @@ describe('engine core scenarios', () => {
     tree.gateways.eg_1 = {
       ...(tree.gateways.eg_1 as object),
       conditions: { f4: { evaluate: '${round} < 3' }, f5: { evaluate: '1 == 0' }, f6: { evaluate: '${round} >= 3' } },
-    } as PipelineTree['gateways'][string];
+    } as unknown as PipelineTree["gateways"][string];
     const sim = simulate(tree, {}, (nodeId) => ({ ok: true, outputs: nodeId === 'act_2' ? { round: ++round } : {}, finished: true }), true);
     expect(sim.run.state).toBe('FINISHED');
     expect(sim.nodes.get('act_1')).toMatchObject({ state: 'FINISHED', loop: 3, version: 3 });

@@ -60,7 +60,11 @@ export interface CompiledTemplate {
 }
 
 /** Names never readable as variables or properties, even when they are own data keys. */
-export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 
 const BINARY_OPS: Readonly<Record<string, BinaryOp | 'and' | 'or'>> = {
   or: 'or',
@@ -150,15 +154,22 @@ function compileInner(n: RawNode, depth: number): Expr {
         try {
           template = scanTemplate(value);
         } catch (e) {
-          if (e instanceof ParseFailure) refuse(`in the string ${excerpt(n.raw as string)}: ${e.reason}`, pos);
+          if (e instanceof ParseFailure)
+            refuse(`in the string ${excerpt(n.raw as string)}: ${e.reason}`, pos);
           throw e;
         }
         return { t: 'tpl', template, pos };
       }
-      if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      if (
+        value !== null &&
+        typeof value !== 'string' &&
+        typeof value !== 'number' &&
+        typeof value !== 'boolean'
+      ) {
         refuse('unsupported literal', pos);
       }
-      if (typeof value === 'number' && !Number.isFinite(value)) refuse(`the number ${excerpt(n.raw as string)} is out of range`, pos);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        refuse(`the number ${excerpt(n.raw as string)} is out of range`, pos);
       return { t: 'lit', value, pos };
     }
     case 'Identifier': {
@@ -176,7 +187,8 @@ function compileInner(n: RawNode, depth: number): Expr {
         key = { t: 'lit', value: property.name as string, pos: property.start ?? pos };
       }
       if (key.t === 'lit' && (typeof key.value === 'string' || typeof key.value === 'number')) {
-        if (FORBIDDEN_NAMES.has(String(key.value))) refuse(`the property '${String(key.value)}' is not allowed`, pos);
+        if (FORBIDDEN_NAMES.has(String(key.value)))
+          refuse(`the property '${String(key.value)}' is not allowed`, pos);
       }
       return { t: 'member', object, key, optional: n.optional === true, pos };
     }
@@ -191,7 +203,11 @@ function compileInner(n: RawNode, depth: number): Expr {
       }
       const fn = callee.name as string;
       const spec = FUNCTIONS.get(fn);
-      if (!spec) refuse(`'${fn}' is not a function that can be called; the callable functions are: ${names}`, pos);
+      if (!spec)
+        refuse(
+          `'${fn}' is not a function that can be called; the callable functions are: ${names}`,
+          pos,
+        );
       const args = (n.arguments as RawNode[]).map(sub);
       if (args.length < spec.minArgs || args.length > spec.maxArgs) {
         const expected =
@@ -221,7 +237,9 @@ function compileInner(n: RawNode, depth: number): Expr {
       }
     }
     case 'BinaryExpression': {
-      const op = own(BINARY_OPS, n.operator as string) ? BINARY_OPS[n.operator as string] : undefined;
+      const op = own(BINARY_OPS, n.operator as string)
+        ? BINARY_OPS[n.operator as string]
+        : undefined;
       if (!op) refuse(`the operator '${String(n.operator)}' is not supported`, pos);
       const left = sub(n.left);
       let right = sub(n.right);
@@ -233,7 +251,13 @@ function compileInner(n: RawNode, depth: number): Expr {
       return makeBinary(op, left, right);
     }
     case 'ConditionalExpression':
-      return { t: 'cond', test: sub(n.test), then: sub(n.consequent), otherwise: sub(n.alternate), pos };
+      return {
+        t: 'cond',
+        test: sub(n.test),
+        then: sub(n.consequent),
+        otherwise: sub(n.alternate),
+        pos,
+      };
     case 'ArrayExpression': {
       const elements = n.elements as Array<RawNode | null>;
       if (elements.some((x) => x === null)) refuse('empty list item', pos);
@@ -282,10 +306,19 @@ function scanTemplate(str: string): CompiledTemplate {
 
 type Compiled<T> = { ok: T } | { error: ParseFailure };
 
-const expressionCache = new LRUCache<string, Compiled<Expr>>({ max: EXPRESSION_LIMITS.cacheEntries });
-const templateCache = new LRUCache<string, Compiled<CompiledTemplate>>({ max: EXPRESSION_LIMITS.cacheEntries });
+const expressionCache = new LRUCache<string, Compiled<Expr>>({
+  max: EXPRESSION_LIMITS.cacheEntries,
+});
+const templateCache = new LRUCache<string, Compiled<CompiledTemplate>>({
+  max: EXPRESSION_LIMITS.cacheEntries,
+});
 
-function cached<T>(cache: LRUCache<string, Compiled<T>>, key: string, build: () => T, store: boolean): T {
+function cached<T>(
+  cache: LRUCache<string, Compiled<T>>,
+  key: string,
+  build: () => T,
+  store: boolean,
+): T {
   let entry = store ? cache.get(key) : undefined;
   if (!entry) {
     try {
@@ -303,14 +336,21 @@ function cached<T>(cache: LRUCache<string, Compiled<T>>, key: string, build: () 
 /** Parses and checks one expression or condition (cached). Throws ParseFailure. */
 export function compileExpression(src: string): Expr {
   if (src.length > EXPRESSION_LIMITS.maxSourceLength) {
-    throw new ParseFailure(`expression longer than ${EXPRESSION_LIMITS.maxSourceLength} characters`);
+    throw new ParseFailure(
+      `expression longer than ${EXPRESSION_LIMITS.maxSourceLength} characters`,
+    );
   }
   return cached(expressionCache, src, () => compileNode(parseSource(src), 0), true);
 }
 
 /** Parses and checks every `${...}` of a template string (cached when short). Throws ParseFailure. */
 export function compileTemplate(str: string): CompiledTemplate {
-  return cached(templateCache, str, () => scanTemplate(str), str.length <= EXPRESSION_LIMITS.maxCachedTemplateLength);
+  return cached(
+    templateCache,
+    str,
+    () => scanTemplate(str),
+    str.length <= EXPRESSION_LIMITS.maxCachedTemplateLength,
+  );
 }
 
 /** Adds to `out` the variables an expression reads (function names and property names excluded). */
@@ -322,7 +362,8 @@ export function collectReferences(e: Expr, out: Set<string>): void {
     case 'lit':
       return;
     case 'tpl':
-      for (const part of e.template.parts) if (typeof part !== 'string') collectReferences(part.expr, out);
+      for (const part of e.template.parts)
+        if (typeof part !== 'string') collectReferences(part.expr, out);
       return;
     case 'member':
       collectReferences(e.object, out);

@@ -78,7 +78,9 @@ function evaluateInner(e: Expr, scope: VariableScope): unknown {
     case 'bin':
       return binary(e.op, evaluate(e.left, scope), evaluate(e.right, scope));
     case 'cond':
-      return truthy(evaluate(e.test, scope)) ? evaluate(e.then, scope) : evaluate(e.otherwise, scope);
+      return truthy(evaluate(e.test, scope))
+        ? evaluate(e.then, scope)
+        : evaluate(e.otherwise, scope);
     case 'list':
       return e.items.map((item) => evaluate(item, scope));
   }
@@ -88,7 +90,8 @@ function evaluateInner(e: Expr, scope: VariableScope): unknown {
 function dataValue(v: unknown, what: string): unknown {
   if (v === undefined) return null;
   const t = typeof v;
-  if (t === 'function' || t === 'symbol' || t === 'bigint') return fail(`${what} holds an unsupported value (${t})`);
+  if (t === 'function' || t === 'symbol' || t === 'bigint')
+    return fail(`${what} holds an unsupported value (${t})`);
   return v;
 }
 
@@ -101,11 +104,15 @@ function readVariable(name: string, scope: VariableScope): unknown {
 function readMember(object: unknown, key: unknown): unknown {
   if (Array.isArray(object) || typeof object === 'string') {
     if (typeof key !== 'number' || !Number.isInteger(key)) {
-      return fail(`a ${typeName(object)} is indexed by integers, not by ${typeName(key)} ${keyText(key)}`);
+      return fail(
+        `a ${typeName(object)} is indexed by integers, not by ${typeName(key)} ${keyText(key)}`,
+      );
     }
     const index = key < 0 ? object.length + key : key;
     if (index < 0 || index >= object.length) {
-      return missing(`index ${key} is out of range for a ${typeName(object)} of length ${object.length}`);
+      return missing(
+        `index ${key} is out of range for a ${typeName(object)} of length ${object.length}`,
+      );
     }
     return dataValue(object[index], `index ${key}`);
   }
@@ -117,7 +124,8 @@ function readMember(object: unknown, key: unknown): unknown {
     if (FORBIDDEN_NAMES.has(name)) return fail(`the property '${name}' is not allowed`);
     const descriptor = Object.getOwnPropertyDescriptor(object, name);
     if (!descriptor) return missing(`the object has no key ${keyText(name)}`);
-    if (!('value' in descriptor)) return fail(`the property ${keyText(name)} is not a data property`);
+    if (!('value' in descriptor))
+      return fail(`the property ${keyText(name)} is not a data property`);
     return dataValue(descriptor.value, `the key ${keyText(name)}`);
   }
   return fail(`cannot read ${keyText(key)} of ${typeName(object)}`);
@@ -199,12 +207,15 @@ function isSuperset(a: unknown, b: unknown, op: string): boolean {
 /** Numbers add; a string with a string, number or boolean concatenates; lists concatenate. */
 function add(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') return finite(a + b, '+');
-  const textual = (v: unknown): boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  const textual = (v: unknown): boolean =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   if ((typeof a === 'string' && textual(b)) || (typeof b === 'string' && textual(a))) {
     const sa = stringify(a);
     const sb = stringify(b);
     if (sa.length + sb.length > EXPRESSION_LIMITS.maxStringLength) {
-      return fail(`'+' would make a string longer than ${EXPRESSION_LIMITS.maxStringLength} characters`);
+      return fail(
+        `'+' would make a string longer than ${EXPRESSION_LIMITS.maxStringLength} characters`,
+      );
     }
     return sa + sb;
   }
@@ -222,10 +233,13 @@ function multiply(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') return finite(a * b, '*');
   const [s, n] = typeof a === 'string' ? [a, b] : [b, a];
   if (typeof s === 'string' && typeof n === 'number') {
-    if (!Number.isInteger(n)) return fail(`a string can only be repeated an integer number of times`);
+    if (!Number.isInteger(n))
+      return fail(`a string can only be repeated an integer number of times`);
     if (n <= 0 || s.length === 0) return '';
     if (s.length * n > EXPRESSION_LIMITS.maxStringLength) {
-      return fail(`'*' would make a string longer than ${EXPRESSION_LIMITS.maxStringLength} characters`);
+      return fail(
+        `'*' would make a string longer than ${EXPRESSION_LIMITS.maxStringLength} characters`,
+      );
     }
     return s.repeat(n);
   }
@@ -250,7 +264,11 @@ function arithmetic(op: '-' | '/' | '//' | '%', a: unknown, b: unknown): number 
  * variable, absent key or index is left as written (top-level templates); otherwise the
  * failure propagates (strings inside an expression).
  */
-export function renderText(tpl: CompiledTemplate, scope: VariableScope, keepUnresolved: boolean): string {
+export function renderText(
+  tpl: CompiledTemplate,
+  scope: VariableScope,
+  keepUnresolved: boolean,
+): string {
   let out = '';
   for (const part of tpl.parts) {
     if (typeof part === 'string') {

@@ -4,7 +4,8 @@ import { EXPRESSION_LIMITS } from './expression-limits';
 /** Longest excerpt of the offending source in the message. */
 const MESSAGE_EXCERPT = 200;
 
-const excerpt = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+const excerpt = (text: string, max: number): string =>
+  text.length > max ? `${text.slice(0, max)}…` : text;
 
 /**
  * An expression, condition or template that cannot be parsed, uses a forbidden construct,
@@ -19,7 +20,12 @@ export class ExpressionError extends PipelineError {
   readonly reason: string;
   readonly position?: number;
 
-  constructor(expression: string, reason: string, position?: number, extra: Record<string, unknown> = {}) {
+  constructor(
+    expression: string,
+    reason: string,
+    position?: number,
+    extra: Record<string, unknown> = {},
+  ) {
     const where = position === undefined ? '' : ` (at character ${position})`;
     super(`Invalid expression '${excerpt(expression, MESSAGE_EXCERPT)}': ${reason}${where}`, {
       ...extra,

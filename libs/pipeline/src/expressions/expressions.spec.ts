@@ -338,7 +338,12 @@ describe('member access', () => {
     class Secret {
       value = 1;
     }
-    const s = scopeFromRecord({ withGetter, inst: new Secret(), date: new Date(0), map: new Map([['a', 1]]) });
+    const s = scopeFromRecord({
+      withGetter,
+      inst: new Secret(),
+      date: new Date(0),
+      map: new Map([['a', 1]]),
+    });
     expect(errorOf(() => ev('withGetter.g', s)).reason).toMatch(/not a data property/);
     expect(called).toBe(false);
     expect(errorOf(() => ev('inst.value', s)).reason).toMatch(/cannot read 'value' of Object/);
@@ -440,7 +445,12 @@ describe('conditions: variables and errors', () => {
   });
 
   it('fails on an undefined variable, with its name in the context', () => {
-    for (const src of ['${missing} > 5', 'missing > 5', '"${missing}" == "a"', 'x > 5 and missing']) {
+    for (const src of [
+      '${missing} > 5',
+      'missing > 5',
+      '"${missing}" == "a"',
+      'x > 5 and missing',
+    ]) {
       const e = errorOf(() => cond(src));
       expect(e.reason).toBe("variable 'missing' is not defined");
       expect(e.context.variable).toBe('missing');
@@ -499,12 +509,21 @@ describe('conditions: variables and errors', () => {
   });
 
   it('refuses a non-string source', () => {
-    expect(errorOf(() => evaluateCondition(5 as unknown as string, scope)).reason).toMatch(/must be a string/);
-    expect(errorOf(() => checkCondition(undefined as unknown as string)).reason).toMatch(/must be a string/);
+    expect(errorOf(() => evaluateCondition(5 as unknown as string, scope)).reason).toMatch(
+      /must be a string/,
+    );
+    expect(errorOf(() => checkCondition(undefined as unknown as string)).reason).toMatch(
+      /must be a string/,
+    );
   });
 
   it('accepts valid conditions without evaluating them', () => {
-    for (const src of ['${x} > 5', 'missing > 5', '${status} in ("ok", "done") and ${n} != 0', '*']) {
+    for (const src of [
+      '${x} > 5',
+      'missing > 5',
+      '${status} in ("ok", "done") and ${n} != 0',
+      '*',
+    ]) {
       expect(() => checkCondition(src)).not.toThrow();
     }
   });

@@ -11,13 +11,19 @@ import { cloneData, isPlainObject, setOwn, truthy } from './values';
 function toPublic(source: string, e: unknown): unknown {
   if (e instanceof ParseFailure) return new ExpressionError(source, e.reason, e.position);
   if (e instanceof EvalFailure) {
-    return new ExpressionError(source, e.reason, e.position, e.variable === undefined ? {} : { variable: e.variable });
+    return new ExpressionError(
+      source,
+      e.reason,
+      e.position,
+      e.variable === undefined ? {} : { variable: e.variable },
+    );
   }
   return e;
 }
 
 function requireString(src: unknown): string {
-  if (typeof src !== 'string') throw new ExpressionError(String(src), `an expression must be a string, got ${typeof src}`);
+  if (typeof src !== 'string')
+    throw new ExpressionError(String(src), `an expression must be a string, got ${typeof src}`);
   return src;
 }
 
@@ -74,7 +80,10 @@ function renderString(str: string, scope: VariableScope): unknown {
 }
 
 function tooDeep(): never {
-  throw new ExpressionError('', `value nested deeper than ${EXPRESSION_LIMITS.maxValueDepth} levels`);
+  throw new ExpressionError(
+    '',
+    `value nested deeper than ${EXPRESSION_LIMITS.maxValueDepth} levels`,
+  );
 }
 
 function renderValue(value: unknown, scope: VariableScope, depth: number): unknown {
@@ -86,7 +95,8 @@ function renderValue(value: unknown, scope: VariableScope, depth: number): unkno
   if (isPlainObject(value)) {
     if (depth >= EXPRESSION_LIMITS.maxValueDepth) tooDeep();
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) setOwn(out, key, renderValue(value[key], scope, depth + 1));
+    for (const key of Object.keys(value))
+      setOwn(out, key, renderValue(value[key], scope, depth + 1));
     return out;
   }
   return value;
@@ -110,7 +120,8 @@ function forEachString(value: unknown, visit: (s: string) => void, depth = 0): v
     visit(value);
   } else if (Array.isArray(value) || isPlainObject(value)) {
     if (depth >= EXPRESSION_LIMITS.maxValueDepth) tooDeep();
-    for (const item of Array.isArray(value) ? value : Object.values(value)) forEachString(item, visit, depth + 1);
+    for (const item of Array.isArray(value) ? value : Object.values(value))
+      forEachString(item, visit, depth + 1);
   }
 }
 
@@ -149,7 +160,8 @@ export function templateReferences(value: unknown): string[] {
   const out = new Set<string>();
   forEachString(value, (s) => {
     if (!s.includes('${')) return;
-    for (const part of templateOf(s).parts) if (typeof part !== 'string') collectReferences(part.expr, out);
+    for (const part of templateOf(s).parts)
+      if (typeof part !== 'string') collectReferences(part.expr, out);
   });
   return [...out];
 }

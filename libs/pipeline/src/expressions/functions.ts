@@ -1,5 +1,13 @@
 import { fail } from './eval-failure';
-import { checkLength, compareValues, isNumericString, isPlainObject, stringify, truthy, typeName } from './values';
+import {
+  checkLength,
+  compareValues,
+  isNumericString,
+  isPlainObject,
+  stringify,
+  truthy,
+  typeName,
+} from './values';
 
 /** A function callable from expressions: pure, on data values only. */
 export interface ExpressionFunction {
@@ -23,15 +31,17 @@ const string = (name: string, v: unknown): string =>
   typeof v === 'string' ? v : fail(`${name}() expects a string, got ${typeName(v)}`);
 
 /** min/max over `(a, b, ...)` or over one list argument. */
-const extreme = (name: string, sign: 1 | -1) => (args: unknown[]): unknown => {
-  const items = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  if (items.length === 0) fail(`${name}() of an empty list`);
-  let best = items[0];
-  for (let i = 1; i < items.length; i++) {
-    if (sign * compareValues(items[i], best, name) > 0) best = items[i];
-  }
-  return best;
-};
+const extreme =
+  (name: string, sign: 1 | -1) =>
+  (args: unknown[]): unknown => {
+    const items = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
+    if (items.length === 0) fail(`${name}() of an empty list`);
+    let best = items[0];
+    for (let i = 1; i < items.length; i++) {
+      if (sign * compareValues(items[i], best, name) > 0) best = items[i];
+    }
+    return best;
+  };
 
 /**
  * The only functions an expression may call (`len(x)`, never `x.len()`):
@@ -48,7 +58,10 @@ const extreme = (name: string, sign: 1 | -1) => (args: unknown[]): unknown => {
  * | `round(n, digits = 0)` | rounds half away from zero (not Python's banker's rounding) |
  * | `lower(s)`, `upper(s)`, `strip(s)` | case conversion, trims whitespace at both ends |
  */
-export const FUNCTIONS: ReadonlyMap<string, ExpressionFunction> = new Map<string, ExpressionFunction>([
+export const FUNCTIONS: ReadonlyMap<string, ExpressionFunction> = new Map<
+  string,
+  ExpressionFunction
+>([
   [
     'len',
     {
@@ -96,6 +109,9 @@ export const FUNCTIONS: ReadonlyMap<string, ExpressionFunction> = new Map<string
     },
   ],
   ['lower', { minArgs: 1, maxArgs: 1, call: ([v]) => string('lower', v).toLowerCase() }],
-  ['upper', { minArgs: 1, maxArgs: 1, call: ([v]) => checkLength(string('upper', v).toUpperCase()) }],
+  [
+    'upper',
+    { minArgs: 1, maxArgs: 1, call: ([v]) => checkLength(string('upper', v).toUpperCase()) },
+  ],
   ['strip', { minArgs: 1, maxArgs: 1, call: ([v]) => string('strip', v).trim() }],
 ]);

@@ -183,7 +183,7 @@ const MUST_REFUSE: string[] = [
   '1+'.repeat(2000) + '1',
   'x.a' + '.a'.repeat(3000),
   'x' + '[0]'.repeat(1000),
-  'len(' .repeat(1000) + 's' + ')'.repeat(1000),
+  'len('.repeat(1000) + 's' + ')'.repeat(1000),
   'n' + ' or n'.repeat(1000),
   'x'.repeat(5000),
   // the same bombs, kept under the source length limit
@@ -199,7 +199,15 @@ const MUST_REFUSE: string[] = [
 ];
 
 /** Names an expression may legitimately make the evaluator ask the scope about. */
-const HARMLESS_UNDEFINED: string[] = ['global', 'globalThis', 'process', 'window', 'arguments', 'Object', 'toString'];
+const HARMLESS_UNDEFINED: string[] = [
+  'global',
+  'globalThis',
+  'process',
+  'window',
+  'arguments',
+  'Object',
+  'toString',
+];
 
 describe('injection corpus', () => {
   afterEach(() => {
@@ -261,7 +269,9 @@ describe('injection corpus', () => {
   });
 
   it('a parsed own "__proto__" key is unreachable, and reading around it pollutes nothing', () => {
-    expect(() => evaluateExpression('parsed["__proto__"]["polluted"]', scope)).toThrow(ExpressionError);
+    expect(() => evaluateExpression('parsed["__proto__"]["polluted"]', scope)).toThrow(
+      ExpressionError,
+    );
     expect(evaluateExpression('"__proto__" in parsed', scope)).toBe(true);
     expect(evaluateExpression('len(parsed)', scope)).toBe(2);
   });
@@ -288,7 +298,13 @@ describe('limits', () => {
   const small: VariableScope = {
     has: (name) => ['x', 'big', 'many'].includes(name),
     get: (name) =>
-      name === 'x' ? 1 : name === 'big' ? 'b'.repeat(600_000) : name === 'many' ? new Array(60_000).fill(0) : undefined,
+      name === 'x'
+        ? 1
+        : name === 'big'
+          ? 'b'.repeat(600_000)
+          : name === 'many'
+            ? new Array(60_000).fill(0)
+            : undefined,
   };
   const reasonOf = (f: () => unknown): string => {
     try {
@@ -305,7 +321,9 @@ describe('limits', () => {
     const ok = `x == "${'1'.repeat(max - 7)}"`;
     expect(ok.length).toBe(max);
     expect(() => checkCondition(ok)).not.toThrow();
-    expect(reasonOf(() => checkCondition(`${ok} `))).toBe(`expression longer than ${max} characters`);
+    expect(reasonOf(() => checkCondition(`${ok} `))).toBe(
+      `expression longer than ${max} characters`,
+    );
   });
 
   it('bounds the length of each ${} of a template, not the text around it', () => {
@@ -315,7 +333,9 @@ describe('limits', () => {
     const inner = `x + "${'1'.repeat(max - 6)}"`;
     expect(inner.length).toBe(max);
     expect(renderTemplate(`\${${inner}}`, small)).toBe(`1${'1'.repeat(max - 6)}`);
-    expect(reasonOf(() => renderTemplate(`\${${inner} }`, small))).toMatch(/longer than 4096 characters/);
+    expect(reasonOf(() => renderTemplate(`\${${inner} }`, small))).toMatch(
+      /longer than 4096 characters/,
+    );
     expect(reasonOf(() => renderTemplate(`a \${x + "${'1'.repeat(100_000)}"`, small))).toMatch(
       /longer than 4096 characters or is not closed/,
     );
@@ -330,25 +350,37 @@ describe('limits', () => {
   it('bounds nesting while parsing', () => {
     const nest = (depth: number): string => '('.repeat(depth) + 'x' + ')'.repeat(depth);
     expect(evaluateExpression(nest(EXPRESSION_LIMITS.maxNesting - 1), small)).toBe(1);
-    expect(reasonOf(() => checkCondition(nest(EXPRESSION_LIMITS.maxNesting)))).toMatch(/Nesting deeper than 64/);
+    expect(reasonOf(() => checkCondition(nest(EXPRESSION_LIMITS.maxNesting)))).toMatch(
+      /Nesting deeper than 64/,
+    );
   });
 
   it('bounds the depth of the parsed tree', () => {
     expect(evaluateExpression('1+'.repeat(200) + '1', small)).toBe(201);
-    expect(reasonOf(() => checkCondition('1+'.repeat(300) + '1'))).toMatch(/nested deeper than 256 levels/);
+    expect(reasonOf(() => checkCondition('1+'.repeat(300) + '1'))).toMatch(
+      /nested deeper than 256 levels/,
+    );
   });
 
   it('bounds strings made by +, * and splicing', () => {
     const max = EXPRESSION_LIMITS.maxStringLength;
     expect((evaluateExpression(`"a" * ${max}`, small) as string).length).toBe(max);
-    expect(reasonOf(() => evaluateExpression(`"a" * ${max + 1}`, small))).toMatch(/'\*' would make a string longer/);
-    expect(reasonOf(() => evaluateExpression('big + big', small))).toMatch(/'\+' would make a string longer/);
+    expect(reasonOf(() => evaluateExpression(`"a" * ${max + 1}`, small))).toMatch(
+      /'\*' would make a string longer/,
+    );
+    expect(reasonOf(() => evaluateExpression('big + big', small))).toMatch(
+      /'\+' would make a string longer/,
+    );
     expect(reasonOf(() => renderTemplate('${big}${big}', small))).toMatch(/string longer than/);
-    expect(reasonOf(() => evaluateExpression('upper(big + "x") + big', small))).toMatch(/longer than/);
+    expect(reasonOf(() => evaluateExpression('upper(big + "x") + big', small))).toMatch(
+      /longer than/,
+    );
   });
 
   it('bounds lists made by +', () => {
-    expect(reasonOf(() => evaluateExpression('many + many', small))).toMatch(/list longer than 100000/);
+    expect(reasonOf(() => evaluateExpression('many + many', small))).toMatch(
+      /list longer than 100000/,
+    );
   });
 
   it('refuses cyclic values instead of looping', () => {
@@ -356,10 +388,15 @@ describe('limits', () => {
     cyclic.self = cyclic;
     const other: Rec = { a: 1 };
     other.self = other;
-    const s: VariableScope = { has: (n) => n === 'c' || n === 'd', get: (n) => (n === 'c' ? cyclic : other) };
+    const s: VariableScope = {
+      has: (n) => n === 'c' || n === 'd',
+      get: (n) => (n === 'c' ? cyclic : other),
+    };
     expect(reasonOf(() => renderTemplate('v=${c}', s))).toMatch(/cannot convert object to text/);
     expect(reasonOf(() => evaluateExpression('c', s))).toMatch(/nested deeper/);
-    expect(reasonOf(() => evaluateExpression('c == d', s))).toBe('values are nested too deeply to compare');
+    expect(reasonOf(() => evaluateExpression('c == d', s))).toBe(
+      'values are nested too deeply to compare',
+    );
     expect(evaluateExpression('c.self.self.a', s)).toBe(1);
     expect(reasonOf(() => renderTemplate(cyclic, s))).toMatch(/nested deeper/);
   });

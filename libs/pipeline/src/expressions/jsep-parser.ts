@@ -135,7 +135,9 @@ function gobbleItems(
       p.index++;
       return { nodes, trailingComma: false };
     }
-    p.throwError(p.index >= p.expr.length ? unclosed : `Expected "," or "${String.fromCharCode(close)}"`);
+    p.throwError(
+      p.index >= p.expr.length ? unclosed : `Expected "," or "${String.fromCharCode(close)}"`,
+    );
   }
 }
 
@@ -156,7 +158,11 @@ function gobbleEmbeddedBody(p: ParserInstance): RawNode {
     p.throwError(p.index >= p.expr.length ? 'Unclosed ${' : `Unexpected "${p.char}"`);
   }
   if (p.code !== RBRACE) {
-    p.throwError(p.index >= p.expr.length ? 'Unclosed ${' : `Expected "}" to close "\${" but found "${p.char}"`);
+    p.throwError(
+      p.index >= p.expr.length
+        ? 'Unclosed ${'
+        : `Expected "}" to close "\${" but found "${p.char}"`,
+    );
   }
   p.index++;
   return node;
@@ -200,7 +206,11 @@ function configure(): void {
   if (configured) return;
   configured = true;
   const j = jsep as unknown as {
-    Jsep: { binary_ops: Record<string, number>; unary_ops: Record<string, number>; literals: Record<string, unknown> };
+    Jsep: {
+      binary_ops: Record<string, number>;
+      unary_ops: Record<string, number>;
+      literals: Record<string, unknown>;
+    };
   };
   // Removed one by one (not removeAll*) so the objects jsep's plugins hold stay the live ones.
   for (const op of Object.keys(j.Jsep.binary_ops)) jsep.removeBinaryOp(op);

@@ -192,7 +192,9 @@ describe('template syntax errors', () => {
   });
 
   it('accepts valid templates, including unresolved ones', () => {
-    expect(() => checkTemplate({ a: ['${x}', 'a ${missing} b', '$${', 'no template', 5, null] })).not.toThrow();
+    expect(() =>
+      checkTemplate({ a: ['${x}', 'a ${missing} b', '$${', 'no template', 5, null] }),
+    ).not.toThrow();
   });
 });
 

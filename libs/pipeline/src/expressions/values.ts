@@ -42,7 +42,12 @@ const MAX_NUMERIC_TEXT = 400;
 
 /** A finite decimal number written as text (`"5"`, `" -2.5 "`, `"1e3"`); not `""`, `"0x10"` or `"Infinity"`. */
 export function isNumericString(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= MAX_NUMERIC_TEXT && NUMERIC.test(v) && Number.isFinite(Number(v));
+  return (
+    typeof v === 'string' &&
+    v.length <= MAX_NUMERIC_TEXT &&
+    NUMERIC.test(v) &&
+    Number.isFinite(Number(v))
+  );
 }
 
 /**
@@ -70,7 +75,8 @@ function deepEquals(a: unknown, b: unknown, depth: number): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) {
-    if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEquals(a[k], b[k], depth + 1)) return false;
+    if (!Object.prototype.hasOwnProperty.call(b, k) || !deepEquals(a[k], b[k], depth + 1))
+      return false;
   }
   return true;
 }
@@ -116,7 +122,8 @@ export function checkLength(s: string): string {
 /** Deep copy of lists and plain objects (other values as they are), so results never alias the scope. */
 export function cloneData(v: unknown, depth = 0): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (depth > EXPRESSION_LIMITS.maxValueDepth) fail(`value nested deeper than ${EXPRESSION_LIMITS.maxValueDepth} levels`);
+  if (depth > EXPRESSION_LIMITS.maxValueDepth)
+    fail(`value nested deeper than ${EXPRESSION_LIMITS.maxValueDepth} levels`);
   if (Array.isArray(v)) return v.map((x) => cloneData(x, depth + 1));
   if (!isPlainObject(v)) return v;
   const out: Record<string, unknown> = {};
@@ -127,7 +134,12 @@ export function cloneData(v: unknown, depth = 0): unknown {
 /** `out[key] = value` that creates an own property even for the key `__proto__`. */
 export function setOwn(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     out[key] = value;
   }

@@ -94,7 +94,10 @@ export interface Components {
  * vertices (edges touching excluded vertices are ignored). Components come out in reverse
  * topological order (a component is emitted before any component that reaches it).
  */
-export function stronglyConnectedComponents(g: Digraph, include?: (v: number) => boolean): Components {
+export function stronglyConnectedComponents(
+  g: Digraph,
+  include?: (v: number) => boolean,
+): Components {
   const n = g.n;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -148,7 +151,8 @@ export function stronglyConnectedComponents(g: Digraph, include?: (v: number) =>
         } while (w !== v);
         let isCyclic = list.length > 1;
         if (!isCyclic) {
-          for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++) if (g.succ[i] === v) isCyclic = true;
+          for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++)
+            if (g.succ[i] === v) isCyclic = true;
         }
         members.push(list);
         cyclic.push(isCyclic);

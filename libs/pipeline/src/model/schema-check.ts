@@ -24,7 +24,13 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { ClassConstructor } from 'class-transformer';
-import { getNestedSpecs, isPlainObject, PipelineTreeDto, type NestedSpec } from './tree-schema.dto';
+import {
+  getNestedSpecs,
+  isPlainObject,
+  PipelineTreeDto,
+  type DtoClass,
+  type NestedSpec,
+} from './tree-schema.dto';
 
 /** Deeper JSON than this is refused before anything else looks at it (bounds every recursion). */
 export const MAX_TREE_JSON_DEPTH = 200;
@@ -39,7 +45,12 @@ export interface SchemaProblem {
 }
 
 interface CompiledCheck {
-  meta: { propertyName: string; constraints: unknown[]; each: boolean; validateIf?: (o: unknown, v: unknown) => boolean };
+  meta: {
+    propertyName: string;
+    constraints: unknown[];
+    each: boolean;
+    validateIf?: (o: unknown, v: unknown) => boolean;
+  };
   instances: ValidatorConstraintInterface[];
 }
 
@@ -53,19 +64,31 @@ interface CompiledProperty {
   unsupported: boolean;
 }
 
-const compiled = new Map<Function, CompiledProperty[]>();
+const compiled = new Map<DtoClass, CompiledProperty[]>();
 
-function compile(cls: Function): CompiledProperty[] {
+function compile(cls: DtoClass): CompiledProperty[] {
   const cached = compiled.get(cls);
   if (cached) return cached;
   const storage = getMetadataStorage();
-  const metas = storage.getTargetValidationMetadatas(cls, undefined as unknown as string, false, false);
+  const metas = storage.getTargetValidationMetadatas(
+    cls,
+    undefined as unknown as string,
+    false,
+    false,
+  );
   const specs = getNestedSpecs(cls);
   const byName = new Map<string, CompiledProperty>();
   for (const m of metas) {
     let p = byName.get(m.propertyName);
     if (!p) {
-      p = { name: m.propertyName, conditions: [], checks: [], hasNested: false, nested: specs.get(m.propertyName), unsupported: false };
+      p = {
+        name: m.propertyName,
+        conditions: [],
+        checks: [],
+        hasNested: false,
+        nested: specs.get(m.propertyName),
+        unsupported: false,
+      };
       byName.set(m.propertyName, p);
     }
     switch (m.type) {
@@ -96,25 +119,43 @@ function compile(cls: Function): CompiledProperty[] {
   return list;
 }
 
-function passes(check: CompiledCheck, cls: Function, object: Record<string, unknown>, value: unknown): boolean {
+/** Reused for every validator call (they run synchronously and do not keep it). */
+const sharedArgs: ValidationArguments = {
+  targetName: '',
+  property: '',
+  object: {},
+  value: undefined,
+  constraints: [],
+};
+
+function passes(
+  check: CompiledCheck,
+  cls: DtoClass,
+  object: Record<string, unknown>,
+  value: unknown,
+): boolean {
   const { meta } = check;
   if (meta.validateIf && !meta.validateIf(object, value)) return true;
-  const args: ValidationArguments = {
-    targetName: cls.name,
-    property: meta.propertyName,
-    object,
-    value,
-    constraints: meta.constraints,
-  };
+  sharedArgs.targetName = cls.name;
+  sharedArgs.property = meta.propertyName;
+  sharedArgs.object = object;
+  sharedArgs.value = value;
+  sharedArgs.constraints = meta.constraints;
   const many = meta.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
   for (const inst of check.instances) {
-    const values = many ? [...(value as Iterable<unknown>)].map((v) => (value instanceof Map ? (v as [unknown, unknown])[1] : v)) : [value];
-    for (const v of values) {
-      const r = inst.validate(v, args);
-      if (r !== true && (!r || typeof (r as Promise<boolean>).then === 'function')) return false;
+    if (!many) {
+      if (!isTrue(inst.validate(value, sharedArgs))) return false;
+      continue;
     }
+    const items = value instanceof Map ? [...value.values()] : [...(value as Iterable<unknown>)];
+    for (const v of items) if (!isTrue(inst.validate(v, sharedArgs))) return false;
   }
   return true;
+}
+
+/** class-validator counts any truthy result as a pass; a promise (async) is not evaluated here. */
+function isTrue(result: unknown): boolean {
+  return !!result && typeof (result as Promise<boolean>).then !== 'function';
 }
 
 interface Frame {
@@ -134,15 +175,15 @@ function segmentsOf(frame: Frame): string[] {
 
 /**
  * Checks `root` against `rootClass` (default: the whole tree) and returns every problem, in
- * walk order. The input is not modified.
+ * walk order. The input is not modified. Run `checkJsonShape` first on untrusted input.
  */
-export function checkSchema(root: unknown, rootClass: ClassConstructor<object> = PipelineTreeDto): SchemaProblem[] {
+export function checkSchema(
+  root: unknown,
+  rootClass: ClassConstructor<object> = PipelineTreeDto,
+): SchemaProblem[] {
   if (!isPlainObject(root)) {
     return [{ path: '', segments: [], message: 'The pipeline tree must be a JSON object' }];
   }
-  const shape = checkJsonShape(root);
-  if (shape) return [shape];
-
   const problems: SchemaProblem[] = [];
   const stack: Frame[] = [{ raw: root, cls: rootClass, key: '' }];
   while (stack.length) {
@@ -162,7 +203,9 @@ function checkObject(frame: Frame, stack: Frame[]): boolean {
       continue;
     }
     const value = raw[p.name];
-    if (!p.conditions.every((c) => c(raw, value))) continue;
+    let skip = false;
+    for (const c of p.conditions) if (!c(raw, value)) skip = true;
+    if (skip) continue;
     for (const check of p.checks) if (!passes(check, cls, raw, value)) ok = false;
     if (!p.hasNested || value === undefined) continue;
     const spec = p.nested;
@@ -187,7 +230,14 @@ function checkObject(frame: Frame, stack: Frame[]): boolean {
       for (let i = keys.length - 1; i >= 0; i--) {
         const k = keys[i];
         const entry = value[k];
-        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.select(entry), parent: base, key: k, nodeId: spec.nodes ? k : nodeId });
+        if (isPlainObject(entry))
+          stack.push({
+            raw: entry,
+            cls: spec.select(entry),
+            parent: base,
+            key: k,
+            nodeId: spec.nodes ? k : nodeId,
+          });
         else ok = false;
       }
     } else {
@@ -198,7 +248,8 @@ function checkObject(frame: Frame, stack: Frame[]): boolean {
       const base: Frame = { raw, cls, parent: frame, key: p.name };
       for (let i = value.length - 1; i >= 0; i--) {
         const entry = value[i];
-        if (isPlainObject(entry)) stack.push({ raw: entry, cls: spec.type(), parent: base, key: String(i), nodeId });
+        if (isPlainObject(entry))
+          stack.push({ raw: entry, cls: spec.type(), parent: base, key: String(i), nodeId });
         else ok = false;
       }
     }
@@ -224,12 +275,18 @@ function explain(frame: Frame): SchemaProblem[] {
     if (spec.kind === 'object') {
       if (isPlainObject(v)) inst[k] = PLACEHOLDER;
     } else if (spec.kind === 'record') {
-      if (isPlainObject(v)) inst[k] = new Map(Object.keys(v).map((key) => [key, isPlainObject(v[key]) ? PLACEHOLDER : null]));
+      if (isPlainObject(v))
+        inst[k] = new Map(
+          Object.keys(v).map((key) => [key, isPlainObject(v[key]) ? PLACEHOLDER : null]),
+        );
     } else if (Array.isArray(v)) {
       inst[k] = v.map((e) => (isPlainObject(e) ? PLACEHOLDER : null));
     }
   }
-  const errors = validateSync(inst, { forbidUnknownValues: false, validationError: { target: false } });
+  const errors = validateSync(inst, {
+    forbidUnknownValues: false,
+    validationError: { target: false },
+  });
   const problems: SchemaProblem[] = [];
   for (const e of errors) {
     const segs = [...segments, e.property];
@@ -251,76 +308,108 @@ function explain(frame: Frame): SchemaProblem[] {
   return problems;
 }
 
-function problem(segments: string[], nodeId: string | undefined, error: ValidationError): SchemaProblem {
+/** Constraints about a value's kind; when one fails, range/emptiness complaints are noise. */
+const KIND_CONSTRAINTS = new Set([
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isArray',
+  'isIn',
+  'equals',
+  'isObjectValue',
+  'isFlowRefs',
+  'isStringOrStringArray',
+]);
+
+function problem(
+  segments: string[],
+  nodeId: string | undefined,
+  error: ValidationError,
+): SchemaProblem {
   const path = segments.join('.');
   const constraints = error.constraints ?? {};
-  const keys = Object.keys(constraints);
+  let keys = Object.keys(constraints);
   let message: string;
   if (error.value === undefined) {
     message = `${path} is required`;
   } else if (keys.length === 1 && keys[0] === 'nestedValidation') {
     message = `${path} must be an object`;
   } else {
-    const texts = [...new Set(keys.filter((k) => k !== 'nestedValidation').map((k) => constraints[k]))];
+    keys = keys.filter((k) => k !== 'nestedValidation');
+    const kind = keys.filter((k) => KIND_CONSTRAINTS.has(k));
+    const texts = [...new Set((kind.length ? kind : keys).map((k) => constraints[k]))];
     message = `${path}: ${texts.join('; ')}`;
   }
   return { path, segments, nodeId, message };
 }
 
 /**
- * Refuses input that is not a JSON tree: nesting deeper than MAX_TREE_JSON_DEPTH or an object
- * that contains itself. Iterative, so hostile input cannot overflow the stack here; the bound
- * protects the recursive code that runs later (class-transformer, expression checks).
- * Objects shared between places (not JSON, but harmless) are walked once.
+ * Refuses input nested deeper than MAX_TREE_JSON_DEPTH, which bounds the recursive code that
+ * runs later (class-validator, expression checks, JSON serialisation). Iterative and
+ * depth-first, so an object that contains itself (only possible from code, not JSON) also hits
+ * the bound after MAX_TREE_JSON_DEPTH steps.
  */
-function checkJsonShape(root: object): SchemaProblem | undefined {
+export function checkJsonShape(root: unknown): SchemaProblem | undefined {
+  if (root === null || typeof root !== 'object') return undefined;
+  // fast pass: values and depths only
+  const values: object[] = [root];
+  const depths: number[] = [1];
+  while (values.length) {
+    const value = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth > MAX_TREE_JSON_DEPTH) return locateTooDeep(root);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        const child: unknown = value[i];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      const rec = value as Record<string, unknown>;
+      for (const k in rec) {
+        if (!Object.prototype.hasOwnProperty.call(rec, k)) continue;
+        const child = rec[k];
+        if (child !== null && typeof child === 'object') {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Slow pass, only for a tree known to be too deep: the same walk, keeping the path. */
+function locateTooDeep(root: object): SchemaProblem {
   interface Item {
     value: object;
     depth: number;
     parent?: Item;
     key: string;
-    exit: boolean;
   }
-  const segmentsOf = (item: Item): string[] => {
-    const segs: string[] = [];
-    for (let it: Item | undefined = item; it?.parent; it = it.parent) segs.unshift(it.key);
-    return segs;
-  };
-  const onPath = new Set<object>();
-  const done = new Set<object>();
-  const stack: Item[] = [{ value: root, depth: 1, key: '', exit: false }];
-  while (stack.length) {
+  const stack: Item[] = [{ value: root, depth: 1, key: '' }];
+  for (;;) {
     const item = stack.pop()!;
-    const { value, depth } = item;
-    if (item.exit) {
-      onPath.delete(value);
-      done.add(value);
-      continue;
-    }
-    if (onPath.has(value)) {
-      const segments = segmentsOf(item);
+    if (item.depth > MAX_TREE_JSON_DEPTH) {
+      const segments: string[] = [];
+      for (let it: Item | undefined = item; it?.parent; it = it.parent) segments.unshift(it.key);
       const path = segments.join('.');
-      return { path, segments, message: `${path} contains itself (circular reference); a tree must be plain JSON` };
+      return {
+        path,
+        segments,
+        message: `${path} nests deeper than ${MAX_TREE_JSON_DEPTH} levels (or contains itself)`,
+      };
     }
-    if (done.has(value)) continue;
-    if (depth > MAX_TREE_JSON_DEPTH) {
-      const segments = segmentsOf(item);
-      const path = segments.join('.');
-      return { path, segments, message: `${path} nests deeper than ${MAX_TREE_JSON_DEPTH} levels` };
-    }
-    onPath.add(value);
-    stack.push({ ...item, exit: true });
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const child: unknown = value[i];
-        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1, parent: item, key: String(i), exit: false });
-      }
-    } else {
-      for (const k of Object.keys(value)) {
-        const child = (value as Record<string, unknown>)[k];
-        if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1, parent: item, key: k, exit: false });
-      }
+    const keys = Array.isArray(item.value)
+      ? item.value.map((_, i) => String(i))
+      : Object.keys(item.value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child = (item.value as Record<string, unknown>)[keys[i]];
+      if (child !== null && typeof child === 'object')
+        stack.push({ value: child, depth: item.depth + 1, parent: item, key: keys[i] });
     }
   }
-  return undefined;
 }

@@ -24,7 +24,8 @@ import type {
 } from './tree.types';
 
 type GatewayType = Gateway['type'];
-type BuilderNodeType = 'EmptyStartEvent' | 'EmptyEndEvent' | 'ServiceActivity' | 'SubProcess' | GatewayType;
+type BuilderNodeType =
+  'EmptyStartEvent' | 'EmptyEndEvent' | 'ServiceActivity' | 'SubProcess' | GatewayType;
 
 interface BuilderNode {
   id: string;
@@ -76,7 +77,12 @@ export class TreeBuilder {
     return this.add({ id, type: 'EmptyEndEvent' });
   }
 
-  activity(id: string, code = 'noop', inputs: BuilderNode['inputs'] = {}, extra?: Record<string, unknown>): this {
+  activity(
+    id: string,
+    code = 'noop',
+    inputs: BuilderNode['inputs'] = {},
+    extra?: Record<string, unknown>,
+  ): this {
     return this.add({ id, type: 'ServiceActivity', code, inputs, extra });
   }
 
@@ -96,7 +102,14 @@ export class TreeBuilder {
   /** Adds a flow (nodes must exist by `build()` time); returns its id. */
   flow(source: string, target: string, options: FlowOptions = {}): string {
     const id = options.id ?? `${this.options.flowPrefix ?? 'f'}${++this.flowCount}`;
-    this.flows.push({ id, source, target, is_default: false, condition: options.condition, isDefault: options.isDefault });
+    this.flows.push({
+      id,
+      source,
+      target,
+      is_default: false,
+      condition: options.condition,
+      isDefault: options.isDefault,
+    });
     return id;
   }
 
@@ -113,7 +126,8 @@ export class TreeBuilder {
   }
 
   build(): PipelineTree {
-    if (!this.startId || !this.endId) throw new Error(`tree ${this.id}: start and end events are required`);
+    if (!this.startId || !this.endId)
+      throw new Error(`tree ${this.id}: start and end events are required`);
     const incoming = new Map<string, string[]>();
     const outgoing = new Map<string, string[]>();
     for (const f of this.flows) {
@@ -134,18 +148,37 @@ export class TreeBuilder {
       flows: {},
       data: { inputs: structuredClone(this.variables), outputs: [...this.outputs] },
     };
-    if (this.options.cycleTolerate !== undefined) tree.options = { cycle_tolerate: this.options.cycleTolerate };
-    for (const f of this.flows) tree.flows[f.id] = { id: f.id, source: f.source, target: f.target, is_default: !!f.isDefault };
+    if (this.options.cycleTolerate !== undefined)
+      tree.options = { cycle_tolerate: this.options.cycleTolerate };
+    for (const f of this.flows)
+      tree.flows[f.id] = {
+        id: f.id,
+        source: f.source,
+        target: f.target,
+        is_default: !!f.isDefault,
+      };
 
     for (const n of this.nodes.values()) {
       const inc = incoming.get(n.id);
       const out = outgoing.get(n.id);
       switch (n.type) {
         case 'EmptyStartEvent':
-          tree.start_event = { id: n.id, type: n.type, name: n.id, incoming: inc?.length ? many(inc) : '', outgoing: one(out) as string };
+          tree.start_event = {
+            id: n.id,
+            type: n.type,
+            name: n.id,
+            incoming: inc?.length ? many(inc) : '',
+            outgoing: one(out) as string,
+          };
           break;
         case 'EmptyEndEvent':
-          tree.end_event = { id: n.id, type: n.type, name: n.id, incoming: many(inc), outgoing: one(out) };
+          tree.end_event = {
+            id: n.id,
+            type: n.type,
+            name: n.id,
+            incoming: many(inc),
+            outgoing: one(out),
+          };
           break;
         case 'ServiceActivity':
           tree.activities[n.id] = {
@@ -174,10 +207,22 @@ export class TreeBuilder {
           };
           break;
         case 'ConvergeGateway':
-          tree.gateways[n.id] = { id: n.id, type: n.type, name: n.id, incoming: many(inc), outgoing: one(out) as string };
+          tree.gateways[n.id] = {
+            id: n.id,
+            type: n.type,
+            name: n.id,
+            incoming: many(inc),
+            outgoing: one(out) as string,
+          };
           break;
         case 'ParallelGateway':
-          tree.gateways[n.id] = { id: n.id, type: n.type, name: n.id, incoming: many(inc), outgoing: many(out) };
+          tree.gateways[n.id] = {
+            id: n.id,
+            type: n.type,
+            name: n.id,
+            incoming: many(inc),
+            outgoing: many(out),
+          };
           break;
         case 'ExclusiveGateway':
         case 'ConditionalParallelGateway': {
@@ -189,7 +234,9 @@ export class TreeBuilder {
               defaultFlow = fid;
               return;
             }
-            const evaluate = f.condition ?? (n.type === 'ConditionalParallelGateway' || i === 0 ? '1 == 1' : '1 == 0');
+            const evaluate =
+              f.condition ??
+              (n.type === 'ConditionalParallelGateway' || i === 0 ? '1 == 1' : '1 == 0');
             conditions[fid] = { evaluate };
           });
           tree.gateways[n.id] = {
@@ -267,7 +314,11 @@ export function treeFromEdges(edges: string[], options: EdgesTreeOptions = {}): 
     if (nid === start || nid === end || b.has(nid)) return;
     const type = nodeTypeFromId(nid);
     if (type === 'ServiceActivity') b.activity(nid);
-    else if (type === 'SubProcess') b.subProcess(nid, options.subProcesses?.[nid] ?? linearTree(1, { id: nid, prefix: `${nid}_` }));
+    else if (type === 'SubProcess')
+      b.subProcess(
+        nid,
+        options.subProcesses?.[nid] ?? linearTree(1, { id: nid, prefix: `${nid}_` }),
+      );
     else b.gateway(nid, type);
   };
   for (const edge of edges) {
@@ -288,7 +339,9 @@ export interface GeneratorOptions {
 /** `start -> a1 -> ... -> aN -> end`: N + 2 nodes. */
 export function linearTree(activities: number, options: GeneratorOptions = {}): PipelineTree {
   const p = options.prefix ?? '';
-  const b = new TreeBuilder(options.id ?? `linear-${activities}`, { flowPrefix: `${p}f` }).start(`${p}start`).end(`${p}end`);
+  const b = new TreeBuilder(options.id ?? `linear-${activities}`, { flowPrefix: `${p}f` })
+    .start(`${p}start`)
+    .end(`${p}end`);
   let prev = `${p}start`;
   for (let i = 1; i <= activities; i++) {
     const id = `${p}a${i}`;
@@ -303,9 +356,15 @@ export function linearTree(activities: number, options: GeneratorOptions = {}): 
  * `start -> pg -> (branches × a chain of branchLength activities) -> cg -> end`:
  * branches × branchLength + 4 nodes (100 × 100 = 10,004).
  */
-export function parallelTree(branches: number, branchLength: number, options: GeneratorOptions = {}): PipelineTree {
+export function parallelTree(
+  branches: number,
+  branchLength: number,
+  options: GeneratorOptions = {},
+): PipelineTree {
   const p = options.prefix ?? '';
-  const b = new TreeBuilder(options.id ?? `parallel-${branches}x${branchLength}`, { flowPrefix: `${p}f` })
+  const b = new TreeBuilder(options.id ?? `parallel-${branches}x${branchLength}`, {
+    flowPrefix: `${p}f`,
+  })
     .start(`${p}start`)
     .end(`${p}end`)
     .gateway(`${p}pg`, 'ParallelGateway')
@@ -358,7 +417,10 @@ export function nestedMixTree(options: NestedMixOptions = {}): NestedMixTree {
   const branches = Math.max(2, options.branches ?? 3);
   const subEvery = options.subProcessEvery ?? 7;
   const p = options.prefix ?? '';
-  const b = new TreeBuilder(options.id ?? `nested-mix-${target}`, { flowPrefix: `${p}f`, cycleTolerate: options.loops ? true : undefined });
+  const b = new TreeBuilder(options.id ?? `nested-mix-${target}`, {
+    flowPrefix: `${p}f`,
+    cycleTolerate: options.loops ? true : undefined,
+  });
   const converges: Record<string, string> = {};
   let seq = 0;
   let count = 2;

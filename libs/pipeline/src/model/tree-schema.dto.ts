@@ -17,7 +17,13 @@
  * `PipelineTree` (tree.types.ts), not with these instances.
  */
 import 'reflect-metadata';
-import { Exclude, plainToInstance, Transform, Type, type ClassConstructor } from 'class-transformer';
+import {
+  Exclude,
+  plainToInstance,
+  Transform,
+  Type,
+  type ClassConstructor,
+} from 'class-transformer';
 import {
   Equals,
   IsArray,
@@ -47,11 +53,15 @@ export const GATEWAY_TYPES = [
 export const VARIABLE_TYPES = ['plain', 'splice', 'lazy'] as const;
 export const TIMER_TYPES = ['time_date', 'time_duration', 'time_cycle'] as const;
 
-/** A JSON object (not an array, not null, not a class instance other than Object). */
+/**
+ * A JSON object: not an array, not null, not a class instance (Map, Date, DTO...). Objects from
+ * another realm (structuredClone, vm contexts, jest) count too: their prototype is that realm's
+ * Object.prototype, whose own prototype is null.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /**
@@ -87,7 +97,9 @@ function IsFlowRefs(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isFlowRefs',
       validator: {
-        validate: (value) => typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')),
+        validate: (value) =>
+          typeof value === 'string' ||
+          (Array.isArray(value) && value.every((v) => typeof v === 'string')),
         defaultMessage: (args) => `${args?.property} must be a flow id or an array of flow ids`,
       },
     },
@@ -102,8 +114,11 @@ function IsStringOrStringArray(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value) =>
           (typeof value === 'string' && value !== '') ||
-          (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '')),
-        defaultMessage: (args) => `${args?.property} must be a non-empty string or a non-empty array of strings`,
+          (Array.isArray(value) &&
+            value.length > 0 &&
+            value.every((v) => typeof v === 'string' && v !== '')),
+        defaultMessage: (args) =>
+          `${args?.property} must be a non-empty string or a non-empty array of strings`,
       },
     },
     options,
@@ -121,16 +136,28 @@ function toInstance<T extends object>(cls: ClassConstructor<T>, raw: unknown): T
  */
 export type NestedSpec =
   | { kind: 'object'; type: () => ClassConstructor<object>; node: boolean }
-  | { kind: 'record'; select: (value: Record<string, unknown>) => ClassConstructor<object>; nodes: boolean }
+  | {
+      kind: 'record';
+      select: (value: Record<string, unknown>) => ClassConstructor<object>;
+      nodes: boolean;
+    }
   | { kind: 'array'; type: () => ClassConstructor<object> };
 
-const nestedSpecs = new Map<Function, Map<string, NestedSpec>>();
+/** Any DTO class, abstract ones included. */
+export type DtoClass = abstract new (...args: never[]) => object;
+
+const nestedSpecs = new Map<object, Map<string, NestedSpec>>();
 
 /** The nested properties of a DTO class, inherited ones included. */
-export function getNestedSpecs(cls: Function): ReadonlyMap<string, NestedSpec> {
+export function getNestedSpecs(cls: DtoClass): ReadonlyMap<string, NestedSpec> {
   const merged = new Map<string, NestedSpec>();
-  const chain: Function[] = [];
-  for (let c: Function | null = cls; c && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  const chain: object[] = [];
+  for (
+    let c: object | null = cls;
+    c && c !== Object && c !== Function.prototype;
+    c = Object.getPrototypeOf(c) as object | null
+  )
+    chain.unshift(c);
   for (const c of chain) nestedSpecs.get(c)?.forEach((spec, key) => merged.set(key, spec));
   return merged;
 }
@@ -152,7 +179,9 @@ function NestedObject(
   return compose(
     optional ? IsOptional() : IsDefined(),
     Type(() => Opaque),
-    Transform(({ obj, key }) => toInstance(type(), (obj as Record<string, unknown>)[key]), { toClassOnly: true }),
+    Transform(({ obj, key }) => toInstance(type(), (obj as Record<string, unknown>)[key]), {
+      toClassOnly: true,
+    }),
     IsObjectValue(),
     ValidateNested(),
     Nested({ kind: 'object', type, node }),
@@ -191,14 +220,19 @@ function RecordOf(
 }
 
 /** An array whose items are objects of one class. */
-function ArrayOf(type: () => ClassConstructor<object>, { optional = false }: { optional?: boolean } = {}): PropertyDecorator {
+function ArrayOf(
+  type: () => ClassConstructor<object>,
+  { optional = false }: { optional?: boolean } = {},
+): PropertyDecorator {
   return compose(
     optional ? IsOptional() : IsDefined(),
     Type(() => Opaque),
     Transform(
       ({ obj, key }) => {
         const raw = (obj as Record<string, unknown>)[key];
-        return Array.isArray(raw) ? raw.map((v) => (isPlainObject(v) ? plainToInstance(type(), v) : null)) : raw;
+        return Array.isArray(raw)
+          ? raw.map((v) => (isPlainObject(v) ? plainToInstance(type(), v) : null))
+          : raw;
       },
       { toClassOnly: true },
     ),
@@ -229,7 +263,10 @@ export class TreeVariableDto {
   source_key?: string;
 
   /** The lazy provider's name; required for `lazy` variables. */
-  @ValidateIf((o: TreeVariableDto) => o.type === 'lazy' || (o.custom_type !== undefined && o.custom_type !== null))
+  @ValidateIf(
+    (o: TreeVariableDto) =>
+      o.type === 'lazy' || (o.custom_type !== undefined && o.custom_type !== null),
+  )
   @IsString({ message: 'custom_type must name a lazy variable provider' })
   @IsNotEmpty()
   custom_type?: string;
@@ -245,7 +282,10 @@ export class ComponentInputDto {
 
   value?: unknown;
 
-  @ValidateIf((o: ComponentInputDto) => o.type === 'lazy' || (o.custom_type !== undefined && o.custom_type !== null))
+  @ValidateIf(
+    (o: ComponentInputDto) =>
+      o.type === 'lazy' || (o.custom_type !== undefined && o.custom_type !== null),
+  )
   @IsString({ message: 'custom_type must name a lazy variable provider' })
   @IsNotEmpty()
   custom_type?: string;
@@ -272,13 +312,19 @@ export class RetryPolicyDto {
   max: number;
 
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: '$property must be a finite number' },
+  )
   @Min(0)
   delaySeconds?: number;
 
   /** Multiplier applied to the delay after each attempt (1 = fixed delay). */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: '$property must be a finite number' },
+  )
   @IsPositive()
   backoff?: number;
 }
@@ -291,7 +337,10 @@ export class TimeoutConfigDto {
   @IsNotEmpty()
   action: string;
 
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: '$property must be a finite number' },
+  )
   @IsPositive()
   seconds: number;
 }
@@ -403,7 +452,10 @@ export class PipelineTreeDto {
   activities: Map<string, ServiceActivityDto | SubProcessDto>;
 
   @RecordOf(gatewayClassFor, { nodes: true })
-  gateways: Map<string, ParallelGatewayDto | ExclusiveGatewayDto | ConditionalParallelGatewayDto | ConvergeGatewayDto>;
+  gateways: Map<
+    string,
+    ParallelGatewayDto | ExclusiveGatewayDto | ConditionalParallelGatewayDto | ConvergeGatewayDto
+  >;
 
   @RecordOf(() => FlowDto)
   flows: Map<string, FlowDto>;
@@ -553,4 +605,3 @@ export function gatewayClassFor(value: Record<string, unknown>): ClassConstructo
       return UnknownGatewayDto;
   }
 }
-

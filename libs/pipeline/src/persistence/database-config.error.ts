@@ -7,7 +7,10 @@ import { PipelineError } from '../errors/pipeline.error';
 export class DatabaseConfigError extends PipelineError {
   readonly code: 'INVALID_DATABASE_URL' | 'DATABASE_DRIVER_MISSING';
   readonly kind = 'unavailable' as const;
-  constructor(message: string, code: 'INVALID_DATABASE_URL' | 'DATABASE_DRIVER_MISSING' = 'INVALID_DATABASE_URL') {
+  constructor(
+    message: string,
+    code: 'INVALID_DATABASE_URL' | 'DATABASE_DRIVER_MISSING' = 'INVALID_DATABASE_URL',
+  ) {
     super(message);
     this.code = code;
   }

@@ -10,8 +10,14 @@ import { PipelineVersionEntity } from './pipeline-version.entity';
 
 describe('parseDatabaseUrl', () => {
   it('reads sqlite paths relative to the working directory', () => {
-    expect(parseDatabaseUrl('sqlite:./data/pipeline.sqlite')).toEqual({ kind: 'sqlite', database: resolve('data/pipeline.sqlite') });
-    expect(parseDatabaseUrl('sqlite:///var/lib/p.db')).toEqual({ kind: 'sqlite', database: '/var/lib/p.db' });
+    expect(parseDatabaseUrl('sqlite:./data/pipeline.sqlite')).toEqual({
+      kind: 'sqlite',
+      database: resolve('data/pipeline.sqlite'),
+    });
+    expect(parseDatabaseUrl('sqlite:///var/lib/p.db')).toEqual({
+      kind: 'sqlite',
+      database: '/var/lib/p.db',
+    });
     expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', database: ':memory:' });
   });
 
@@ -25,7 +31,11 @@ describe('parseDatabaseUrl', () => {
       database: 'pipeline',
       params: { connectionLimit: '20' },
     });
-    expect(parseDatabaseUrl('mysql://root@127.0.0.1:3307/db')).toMatchObject({ port: 3307, username: 'root', password: undefined });
+    expect(parseDatabaseUrl('mysql://root@127.0.0.1:3307/db')).toMatchObject({
+      port: 3307,
+      username: 'root',
+      password: undefined,
+    });
   });
 
   it.each([
@@ -39,23 +49,42 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('never echoes a password in its errors', () => {
-    expect(() => parseDatabaseUrl('postgres://u:hunter2@h/db')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => parseDatabaseUrl('postgres://u:hunter2@h/db')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 });
 
 describe('buildDataSourceOptions', () => {
   it('never synchronizes and always runs migrations', () => {
     const options = buildDataSourceOptions({ databaseUrl: 'sqlite::memory:' });
-    expect(options).toMatchObject({ type: 'better-sqlite3', database: ':memory:', synchronize: false, migrationsRun: true, enableWAL: false });
+    expect(options).toMatchObject({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      synchronize: false,
+      migrationsRun: true,
+      enableWAL: false,
+    });
   });
 
   it('builds mysql options when the driver is present', () => {
     const options = buildDataSourceOptions({ databaseUrl: 'mysql://u:p@h:3306/db' }, () => true);
-    expect(options).toMatchObject({ type: 'mysql', host: 'h', port: 3306, username: 'u', password: 'p', database: 'db', charset: 'utf8mb4', timezone: 'Z' });
+    expect(options).toMatchObject({
+      type: 'mysql',
+      host: 'h',
+      port: 3306,
+      username: 'u',
+      password: 'p',
+      database: 'db',
+      charset: 'utf8mb4',
+      timezone: 'Z',
+    });
   });
 
   it('explains a missing mysql2 driver', () => {
-    expect(() => buildDataSourceOptions({ databaseUrl: 'mysql://u:p@h:3306/db' }, () => false)).toThrow(/'mysql2' driver is not installed/);
+    expect(() =>
+      buildDataSourceOptions({ databaseUrl: 'mysql://u:p@h:3306/db' }, () => false),
+    ).toThrow(/'mysql2' driver is not installed/);
   });
 });
 
@@ -80,32 +109,50 @@ describe('the definitions migration on SQLite', () => {
       expect(journal_mode).toBe('wal');
       const [{ timeout }] = await ds.query('PRAGMA busy_timeout');
       expect(timeout).toBe(5000);
-      expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toEqual([{ name: 'CreatePipelineDefinitions1763683200000' }]);
+      expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE}`)).toEqual([
+        { name: 'CreatePipelineDefinitions1763683200000' },
+      ]);
       // The entities' metadata matches what the migration built: nothing left to generate.
       const pending = await ds.driver.createSchemaBuilder().log();
       expect(pending.upQueries.map((q) => q.query)).toEqual([]);
 
       const now = new Date('2025-11-21T10:11:12.345Z');
       await ds.getRepository(PipelineDefinitionEntity).insert({
-        id: 'p1', key: 'k', name: 'n', latestVersion: 1, enabled: true, maxConcurrentRuns: null, queueMode: 'fifo', createdAt: now, updatedAt: now,
+        id: 'p1',
+        key: 'k',
+        name: 'n',
+        latestVersion: 1,
+        enabled: true,
+        maxConcurrentRuns: null,
+        queueMode: 'fifo',
+        createdAt: now,
+        updatedAt: now,
       });
       const big = { id: 'x', blob: 'y'.repeat(200_000), '${x}': { type: 'plain', value: 1 } };
-      await ds.getRepository(PipelineVersionEntity).insert({ pipelineId: 'p1', version: 1, definition: big, format: 'tree', createdAt: now });
-      const row = await ds.getRepository(PipelineVersionEntity).findOneByOrFail({ pipelineId: 'p1', version: 1 });
+      await ds
+        .getRepository(PipelineVersionEntity)
+        .insert({ pipelineId: 'p1', version: 1, definition: big, format: 'tree', createdAt: now });
+      const row = await ds
+        .getRepository(PipelineVersionEntity)
+        .findOneByOrFail({ pipelineId: 'p1', version: 1 });
       expect(row.definition).toEqual(big);
       expect(row.createdAt.toISOString()).toBe(now.toISOString());
       const def = await ds.getRepository(PipelineDefinitionEntity).findOneByOrFail({ id: 'p1' });
       expect(def).toMatchObject({ enabled: true, maxConcurrentRuns: null, queueMode: 'fifo' });
 
       await expect(
-        ds.getRepository(PipelineVersionEntity).insert({ pipelineId: 'p1', version: 1, definition: {}, format: 'tree', createdAt: now }),
+        ds
+          .getRepository(PipelineVersionEntity)
+          .insert({ pipelineId: 'p1', version: 1, definition: {}, format: 'tree', createdAt: now }),
       ).rejects.toThrow(/UNIQUE|PRIMARY/i);
       await expect(
         ds.getRepository(PipelineDefinitionEntity).insert({ ...def, id: 'p2' }),
       ).rejects.toThrow(/UNIQUE/i);
 
       await ds.undoLastMigration();
-      const tables = await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'pipeline_%'`);
+      const tables = await ds.query(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'pipeline_%'`,
+      );
       expect(tables).toEqual([{ name: MIGRATIONS_TABLE }]);
     } finally {
       await ds.destroy();

@@ -40,7 +40,10 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     // `sqlite:///abs/path` and `sqlite://rel/path` are accepted as well as `sqlite:<path>`.
     if (path.startsWith('//')) path = path.slice(2);
     if (path === ':memory:') return { kind: 'sqlite', database: ':memory:' };
-    if (!path) throw new DatabaseConfigError(`DATABASE_URL '${url}' names no SQLite file (expected sqlite:<path> or sqlite::memory:)`);
+    if (!path)
+      throw new DatabaseConfigError(
+        `DATABASE_URL '${url}' names no SQLite file (expected sqlite:<path> or sqlite::memory:)`,
+      );
     return { kind: 'sqlite', database: resolve(path) };
   }
   if (/^(mysql|mariadb):\/\//i.test(trimmed)) {
@@ -48,12 +51,19 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     try {
       parsed = new URL(trimmed);
     } catch {
-      throw new DatabaseConfigError(`DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)`);
+      throw new DatabaseConfigError(
+        `DATABASE_URL is not a valid URL (expected mysql://user:pass@host:3306/db)`,
+      );
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (!parsed.hostname) throw new DatabaseConfigError('DATABASE_URL names no MySQL host (expected mysql://user:pass@host:3306/db)');
+    if (!parsed.hostname)
+      throw new DatabaseConfigError(
+        'DATABASE_URL names no MySQL host (expected mysql://user:pass@host:3306/db)',
+      );
     if (!database || database.includes('/')) {
-      throw new DatabaseConfigError('DATABASE_URL names no MySQL database (expected mysql://user:pass@host:3306/db)');
+      throw new DatabaseConfigError(
+        'DATABASE_URL names no MySQL database (expected mysql://user:pass@host:3306/db)',
+      );
     }
     const port = parsed.port ? Number(parsed.port) : 3306;
     return {
@@ -88,7 +98,10 @@ const defaultResolver: ModuleResolver = (name) => {
  * TypeORM options for a database URL: the engine's entities and migrations, migrations run at
  * start-up, never `synchronize` (DESIGN §2).
  */
-export function buildDataSourceOptions(options: DatabaseOptions, resolveModule: ModuleResolver = defaultResolver): DataSourceOptions {
+export function buildDataSourceOptions(
+  options: DatabaseOptions,
+  resolveModule: ModuleResolver = defaultResolver,
+): DataSourceOptions {
   const parsed = parseDatabaseUrl(options.databaseUrl);
   const common = {
     entities: PIPELINE_ENTITIES,

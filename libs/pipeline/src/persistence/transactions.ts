@@ -22,7 +22,10 @@ function lockFor(ds: DataSource): Mutex | null {
 }
 
 /** Runs `fn` in one transaction (serialised with all other work on SQLite). */
-export function runInTransaction<T>(ds: DataSource, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+export function runInTransaction<T>(
+  ds: DataSource,
+  fn: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   const work = () => ds.transaction(fn);
   const lock = lockFor(ds);
   return lock ? lock.run(work) : work();

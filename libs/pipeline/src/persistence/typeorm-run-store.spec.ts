@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { runStoreContract } from '../ports/run-store.contract';
+import { runStoreContract } from '../ports/run-store.contract.spec-helper';
 import { buildDataSourceOptions } from './database-options';
 import { TypeormRunStore } from './typeorm-run-store';
 

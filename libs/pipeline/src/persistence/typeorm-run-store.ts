@@ -21,38 +21,38 @@ import { NodeStateEntity } from './entities/node-state.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
-import { Mutex } from './mutex';
+import { runInTransaction, runRead } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
 
 /**
+ * TypeORM's deep-partial insert/update typing cannot follow `unknown` JSON columns; the
+ * values written are whole entities (or their column subsets), so the cast is sound.
+ */
+const row = <T = unknown>(value: T | T[] | object): never => value as never;
+
+/**
  * RunStore on TypeORM: the same code serves SQLite (embedded) and MySQL (distributed).
- * SQLite has one connection, so its transactions are serialised here rather than left to
- * collide with "cannot start a transaction within a transaction".
+ * On SQLite all work queues on the DataSource's one lock (see `transactions.ts`).
  */
 @Injectable()
 export class TypeormRunStore extends RunStore {
-  private readonly mutex: Mutex | null;
-
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
-    this.mutex = ds.options.type === 'better-sqlite3' || ds.options.type === 'sqlite' ? new Mutex() : null;
   }
 
   private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    const run = () => this.ds.transaction(fn);
-    return this.mutex ? this.mutex.run(run) : run();
+    return runInTransaction(this.ds, fn);
   }
 
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    // Reads on SQLite also queue behind writes so they never land inside another's transaction.
-    return this.mutex ? this.mutex.run(() => fn(this.ds.manager)) : fn(this.ds.manager);
+    return runRead(this.ds, fn);
   }
 
   async createRun(run: NewRun): Promise<void> {
     await this.tx(async (m) => {
-      await m.insert(RunEntity, {
+      await m.insert(RunEntity, row<RunEntity>({
         id: run.id,
         pipelineId: run.pipelineId,
         pipelineVersion: run.pipelineVersion,
@@ -68,12 +68,12 @@ export class TypeormRunStore extends RunStore {
         createdAt: run.createdAt,
         startedAt: run.state === 'RUNNING' ? run.createdAt : null,
         finishedAt: null,
-      });
+      }));
       await m.insert(RunProcessEntity, M.processToEntity(run.rootProcess, run.createdAt));
       const ctx = Object.entries(run.context).map(([key, value]) =>
         Object.assign(new ContextValueEntity(), { runId: run.id, scopeId: run.tree.id, key, value }),
       );
-      if (ctx.length) await m.insert(ContextValueEntity, ctx);
+      if (ctx.length) await m.insert(ContextValueEntity, row(ctx));
     });
   }
 
@@ -115,14 +115,14 @@ export class TypeormRunStore extends RunStore {
         if (!w.expect) {
           const exists = await m.exists(NodeStateEntity, { where: { runId, nodeId: w.record.nodeId } });
           if (exists) throw new StaleStateError(`node ${w.record.nodeId} already exists`, { runId, nodeId: w.record.nodeId });
-          await m.insert(NodeStateEntity, entity);
+          await m.insert(NodeStateEntity, row(entity));
           continue;
         }
         const { runId: _r, nodeId: _n, ...fields } = entity;
         const res = await m
           .createQueryBuilder()
           .update(NodeStateEntity)
-          .set(fields)
+            .set(row(fields))
           .where('run_id = :runId AND node_id = :nodeId AND state = :state AND version = :version', {
             runId,
             nodeId: w.record.nodeId,
@@ -159,14 +159,14 @@ export class TypeormRunStore extends RunStore {
         const rows = d.context.map((c) =>
           Object.assign(new ContextValueEntity(), { runId, scopeId: c.scopeId, key: c.key, value: c.value }),
         );
-        await m.upsert(ContextValueEntity, rows, ['runId', 'scopeId', 'key']);
+        await m.upsert(ContextValueEntity, row(rows), ['runId', 'scopeId', 'key']);
       }
       if (d.run) {
         const { expectRev, ...patch } = d.run;
         const res = await m
           .createQueryBuilder()
           .update(RunEntity)
-          .set({ ...patch, rev: expectRev + 1 })
+          .set(row({ ...patch, rev: expectRev + 1 }))
           .where('id = :id AND rev = :rev', { id: runId, rev: expectRev })
           .execute();
         if (res.affected !== 1) throw new StaleStateError(`run ${runId} moved past rev ${expectRev}`, { runId });
@@ -174,14 +174,16 @@ export class TypeormRunStore extends RunStore {
       if (d.histories.length) {
         await m.insert(
           NodeHistoryEntity,
-          d.histories.map((h) => M.historyToEntity(h.kind, h.record, now)),
+          row(d.histories.map((h) => M.historyToEntity(h.kind, h.record, now))),
         );
       }
       if (d.events.length) {
         await m.insert(
           RunEventEntity,
-          d.events.map((e) =>
-            Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt: now }),
+          row(
+            d.events.map((e) =>
+              Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt: now }),
+            ),
           ),
         );
       }

@@ -1,4 +1,4 @@
-import { jobQueueContract } from '../ports/job-queue.contract';
+import { jobQueueContract } from '../ports/job-queue.contract.spec-helper';
 import { InProcessJobQueue } from './in-process-job-queue';
 
 jobQueueContract('in-process', async () => new InProcessJobQueue(4));

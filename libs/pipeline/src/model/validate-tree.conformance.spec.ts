@@ -1,0 +1,122 @@
+/**
+ * Every conformance fixture (README in the conformance folder) checked against validateTree:
+ * `validation/*.json` and the `tree` of `execution/*.json`. New fixtures are picked up without
+ * code changes. The folder is CONFORMANCE_DIR when set, else the shared one beside the repo.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Gateway, PipelineTree, SubProcess } from './tree.types';
+import { validateTree } from './validate-tree';
+
+const CONFORMANCE_DIR =
+  process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
+
+interface Fixture {
+  name: string;
+  about?: string;
+  tree: PipelineTree;
+  expect: { valid: boolean; errors?: Array<{ code: string; nodeId?: string }> };
+}
+
+function load(folder: string): Array<[string, Fixture]> {
+  const dir = path.join(CONFORMANCE_DIR, folder);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [f, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Fixture]);
+}
+
+/** Every gateway of a tree and its nested trees, with the tree it belongs to. */
+function gatewaysOf(tree: PipelineTree): Array<{ gateway: Gateway; tree: PipelineTree }> {
+  const out: Array<{ gateway: Gateway; tree: PipelineTree }> = [];
+  const stack = [tree];
+  while (stack.length) {
+    const t = stack.pop()!;
+    for (const g of Object.values(t.gateways)) out.push({ gateway: g, tree: t });
+    for (const a of Object.values(t.activities))
+      if (a.type === 'SubProcess') stack.push((a as SubProcess).pipeline);
+  }
+  return out;
+}
+
+/** A valid tree's converges: every fork gateway maps to a ConvergeGateway of its own tree, none shared. */
+function expectSensibleConverges(tree: PipelineTree, converges: Record<string, string>): void {
+  const all = gatewaysOf(tree);
+  const forks = all.filter(
+    ({ gateway }) =>
+      gateway.type === 'ParallelGateway' || gateway.type === 'ConditionalParallelGateway',
+  );
+  expect(Object.keys(converges).sort()).toEqual(forks.map(({ gateway }) => gateway.id).sort());
+  for (const { gateway, tree: t } of forks) {
+    const target = t.gateways[converges[gateway.id]];
+    expect(target?.type).toBe('ConvergeGateway');
+  }
+  expect(new Set(Object.values(converges)).size).toBe(Object.values(converges).length);
+}
+
+function expectOutcome(fixture: Fixture): void {
+  const result = validateTree(fixture.tree);
+  if (fixture.expect.valid) {
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expectSensibleConverges(fixture.tree, result.converges);
+    return;
+  }
+  expect(result.valid).toBe(false);
+  for (const want of fixture.expect.errors ?? []) {
+    const found = result.errors.some(
+      (e) => e.code === want.code && (want.nodeId === undefined || e.nodeId === want.nodeId),
+    );
+    if (!found)
+      throw new Error(
+        `${fixture.name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(result.errors, null, 2)}`,
+      );
+  }
+}
+
+describe('conformance fixtures', () => {
+  const validation = load('validation');
+  const execution = load('execution');
+
+  it('finds the fixtures', () => {
+    expect(validation.length).toBeGreaterThan(0);
+    expect(execution.length).toBeGreaterThan(0);
+  });
+
+  describe('validation/', () => {
+    it.each(validation)('%s', (_file, fixture) => expectOutcome(fixture));
+  });
+
+  describe('execution/ trees', () => {
+    it.each(execution)('%s', (_file, fixture) => expectOutcome(fixture));
+  });
+
+  describe('12-big-mixed-graph-with-loops', () => {
+    const fixture = validation.find(([f]) => f.startsWith('12-'))?.[1];
+
+    it('is invalid by default (CYCLE) and valid with cycle tolerance', () => {
+      expect(fixture).toBeDefined();
+      expect(validateTree(fixture!.tree).errors.map((e) => e.code)).toContain('CYCLE');
+      const tolerant = validateTree(fixture!.tree, { cycleTolerate: true });
+      expect(tolerant.errors).toEqual([]);
+      expect(tolerant.valid).toBe(true);
+      // also through the tree's own option
+      expect(validateTree({ ...fixture!.tree, options: { cycle_tolerate: true } }).valid).toBe(
+        true,
+      );
+    });
+
+    it('matches every fork gateway with the converge its branches meet at', () => {
+      const { converges } = validateTree(fixture!.tree, { cycleTolerate: true });
+      expect(converges).toEqual({ pg_1: 'cg_3', pg_2: 'cg_1', pg_3: 'cg_4' });
+      expectSensibleConverges(fixture!.tree, converges);
+    });
+  });
+
+  it('13-exclusive-loops-back-to-activities is valid with cycle tolerance', () => {
+    const fixture = validation.find(([f]) => f.startsWith('13-'))?.[1];
+    expect(fixture).toBeDefined();
+    expect(validateTree(fixture!.tree, { cycleTolerate: true }).errors).toEqual([]);
+  });
+});
