@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobQueue } from '../ports/job-queue.port';
 import { parseEngineJob } from '../queue/engine-job';
+import { BootRecovery } from './boot-recovery.service';
 import { EngineRuntime } from './engine-runtime.service';
 
 /**
@@ -14,9 +15,11 @@ export class EmbeddedWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly queue: JobQueue,
     private readonly runtime: EngineRuntime,
+    private readonly recovery: BootRecovery,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.recovery.recover();
     this.queue.consume((data) => this.runtime.handle(parseEngineJob(data)));
     this.logger.log('embedded worker consuming the engine queue');
   }

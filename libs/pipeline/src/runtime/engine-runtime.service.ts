@@ -185,7 +185,7 @@ export class EngineRuntime {
   ): Promise<Effect[]> {
     const tree = await this.tree(runId);
     const rec = await this.store.loadNode(runId, nodeId);
-    if (!tree || !rec || rec.state !== 'RUNNING' || rec.version !== version) {
+    if (!tree || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
     }
