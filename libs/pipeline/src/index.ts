@@ -3,12 +3,14 @@ export const PIPELINE_VERSION = 1;
 
 export * from './pipeline.module';
 export * from './errors';
-export * from './model/tree.types';
-export * from './model/validation.types';
-export { validateTree } from './model/validate-tree';
+export * from './model';
+export * from './expressions';
 export * from './engine/states';
 export * from './components';
 export * from './definitions';
 export * from './persistence';
 export { RunService } from './runtime/run.service';
+export { EngineRuntime } from './runtime/engine-runtime.service';
+export { RunStore } from './ports/run-store.port';
+export { JobQueue } from './ports/job-queue.port';
 export * from './runtime/run-views';
