@@ -50,7 +50,7 @@ export interface ParentData {
   version: number;
   /** The id of the (sub-)pipeline the node belongs to. */
   pipelineId: string;
-  /** How many times the node has been entered again through a loop (0 the first time). */
+  /** Which life of the node this is: 1 the first time, +1 for each re-entry through a loop (as bamboo counts). */
   loop: number;
   /** How many times the node has been retried. */
   retries: number;
