@@ -29,9 +29,14 @@ export interface EmbeddedApp {
  * port. `env` adds or overrides settings (e.g. `API_TOKENS`); the process environment and `.env`
  * are not read, so suites are isolated from the machine they run on.
  */
-export async function startEmbeddedApp(env: Record<string, string> = {}): Promise<EmbeddedApp> {
+export async function startEmbeddedApp(
+  env: Record<string, string> = {},
+  options: { databaseFile?: string; keepDatabase?: boolean } = {},
+): Promise<EmbeddedApp> {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
-  const databaseFile = join(dir, 'pipeline.sqlite');
+  // Reusing another app's database file simulates a restart of the same engine.
+  const databaseFile = options.databaseFile ?? join(dir, 'pipeline.sqlite');
+  const removeDir = () => rmSync(options.keepDatabase ? join(dir, '__none__') : dir, { recursive: true, force: true });
   const module = await AppModule.forRoot({
     env: {
       DATABASE_URL: `sqlite:${databaseFile}`,
@@ -63,12 +68,12 @@ export async function startEmbeddedApp(env: Record<string, string> = {}): Promis
       http: () => request(server),
       close: async () => {
         await started.close();
-        rmSync(dir, { recursive: true, force: true });
+        removeDir();
       },
     };
   } catch (err) {
     await app?.close().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw err;
   }
 }
