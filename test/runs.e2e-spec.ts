@@ -85,6 +85,22 @@ describe('runs (embedded, over HTTP)', () => {
     expect(after.body.inputs).toEqual({ seen: 25 });
   });
 
+  it('computes lazy variables and lazy inputs with their providers', async () => {
+    const tree = chainTree(
+      'lazy',
+      [{ id: 'stamp', code: 'echo', inputs: { fromVar: splice('${started}'), direct: { type: 'lazy', value: null, custom_type: 'now' } } }],
+      { inputs: { '${started}': { type: 'lazy', value: null, custom_type: 'now' } }, outputs: ['${started}'] },
+    );
+    const before = Date.now();
+    const run = await runInline(tree);
+    expect(run.state).toBe('FINISHED');
+    const node = (await app.http().get(`/api/v1/runs/${run.id}/nodes/stamp`).expect(200)).body;
+    for (const v of [node.inputs.fromVar, node.inputs.direct]) {
+      expect(typeof v).toBe('string');
+      expect(Date.parse(v)).toBeGreaterThanOrEqual(before - 1000);
+    }
+  });
+
   it('ends FAILED, blocked at the failing node, with its ex_data', async () => {
     const run = await runInline(chainTree('fails', [{ id: 'ok', code: 'noop' }, { id: 'bad', code: 'fail', inputs: { message: plain('disk full') } }, { id: 'never', code: 'noop' }]));
     expect(run.state).toBe('FAILED');
@@ -126,7 +142,7 @@ describe('runs (embedded, over HTTP)', () => {
         { id: 'missing', code: 'http_request', inputs: { url: plain('PLACEHOLDER') } },
       ], { inputs: { '${base}': plain('') }, outputs: [] }),
       { base: peerUrl },
-    ).catch((e) => e);
+    );
     // the second node has a bad URL placeholder: it fails, the first one succeeded
     expect(run.state).toBe('FAILED');
     const call = await app.http().get(`/api/v1/runs/${run.id}/nodes/call`).expect(200);
