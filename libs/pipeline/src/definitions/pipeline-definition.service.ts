@@ -67,9 +67,20 @@ export class PipelineDefinitionService {
    * every problem, `BadRequestError` UNSUPPORTED_FORMAT for a format not accepted yet.
    */
   validateOrThrow(format: string | undefined, definition: unknown): PipelineTree {
-    const answer = this.validate({ format, definition });
-    if (!answer.valid) throw new InvalidTreeError(answer.errors);
-    return definition as PipelineTree;
+    return this.analyse(format, definition).tree;
+  }
+
+  /**
+   * Like `validateOrThrow`, also answering validation's fork → converge gateway map, which
+   * the runtime needs to join parallel branches.
+   */
+  analyse(format: string | undefined, definition: unknown): { tree: PipelineTree; converges: Record<string, string> } {
+    this.checkFormat(format);
+    const result = validateTree(definition, {
+      componentExists: (code: string, version?: string) => this.components.has(code, version),
+    });
+    if (!result.valid) throw new InvalidTreeError(result.errors);
+    return { tree: definition as PipelineTree, converges: result.converges };
   }
 
   /** Builds a definition: validates the tree and stores it as version 1. */

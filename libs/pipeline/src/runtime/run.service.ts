@@ -1,13 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ComponentRegistry } from '../components/component-registry.service';
 import { PipelineDefinitionService } from '../definitions/pipeline-definition.service';
 import { compileTree } from '../engine/compiled-tree';
 import type { NodeRecord } from '../engine/run-state';
 import { varKey } from '../engine/variables';
-import { BadRequestError, ConflictError, InvalidTreeError, NotFoundError } from '../errors';
-import type { PipelineTree } from '../model/tree.types';
-import { validateTree } from '../model/validate-tree';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { RunStore, type RunRow } from '../ports/run-store.port';
 import { EngineRuntime } from './engine-runtime.service';
 import type {
@@ -32,7 +29,6 @@ export class RunService {
     private readonly store: RunStore,
     private readonly runtime: EngineRuntime,
     private readonly definitions: PipelineDefinitionService,
-    private readonly components: ComponentRegistry,
   ) {}
 
   /** Start a run of a stored pipeline (latest version unless `version`). 404 unknown pipeline/version. */
@@ -41,25 +37,22 @@ export class RunService {
     if (!def.enabled) {
       throw new ConflictError(`pipeline '${req.pipelineId}' is disabled`, { pipelineId: req.pipelineId }, 'PIPELINE_DISABLED');
     }
-    return this.launch(def.definition, { pipelineId: def.pipelineId, version: def.version }, req);
+    return this.launch(undefined, def.definition, { pipelineId: def.pipelineId, version: def.version }, req);
   }
 
   /** Validate an inline tree (400 InvalidTreeError) and run it once. */
   async startInline(req: StartInlineRunRequest): Promise<RunView> {
-    if (req.format && req.format !== 'tree') {
-      throw new BadRequestError(`format '${req.format}' is not supported yet; use 'tree'`, 'UNSUPPORTED_FORMAT', { format: req.format });
-    }
-    return this.launch(req.definition, { pipelineId: null, version: null }, req);
+    return this.launch(req.format, req.definition, { pipelineId: null, version: null }, req);
   }
 
   private async launch(
+    format: string | undefined,
     definition: unknown,
     origin: { pipelineId: string | null; version: number | null },
     req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number },
   ): Promise<RunView> {
-    const result = validateTree(definition, { componentExists: (code, v) => this.components.has(code, v) });
-    if (!result.valid) throw new InvalidTreeError(result.errors);
-    const tree = definition as PipelineTree;
+    // Stored versions are re-checked too: a component may have gone since the build.
+    const { tree, converges } = this.definitions.analyse(format, definition);
     const inputs = req.inputs ?? {};
     if (typeof inputs !== 'object' || Array.isArray(inputs)) {
       throw new BadRequestError('inputs must be an object', 'INVALID_INPUTS');
@@ -68,14 +61,14 @@ export class RunService {
     for (const [k, v] of Object.entries(inputs)) context[varKey(k)] = v;
     const id = randomUUID();
     const now = new Date();
-    const compiled = compileTree(tree, result.converges);
+    const compiled = compileTree(tree, converges);
     await this.runtime.startRun(
       {
         id,
         pipelineId: origin.pipelineId,
         pipelineVersion: origin.version,
         tree,
-        converges: result.converges,
+        converges,
         state: 'RUNNING',
         businessKey: req.businessKey ?? null,
         priority: req.priority ?? 0,
