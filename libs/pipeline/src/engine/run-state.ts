@@ -44,6 +44,8 @@ export interface ProcessRecord {
   rev: number;
 }
 
+export type NodeAwaiting = 'execute' | 'schedule' | 'callback';
+
 export interface NodeRecord {
   runId: string;
   nodeId: string;
@@ -58,6 +60,11 @@ export interface NodeRecord {
   errorIgnored: boolean;
   /** How many times `schedule` has been called in this version. */
   scheduleTimes: number;
+  /**
+   * What a RUNNING activity waits for: its `execute` call, its next `schedule` poll, or a
+   * callback. Lets recovery re-dispatch exactly the missing job. Null in any other state.
+   */
+  awaiting: NodeAwaiting | null;
   inputs: Record<string, unknown> | null;
   outputs: Record<string, unknown> | null;
   exData: unknown;

@@ -76,6 +76,8 @@ class DecisionBuilder {
 
   /** Write a node row; the CAS guard is the row as the runtime loaded it (null: new row). */
   node(record: NodeRecord): NodeRecord {
+    // Only a running activity waits for anything.
+    if (record.state !== 'RUNNING' && record.awaiting !== null) record = { ...record, awaiting: null };
     const existing = this.nodeWrites.get(record.nodeId);
     if (existing) {
       existing.record = record;
@@ -124,6 +126,7 @@ function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, p
     skip: false,
     errorIgnored: false,
     scheduleTimes: 0,
+    awaiting: null,
     inputs: null,
     outputs: null,
     exData: null,
@@ -249,7 +252,7 @@ export function step(input: StepInput): Decision {
         fail(b, input, { ...rec, inputs: null }, p, `inputs could not be rendered: ${(e as Error).message}`, 'node_execute_fail');
         break;
       }
-      b.node({ ...rec, inputs, outputs: {} });
+      b.node({ ...rec, inputs, outputs: {}, awaiting: 'execute' });
       b.process(p, { state: 'IN_NODE' });
       b.d.effects.push({ type: 'execute', nodeId, version: rec.version });
       break;
@@ -383,7 +386,7 @@ export function complete(input: CompleteInput): Decision {
       mapOutputs(b, input, nodeId, outputs);
       return b.d;
     }
-    b.node({ ...rec, outputs, scheduleTimes });
+    b.node({ ...rec, outputs, scheduleTimes, awaiting: outcome.pollDelayMs !== undefined ? 'schedule' : 'callback' });
     if (outcome.pollDelayMs !== undefined) {
       b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes, delayMs: outcome.pollDelayMs });
     }
@@ -404,6 +407,7 @@ export function complete(input: CompleteInput): Decision {
       outputs: {},
       exData: null,
       scheduleTimes: 0,
+      awaiting: 'execute',
       startedAt: input.now,
     };
     b.node(renewed);

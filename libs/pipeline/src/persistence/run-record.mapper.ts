@@ -18,6 +18,7 @@ export const RunRecordMapper = {
       skip: !!e.skip,
       errorIgnored: !!e.errorIgnored,
       scheduleTimes: e.scheduleTimes,
+      awaiting: e.awaiting ?? null,
       inputs: e.inputs ?? null,
       outputs: e.outputs ?? null,
       exData: e.exData ?? null,
@@ -26,8 +27,8 @@ export const RunRecordMapper = {
     };
   },
 
-  nodeToEntity(r: NodeRecord): NodeStateEntity {
-    return Object.assign(new NodeStateEntity(), r);
+  nodeToEntity(r: NodeRecord, updatedAt: Date): NodeStateEntity {
+    return Object.assign(new NodeStateEntity(), r, { updatedAt });
   },
 
   historyToEntity(kind: string, r: NodeRecord, createdAt: Date): NodeHistoryEntity {

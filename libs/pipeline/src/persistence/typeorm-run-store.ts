@@ -111,7 +111,7 @@ export class TypeormRunStore extends RunStore {
   async apply(runId: string, d: Decision, now: Date): Promise<void> {
     await this.tx(async (m) => {
       for (const w of d.nodes) {
-        const entity = M.nodeToEntity(w.record);
+        const entity = M.nodeToEntity(w.record, now);
         if (!w.expect) {
           const exists = await m.exists(NodeStateEntity, { where: { runId, nodeId: w.record.nodeId } });
           if (exists) throw new StaleStateError(`node ${w.record.nodeId} already exists`, { runId, nodeId: w.record.nodeId });
@@ -247,6 +247,7 @@ export class TypeormRunStore extends RunStore {
         skip: false,
         errorIgnored: false,
         scheduleTimes: 0,
+        awaiting: null,
         inputs: h.inputs ?? null,
         outputs: h.outputs ?? null,
         exData: h.exData ?? null,

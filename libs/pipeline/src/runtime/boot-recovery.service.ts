@@ -27,9 +27,11 @@ export class BootRecovery {
       jobs.push({ kind: 'advance', runId: p.runId, processId: p.id, rev: p.rev });
     }
     for (const n of await this.store.listLiveNodes(['RUNNING'], PAGE)) {
-      // Gateways and events never rest in RUNNING; a sub-process waits for its child process.
-      if (n.inputs !== null && n.outputs !== null) {
+      // A callback is the caller's to send; a sub-process waits for its child process.
+      if (n.awaiting === 'execute') {
         jobs.push({ kind: 'execute', runId: n.runId, nodeId: n.nodeId, version: n.version });
+      } else if (n.awaiting === 'schedule') {
+        jobs.push({ kind: 'schedule', runId: n.runId, nodeId: n.nodeId, version: n.version, scheduleTimes: n.scheduleTimes });
       }
     }
     if (jobs.length) {

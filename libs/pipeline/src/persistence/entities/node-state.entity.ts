@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { NodeAwaiting } from '../../engine/run-state';
 import type { NodeStateName } from '../../engine/states';
 import { jsonColumn } from '../json.transformer';
 
@@ -39,6 +40,9 @@ export class NodeStateEntity {
   @Column({ name: 'schedule_times', type: 'int', default: 0 })
   scheduleTimes: number;
 
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  awaiting: NodeAwaiting | null;
+
   @Column(jsonColumn('inputs'))
   inputs: Record<string, unknown> | null;
 
@@ -53,4 +57,8 @@ export class NodeStateEntity {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
+
+  /** When the row last changed: recovery only touches work that has been still for a while. */
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3, nullable: true })
+  updatedAt: Date | null;
 }

@@ -1,8 +1,9 @@
 import { CreatePipelineDefinitions1763683200000 } from './1763683200000-create-pipeline-definitions';
 import { CreateRuns1763683300000 } from './1763683300000-create-runs';
+import { AddNodeRecoveryColumns1763683400000 } from './1763683400000-add-node-recovery-columns';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
  * A migration, once released, is never edited: change the schema with a new one.
  */
-export const PIPELINE_MIGRATIONS = [CreatePipelineDefinitions1763683200000, CreateRuns1763683300000];
+export const PIPELINE_MIGRATIONS = [CreatePipelineDefinitions1763683200000, CreateRuns1763683300000, AddNodeRecoveryColumns1763683400000];
