@@ -8,7 +8,7 @@ import { JobQueue } from './ports/job-queue.port';
 import { RunStore } from './ports/run-store.port';
 import { TypeormRunStore } from './persistence/typeorm-run-store';
 import { InProcessJobQueue } from './queue/in-process-job-queue';
-import { BootRecovery } from './runtime/boot-recovery.service';
+import { Reconciler } from './runtime/reconciler.service';
 import { EmbeddedWorker } from './runtime/embedded-worker.service';
 import { EngineRuntime } from './runtime/engine-runtime.service';
 import { RunService } from './runtime/run.service';
@@ -50,7 +50,7 @@ export class PipelineModule {
         EngineRuntime,
         { provide: RunStore, useClass: TypeormRunStore },
         { provide: JobQueue, useFactory: () => new InProcessJobQueue(options.workerConcurrency ?? 4) },
-        BootRecovery,
+        Reconciler,
         ...(options.runWorker === false ? [] : [EmbeddedWorker]),
       ],
       exports: [PipelineDefinitionService, RunService, EngineRuntime, RunStore, JobQueue, ComponentsModule, TypeOrmModule],

@@ -273,27 +273,27 @@ export class TypeormRunStore extends RunStore {
     return Object.fromEntries(rows.map((c) => [c.key, c.value]));
   }
 
-  async listLiveProcesses(states: ProcessRecord['state'][], limit: number): Promise<ProcessRecord[]> {
-    const rows = await this.read((m) =>
-      m
+  async listLiveProcesses(states: ProcessRecord['state'][], limit: number, updatedBefore?: Date): Promise<ProcessRecord[]> {
+    const rows = await this.read((m) => {
+      const q = m
         .createQueryBuilder(RunProcessEntity, 'p')
         .innerJoin(RunEntity, 'r', 'r.id = p.run_id')
-        .where('p.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES })
-        .limit(limit)
-        .getMany(),
-    );
+        .where('p.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
+      if (updatedBefore) q.andWhere('p.updated_at < :before', { before: updatedBefore });
+      return q.orderBy('p.updated_at', 'ASC').limit(limit).getMany();
+    });
     return rows.map((e) => M.processFromEntity(e));
   }
 
-  async listLiveNodes(states: NodeStateName[], limit: number): Promise<NodeRecord[]> {
-    const rows = await this.read((m) =>
-      m
+  async listLiveNodes(states: NodeStateName[], limit: number, updatedBefore?: Date): Promise<NodeRecord[]> {
+    const rows = await this.read((m) => {
+      const q = m
         .createQueryBuilder(NodeStateEntity, 'n')
         .innerJoin(RunEntity, 'r', 'r.id = n.run_id')
-        .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES })
-        .limit(limit)
-        .getMany(),
-    );
+        .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
+      if (updatedBefore) q.andWhere('n.updated_at < :before', { before: updatedBefore });
+      return q.orderBy('n.updated_at', 'ASC').limit(limit).getMany();
+    });
     return rows.map((e) => M.nodeFromEntity(e));
   }
 }

@@ -94,8 +94,11 @@ export abstract class RunStore {
   abstract listHistories(runId: string, nodeId: string): Promise<HistoryRow[]>;
   abstract listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]>;
   abstract loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>>;
-  /** Processes of unfinished runs in the given states (for recovery at boot / the reconciler). */
-  abstract listLiveProcesses(states: ProcessRecord['state'][], limit: number): Promise<ProcessRecord[]>;
-  /** Nodes of unfinished runs in the given states (for recovery). */
-  abstract listLiveNodes(states: NodeStateName[], limit: number): Promise<NodeRecord[]>;
+  /**
+   * Processes of unfinished runs in the given states, unchanged since `updatedBefore` when
+   * given (for recovery at boot and the reconciler).
+   */
+  abstract listLiveProcesses(states: ProcessRecord['state'][], limit: number, updatedBefore?: Date): Promise<ProcessRecord[]>;
+  /** Nodes of unfinished runs in the given states, unchanged since `updatedBefore` when given. */
+  abstract listLiveNodes(states: NodeStateName[], limit: number, updatedBefore?: Date): Promise<NodeRecord[]>;
 }

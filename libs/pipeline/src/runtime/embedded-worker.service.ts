@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { JobQueue } from '../ports/job-queue.port';
 import { parseEngineJob } from '../queue/engine-job';
-import { BootRecovery } from './boot-recovery.service';
+import { Reconciler } from './reconciler.service';
 import { EngineRuntime } from './engine-runtime.service';
 
 /**
@@ -15,11 +15,12 @@ export class EmbeddedWorker implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly queue: JobQueue,
     private readonly runtime: EngineRuntime,
-    private readonly recovery: BootRecovery,
+    private readonly reconciler: Reconciler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.recovery.recover();
+    // The in-memory queue died with the previous process: dispatch all unfinished work again.
+    await this.reconciler.reconcileOnce(0);
     this.queue.consume((data) => this.runtime.handle(parseEngineJob(data)));
     this.logger.log('embedded worker consuming the engine queue');
   }

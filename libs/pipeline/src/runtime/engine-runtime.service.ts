@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ComponentRegistry } from '../components/component-registry.service';
 import { LazyVariableRegistry } from '../components/lazy-variable-registry.service';
@@ -12,10 +12,9 @@ import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
 import { RunStore, type NewRun, type ProcessSlice } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
 import { jobId, type EngineJob } from '../queue/engine-job';
+import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
 import { TreeCache } from './tree-cache';
 
-/** How many steps one job may walk inline before handing the rest back to the queue. */
-const INLINE_STEP_BUDGET = 64;
 /** Compare-and-set conflicts retried before giving the job back to the queue. */
 const MAX_STALE_RETRIES = 20;
 
@@ -33,6 +32,7 @@ export class EngineRuntime {
     private readonly queue: JobQueue,
     private readonly components: ComponentRegistry,
     private readonly lazyVariables: LazyVariableRegistry,
+    @Optional() @Inject(ENGINE_RUNTIME_OPTIONS) private readonly options: EngineRuntimeOptions = DEFAULT_ENGINE_RUNTIME_OPTIONS,
   ) {}
 
   /** Store a new run and dispatch its first step. */
@@ -47,7 +47,7 @@ export class EngineRuntime {
   /** Handle one job from the queue, walking on inline within a step budget. */
   async handle(first: EngineJob): Promise<void> {
     const work: EngineJob[] = [first];
-    let budget = INLINE_STEP_BUDGET;
+    let budget = this.options.inlineStepBudget;
     while (work.length > 0) {
       const job = work.shift()!;
       const effects = await this.handleOne(job);
@@ -56,7 +56,8 @@ export class EngineRuntime {
         const next = this.toJob(job.runId, effect);
         const delayed = 'delayMs' in effect && (effect.delayMs ?? 0) > 0;
         // Keep the first immediate step of a chain in this worker: no queue hop per node.
-        if (!delayed && budget > 0 && (effect.type === 'execute' || work.length === 0)) {
+        const inline = effect.type === 'execute' ? this.options.inlineExecute : effect.type === 'advance' && work.length === 0;
+        if (!delayed && budget > 0 && inline) {
           budget--;
           work.push(next);
         } else {
