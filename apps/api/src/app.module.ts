@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { PipelineModule } from '@app/pipeline';
+import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
 import { PipelinesController } from './controllers/pipelines.controller';
@@ -46,11 +46,15 @@ export class AppModule {
         PipelineModule.forRoot({
           databaseUrl: config.DATABASE_URL,
           databaseLogging: config.LOG_LEVEL === 'verbose',
+          // Set: distributed mode, this process only serves the API and dispatches jobs.
+          redisUrl: config.REDIS_URL,
+          queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
       ],
       controllers: [HealthController, PipelinesController, RunsController],
       providers: [
+        QueueHealthIndicator,
         { provide: AppConfig, useValue: config },
         { provide: APP_GUARD, useClass: ApiTokenGuard },
       ],

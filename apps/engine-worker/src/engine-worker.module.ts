@@ -1,23 +1,51 @@
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { Module } from '@nestjs/common';
+import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { validateEngineWorkerConfig } from './config/engine-worker.config';
+import { EngineWorkerConfig, validateEngineWorkerConfig } from './config/engine-worker.config';
 import { HealthController } from './health/health.controller';
 
 /**
- * Root module of the engine-worker: will host the BullMQ processors that execute and
- * schedule nodes, run components and handle timer actions (DESIGN §2). Today it only
- * validates its environment and answers `GET /health`.
+ * Root module of the engine-worker: consumes the engine queue (advance / execute / schedule
+ * jobs) through `PipelineModule` in the `worker` role, and answers `GET /health` with database
+ * and Redis checks. Run as many as you like: they share the queue.
  */
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, validate: validateEngineWorkerConfig }),
-    TerminusModule,
-    NodeTimeoutModule.forRoot(),
-    NodeTimerEventModule.forRoot(),
-  ],
-  controllers: [HealthController],
-})
-export class EngineWorkerModule {}
+@Module({})
+export class EngineWorkerModule {
+  /** Validates the environment first: its settings decide how the engine modules are built. */
+  static async forRoot(): Promise<DynamicModule> {
+    const captured: { config?: EngineWorkerConfig } = {};
+    const configModule = await ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      // Runs inside forRoot: a bad setting stops the boot here, every problem listed.
+      validate: (raw) => (captured.config = validateEngineWorkerConfig(raw)),
+    });
+    const config = captured.config;
+    if (!config) throw new Error('engine-worker configuration was not validated');
+    return {
+      module: EngineWorkerModule,
+      imports: [
+        configModule,
+        TerminusModule,
+        PipelineModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          databaseLogging: config.LOG_LEVEL === 'verbose',
+          redisUrl: config.REDIS_URL,
+          role: 'worker',
+          queue: {
+            queueName: config.PIPELINE_ENGINE_QUEUE,
+            prefix: config.PIPELINE_QUEUE_PREFIX,
+            concurrency: config.WORKER_CONCURRENCY,
+          },
+        }),
+        NodeTimeoutModule.forRoot(),
+        NodeTimerEventModule.forRoot(),
+      ],
+      controllers: [HealthController],
+      providers: [QueueHealthIndicator, { provide: EngineWorkerConfig, useValue: config }],
+    };
+  }
+}

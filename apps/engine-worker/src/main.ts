@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { EngineWorkerConfig } from './config/engine-worker.config';
 import { EngineWorkerModule } from './engine-worker.module';
@@ -8,17 +7,22 @@ import { EngineWorkerModule } from './engine-worker.module';
 const logger = new Logger('EngineWorker');
 
 async function bootstrap(): Promise<void> {
+  const module = await EngineWorkerModule.forRoot();
   // abortOnError: false so a bad environment ends in a readable error and exit code 1.
-  const app = await NestFactory.create(EngineWorkerModule, { abortOnError: false });
+  const app = await NestFactory.create(module, { abortOnError: false });
+  // SIGTERM: stop taking jobs, finish (or hand back) in-flight ones, close connections.
   app.enableShutdownHooks();
-  const config = app.get<ConfigService<EngineWorkerConfig, true>>(ConfigService);
-  const port = config.get('HEALTH_PORT', { infer: true });
-  const host = config.get('HEALTH_HOST', { infer: true });
-  await app.listen(port, host);
-  logger.log(`health on http://${host}:${port}/health`);
+  const config = app.get(EngineWorkerConfig);
+  app.useLogger(logLevels(config.LOG_LEVEL));
+  await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
-    'engine-worker has nothing to do yet: its BullMQ processors arrive with the distributed runtime',
+    `consuming queue '${config.PIPELINE_ENGINE_QUEUE}' with concurrency ${config.WORKER_CONCURRENCY}; health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
   );
+}
+
+function logLevels(level: EngineWorkerConfig['LOG_LEVEL']) {
+  const all = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return all.slice(0, all.indexOf(level) + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
 
 bootstrap().catch((error: unknown) => {

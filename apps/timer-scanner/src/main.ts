@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { TimerScannerConfig } from './config/timer-scanner.config';
 import { TimerScannerModule } from './timer-scanner.module';
@@ -8,17 +7,22 @@ import { TimerScannerModule } from './timer-scanner.module';
 const logger = new Logger('TimerScanner');
 
 async function bootstrap(): Promise<void> {
+  const module = await TimerScannerModule.forRoot();
   // abortOnError: false so a bad environment ends in a readable error and exit code 1.
-  const app = await NestFactory.create(TimerScannerModule, { abortOnError: false });
+  const app = await NestFactory.create(module, { abortOnError: false });
+  // SIGTERM: finish the current pass, close connections.
   app.enableShutdownHooks();
-  const config = app.get<ConfigService<TimerScannerConfig, true>>(ConfigService);
-  const port = config.get('HEALTH_PORT', { infer: true });
-  const host = config.get('HEALTH_HOST', { infer: true });
-  await app.listen(port, host);
-  logger.log(`health on http://${host}:${port}/health`);
+  const config = app.get(TimerScannerConfig);
+  app.useLogger(logLevels(config.LOG_LEVEL));
+  await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
-    'timer-scanner has nothing to do yet: pool scanning arrives with the distributed runtime',
+    `reconciling every ${config.RECONCILE_INTERVAL_MS} ms (grace ${config.RECONCILE_GRACE_MS} ms); health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
   );
+}
+
+function logLevels(level: TimerScannerConfig['LOG_LEVEL']) {
+  const all = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  return all.slice(0, all.indexOf(level) + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }
 
 bootstrap().catch((error: unknown) => {

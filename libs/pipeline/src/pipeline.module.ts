@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
@@ -9,31 +9,82 @@ import { RunStore } from './ports/run-store.port';
 import { TypeormRunStore } from './persistence/typeorm-run-store';
 import { InProcessJobQueue } from './queue/in-process-job-queue';
 import { Reconciler } from './runtime/reconciler.service';
-import { EmbeddedWorker } from './runtime/embedded-worker.service';
+import { BullMqJobQueue } from './queue/bullmq-job-queue';
+import { type EngineQueueSettings } from './queue/queue-settings';
+import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './runtime/engine-runtime.options';
+import { ENGINE_WORKER_OPTIONS, EngineWorker } from './runtime/engine-worker.service';
+import { JobQueueLifecycle } from './runtime/job-queue-lifecycle.service';
+import { RECONCILER_LOOP_OPTIONS, ReconcilerLoop, type ReconcilerLoopOptions } from './runtime/reconciler-loop.service';
 import { EngineRuntime } from './runtime/engine-runtime.service';
 import { RunService } from './runtime/run.service';
+
+/**
+ * Which part of the deployment this process is (DESIGN §2):
+ * - `embedded`: everything in one process, in-process queue (no Redis);
+ * - `api`: REST only; dispatches jobs to the queue, runs none;
+ * - `worker`: consumes the queue (execute/schedule/advance jobs);
+ * - `scanner`: runs the reconciler (and, later, the timer scans).
+ */
+export type PipelineRole = 'embedded' | 'api' | 'worker' | 'scanner';
 
 export interface PipelineModuleOptions {
   /** `sqlite:<path>`, `sqlite::memory:` or `mysql://user:pass@host:3306/db` (DESIGN §2). */
   databaseUrl: string;
   /** Log SQL statements (they may contain run data). */
   databaseLogging?: boolean;
-  /**
-   * Consume the engine queue in this process (embedded mode). Default true. The distributed
-   * api app sets it false and leaves the work to engine-worker processes.
-   */
-  runWorker?: boolean;
-  /** Jobs handled at once by the in-process worker (default 4). */
+  /** Unset: embedded mode (in-process queue). Set: BullMQ on this Redis. */
+  redisUrl?: string;
+  /** Default: `embedded` without `redisUrl`, `api` with it. */
+  role?: PipelineRole;
+  /** Queue names and tuning (distributed mode); `concurrency` is the worker's. */
+  queue?: Partial<EngineQueueSettings>;
+  /** Jobs handled at once by the in-process worker (embedded mode, default 4). */
   workerConcurrency?: number;
+  /** The scanner's reconciler: pass interval and grace (defaults 5 s and 15 s). */
+  reconcile?: Partial<ReconcilerLoopOptions>;
 }
 
 /**
  * The engine as one Nest module: database (migrated at start-up), components, stored
- * definitions and runs. Import it once, at the root of an app.
+ * definitions, runs, and the runtime parts the process's role needs. Import it once, at the
+ * root of an app.
  */
 @Module({})
 export class PipelineModule {
   static forRoot(options: PipelineModuleOptions): DynamicModule {
+    const role: PipelineRole = options.role ?? (options.redisUrl ? 'api' : 'embedded');
+    if (role !== 'embedded' && !options.redisUrl) {
+      throw new Error(`PipelineModule: role '${role}' needs a redisUrl (distributed mode)`);
+    }
+    const distributed = role !== 'embedded';
+    const consumes = role === 'embedded' || role === 'worker';
+    const runtimeOptions: EngineRuntimeOptions = { ...DEFAULT_ENGINE_RUNTIME_OPTIONS, inlineExecute: !distributed };
+    const queueProvider: Provider = {
+      provide: JobQueue,
+      useFactory: (): JobQueue =>
+        distributed
+          ? new BullMqJobQueue({ redisUrl: options.redisUrl!, clientName: role, ...options.queue })
+          : new InProcessJobQueue(options.workerConcurrency ?? 4),
+    };
+    const providers: Provider[] = [
+      PipelineDefinitionService,
+      RunService,
+      EngineRuntime,
+      Reconciler,
+      JobQueueLifecycle,
+      { provide: RunStore, useClass: TypeormRunStore },
+      queueProvider,
+      { provide: ENGINE_RUNTIME_OPTIONS, useValue: runtimeOptions },
+    ];
+    if (consumes) {
+      providers.push(EngineWorker, { provide: ENGINE_WORKER_OPTIONS, useValue: { reconcileAtBoot: role === 'embedded' } });
+    }
+    if (role === 'scanner') {
+      providers.push(ReconcilerLoop, {
+        provide: RECONCILER_LOOP_OPTIONS,
+        useValue: { intervalMs: 5_000, graceMs: 15_000, ...options.reconcile },
+      });
+    }
     return {
       module: PipelineModule,
       imports: [
@@ -44,16 +95,18 @@ export class PipelineModule {
         ComponentsModule,
         TypeOrmModule.forFeature(PIPELINE_ENTITIES),
       ],
-      providers: [
+      providers,
+      exports: [
         PipelineDefinitionService,
         RunService,
         EngineRuntime,
-        { provide: RunStore, useClass: TypeormRunStore },
-        { provide: JobQueue, useFactory: () => new InProcessJobQueue(options.workerConcurrency ?? 4) },
         Reconciler,
-        ...(options.runWorker === false ? [] : [EmbeddedWorker]),
+        RunStore,
+        JobQueue,
+        ComponentsModule,
+        TypeOrmModule,
+        ...(role === 'scanner' ? [ReconcilerLoop] : []),
       ],
-      exports: [PipelineDefinitionService, RunService, EngineRuntime, RunStore, JobQueue, ComponentsModule, TypeOrmModule],
     };
   }
 }

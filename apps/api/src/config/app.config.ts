@@ -48,6 +48,15 @@ export class AppConfig {
   })
   REDIS_URL?: string;
 
+  /** BullMQ queue name of the engine (distributed mode; workers and scanner must use the same). */
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'PIPELINE_ENGINE_QUEUE may hold letters, digits, _ . - only' })
+  PIPELINE_ENGINE_QUEUE = 'pipeline_engine';
+
+  /** Redis key prefix of the queue (distributed mode). */
+  @IsString()
+  @IsNotEmpty()
+  PIPELINE_QUEUE_PREFIX = 'pipeline';
+
   /** Bearer tokens accepted on `/api`; empty = no authentication. */
   @IsString({ each: true })
   @MinLength(8, { each: true, message: 'each API_TOKENS entry must be at least 8 characters' })
@@ -108,6 +117,10 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   // The seed (bamboo) spells it ENABLE_PIPELINE_EVENT_SIGNALS; the new name wins when both are set.
   const signals = get('PIPELINE_EVENT_SIGNALS_ENABLED') ?? get('ENABLE_PIPELINE_EVENT_SIGNALS');
   if (signals !== undefined) raw.PIPELINE_EVENT_SIGNALS_ENABLED = toBoolean(signals);
+  const queueName = get('PIPELINE_ENGINE_QUEUE');
+  if (queueName !== undefined) raw.PIPELINE_ENGINE_QUEUE = queueName;
+  const queuePrefix = get('PIPELINE_QUEUE_PREFIX');
+  if (queuePrefix !== undefined) raw.PIPELINE_QUEUE_PREFIX = queuePrefix;
   const bodyLimit = get('BODY_LIMIT');
   if (bodyLimit !== undefined) raw.BODY_LIMIT = bodyLimit;
   const logLevel = get('LOG_LEVEL')?.toLowerCase();

@@ -6,9 +6,11 @@ import {
   type HealthCheckResult,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { QueueHealthIndicator } from '@app/pipeline';
 import { Public } from '../auth/public.decorator';
+import { AppConfig } from '../config/app.config';
 
-/** Liveness with a database ping. Open without a token; served at `/health` and `/api/v1/health`. */
+/** Liveness with database and queue (Redis, when distributed) pings. Open without a token; served at `/health` and `/api/v1/health`. */
 @ApiTags('health')
 @Public()
 @Controller()
@@ -16,6 +18,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly queue: QueueHealthIndicator,
+    private readonly config: AppConfig,
   ) {}
 
   @Get(['health', 'api/v1/health'])
@@ -23,7 +27,10 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and database check' })
   async check(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.db.pingCheck('database', { timeout: 3000 })]);
+      return await this.health.check([
+        () => this.db.pingCheck('database', { timeout: 3000 }),
+        () => this.queue.pingCheck(this.config.mode === 'distributed' ? 'redis' : 'queue'),
+      ]);
     } catch (err) {
       if (err instanceof ServiceUnavailableException) {
         // Re-shaped so the error body keeps the per-check details next to the usual fields.

@@ -21,6 +21,6 @@ describe('validateEngineWorkerConfig', () => {
   it('reports every problem at once', () => {
     expect(() =>
       validateEngineWorkerConfig({ DATABASE_URL: 'postgres://x', HEALTH_PORT: '70000' }),
-    ).toThrow(/DATABASE_URL must start with mysql: or sqlite:; REDIS_URL is required; HEALTH_PORT/);
+    ).toThrow(/DATABASE_URL must start with mysql:, mariadb: or sqlite:; REDIS_URL is required; HEALTH_PORT/);
   });
 });

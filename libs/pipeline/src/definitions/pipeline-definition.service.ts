@@ -10,14 +10,14 @@ import { NotFoundError } from '../errors/not-found.error';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
 import type { Page } from '../runtime/run-views';
-import { isUniqueViolation } from '../persistence/db-errors';
+import { isTransientConflict, isUniqueViolation } from '../persistence/db-errors';
 import {
   PipelineDefinitionEntity,
   QUEUE_MODES,
   type QueueMode,
 } from '../persistence/pipeline-definition.entity';
 import { PipelineVersionEntity } from '../persistence/pipeline-version.entity';
-import { runInTransaction, runRead } from '../persistence/transactions';
+import { isMysqlFamily, runInTransaction, runRead } from '../persistence/transactions';
 import {
   type CreatePipelineInput,
   DEFINITION_FORMATS,
@@ -36,7 +36,10 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const MAX_NAME_LENGTH = 200;
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
-/** Writes that lose a race (same generated key, same next version) are retried this often. */
+/**
+ * Writes that lose a race (same generated key, same next version, a MySQL deadlock) are
+ * retried this often.
+ */
 const WRITE_ATTEMPTS = 5;
 
 /**
@@ -122,6 +125,7 @@ export class PipelineDefinitionService {
           return toView(definition, version);
         });
       } catch (err) {
+        if (isTransientConflict(err) && attempt < WRITE_ATTEMPTS) continue;
         if (!isUniqueViolation(err)) throw err;
         if (givenKey !== undefined) {
           throw new ConflictError(
@@ -150,7 +154,8 @@ export class PipelineDefinitionService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await runInTransaction(this.dataSource, async (em) => {
-          const current = await this.findDefinition(em, idOrKey);
+          // Locked (MySQL) so concurrent updates queue here instead of racing to the same version.
+          const current = await this.findDefinition(em, idOrKey, true);
           const now = new Date();
           const nextVersion = current.latestVersion + 1;
           const version = em.create(PipelineVersionEntity, {
@@ -178,7 +183,7 @@ export class PipelineDefinitionService {
           return toView(updated, version);
         });
       } catch (err) {
-        if (!(err instanceof LostRace) && !isUniqueViolation(err)) throw err;
+        if (!(err instanceof LostRace) && !isUniqueViolation(err) && !isTransientConflict(err)) throw err;
         if (attempt >= WRITE_ATTEMPTS) {
           throw new ConflictError(
             'The pipeline was updated concurrently; try again',
@@ -194,7 +199,8 @@ export class PipelineDefinitionService {
   async patch(idOrKey: string, input: PatchPipelineInput): Promise<PipelineView> {
     const name = input.name === undefined ? undefined : this.checkName(input.name);
     return runInTransaction(this.dataSource, async (em) => {
-      const current = await this.findDefinition(em, idOrKey);
+      // Locked (MySQL) so a concurrent patch cannot merge into stale settings.
+      const current = await this.findDefinition(em, idOrKey, true);
       const settings = this.checkSettings({
         enabled: input.enabled ?? current.enabled,
         maxConcurrentRuns:
@@ -269,13 +275,21 @@ export class PipelineDefinitionService {
     });
   }
 
-  /** Looks a definition up by id, then by key. */
+  /**
+   * Looks a definition up by id, then by key. `forUpdate` takes a row lock (SELECT ... FOR
+   * UPDATE) on MySQL, inside a transaction; SQLite has no row locks and needs none, as all its
+   * work is serialised (see `transactions.ts`).
+   */
   private async findDefinition(
     em: EntityManager,
     idOrKey: string,
+    forUpdate = false,
   ): Promise<PipelineDefinitionEntity> {
-    const byId = await em.findOneBy(PipelineDefinitionEntity, { id: idOrKey });
-    const found = byId ?? (await em.findOneBy(PipelineDefinitionEntity, { key: idOrKey }));
+    const lock =
+      forUpdate && isMysqlFamily(this.dataSource) ? { mode: 'pessimistic_write' as const } : undefined;
+    const byId = await em.findOne(PipelineDefinitionEntity, { where: { id: idOrKey }, lock });
+    const found =
+      byId ?? (await em.findOne(PipelineDefinitionEntity, { where: { key: idOrKey }, lock }));
     if (!found) throw new NotFoundError('pipeline', idOrKey);
     return found;
   }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error';
-import { buildDataSourceOptions, MIGRATIONS_TABLE, parseDatabaseUrl } from './database-options';
+import {
+  buildDataSourceOptions,
+  DEFAULT_MYSQL_POOL_SIZE,
+  MIGRATIONS_TABLE,
+  parseDatabaseUrl,
+} from './database-options';
+import { PIPELINE_MIGRATIONS } from './migrations';
 import { CreatePipelineDefinitions1763683200000 } from './migrations/1763683200000-create-pipeline-definitions';
 import { PipelineDefinitionEntity } from './pipeline-definition.entity';
 import { PipelineVersionEntity } from './pipeline-version.entity';
@@ -24,6 +30,7 @@ describe('parseDatabaseUrl', () => {
   it('reads mysql URLs with encoded credentials and parameters', () => {
     expect(parseDatabaseUrl('mysql://app:p%40ss@db.internal/pipeline?connectionLimit=20')).toEqual({
       kind: 'mysql',
+      flavor: 'mysql',
       host: 'db.internal',
       port: 3306,
       username: 'app',
@@ -36,6 +43,7 @@ describe('parseDatabaseUrl', () => {
       username: 'root',
       password: undefined,
     });
+    expect(parseDatabaseUrl('mariadb://root@127.0.0.1/db')).toMatchObject({ kind: 'mysql', flavor: 'mariadb' });
   });
 
   it.each([
@@ -79,6 +87,27 @@ describe('buildDataSourceOptions', () => {
       charset: 'utf8mb4',
       timezone: 'Z',
     });
+  });
+
+  it('connects to MySQL with FOUND_ROWS and a bounded pool', () => {
+    const url = 'mysql://u:p@h:3306/db';
+    expect(buildDataSourceOptions({ databaseUrl: url }, () => true)).toMatchObject({
+      flags: ['+FOUND_ROWS'],
+      poolSize: DEFAULT_MYSQL_POOL_SIZE,
+    });
+    expect(buildDataSourceOptions({ databaseUrl: url, poolSize: 25 }, () => true)).toMatchObject({ poolSize: 25 });
+    // The URL is the more specific setting.
+    expect(
+      buildDataSourceOptions({ databaseUrl: `${url}?connectionLimit=4`, poolSize: 25 }, () => true),
+    ).toMatchObject({ poolSize: 4 });
+    expect(() => buildDataSourceOptions({ databaseUrl: url, poolSize: 0 }, () => true)).toThrow(DatabaseConfigError);
+    expect(() => buildDataSourceOptions({ databaseUrl: `${url}?connectionLimit=x` }, () => true)).toThrow(
+      /pool size/,
+    );
+  });
+
+  it('uses the mariadb dialect for mariadb:// URLs', () => {
+    expect(buildDataSourceOptions({ databaseUrl: 'mariadb://u@h/db' }, () => true)).toMatchObject({ type: 'mariadb' });
   });
 
   it('explains a missing mysql2 driver', () => {
@@ -165,6 +194,29 @@ describe('all migrations', () => {
     const ds = new DataSource(buildDataSourceOptions({ databaseUrl: 'sqlite::memory:' }));
     await ds.initialize();
     try {
+      expect(await ds.showMigrations()).toBe(false);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it('give the runs list an index per filter, and roll back to nothing on SQLite', async () => {
+    const ds = new DataSource(buildDataSourceOptions({ databaseUrl: 'sqlite::memory:' }));
+    await ds.initialize();
+    try {
+      const runIndexes = async () =>
+        ((await ds.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'run' AND sql IS NOT NULL ORDER BY name`)) as { name: string }[]).map((r) => r.name);
+      expect(await runIndexes()).toEqual([
+        'idx_run_business_key',
+        'idx_run_created',
+        'idx_run_pipeline_created',
+        'idx_run_pipeline_state_created',
+        'idx_run_state_created',
+      ]);
+      for (let i = 0; i < PIPELINE_MIGRATIONS.length; i++) await ds.undoLastMigration();
+      const tables = await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);
+      expect(tables).toEqual([{ name: MIGRATIONS_TABLE }]);
+      await ds.runMigrations();
       expect(await ds.showMigrations()).toBe(false);
     } finally {
       await ds.destroy();

@@ -10,6 +10,8 @@ export type ParsedDatabaseUrl =
   | { kind: 'sqlite'; /** absolute path, or `:memory:` */ database: string }
   | {
       kind: 'mysql';
+      /** `mariadb://` selects TypeORM's `mariadb` dialect; both use the `mysql2` driver. */
+      flavor: 'mysql' | 'mariadb';
       host: string;
       port: number;
       username?: string;
@@ -20,11 +22,25 @@ export type ParsedDatabaseUrl =
     };
 
 export interface DatabaseOptions {
-  /** `sqlite:<path>` (relative to the working directory), `sqlite::memory:`, or `mysql://user:pass@host:3306/db`. */
+  /**
+   * `sqlite:<path>` (relative to the working directory), `sqlite::memory:`, or
+   * `mysql://user:pass@host:3306/db` (also `mariadb://`).
+   */
   databaseUrl: string;
   /** Log SQL statements (they may contain run data: keep it off in production). */
   logging?: boolean;
+  /**
+   * At most this many MySQL connections per process (default `DEFAULT_MYSQL_POOL_SIZE`). A
+   * `?connectionLimit=` in the URL wins. Ignored on SQLite (one connection).
+   */
+  poolSize?: number;
 }
+
+/**
+ * Pool size when none is given: enough for a worker's concurrent jobs (each node transition
+ * holds one connection for its transaction) without crowding a small server's `max_connections`.
+ */
+export const DEFAULT_MYSQL_POOL_SIZE = 10;
 
 /** How long a SQLite statement waits for a lock held by another connection before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -68,6 +84,7 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     const port = parsed.port ? Number(parsed.port) : 3306;
     return {
       kind: 'mysql',
+      flavor: /^mariadb:/i.test(trimmed) ? 'mariadb' : 'mysql',
       host: parsed.hostname,
       port,
       username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
@@ -136,18 +153,29 @@ export function buildDataSourceOptions(
     );
   }
   const { connectionLimit, timezone, charset, ssl } = parsed.params;
+  const poolSize = connectionLimit ? Number(connectionLimit) : (options.poolSize ?? DEFAULT_MYSQL_POOL_SIZE);
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new DatabaseConfigError(`the MySQL pool size must be a positive integer (got ${connectionLimit ?? options.poolSize})`);
+  }
   return {
     ...common,
-    type: 'mysql',
+    type: parsed.flavor,
     host: parsed.host,
     port: parsed.port,
     username: parsed.username,
     password: parsed.password,
     database: parsed.database,
-    // utf8mb4 so trees and inputs with any Unicode fit; UTC so datetimes mean the same on every box.
+    // utf8mb4 so trees and inputs with any Unicode fit. Datetimes are written and read as UTC
+    // by the driver, whatever the server's or session's time zone (DATETIME columns are not
+    // converted by the server, so this is the only conversion).
     charset: charset ?? 'utf8mb4',
     timezone: timezone ?? 'Z',
+    poolSize,
     ...(ssl === 'true' ? { ssl: {} } : {}),
-    ...(connectionLimit ? { extra: { connectionLimit: Number(connectionLimit) } } : {}),
+    // FOUND_ROWS: an UPDATE reports the rows it *matched*, not only those whose values changed.
+    // The run store's compare-and-set reads `affected === 1` as "the guard held"; without the
+    // flag an update that rewrites identical values would look like a lost race. (mysql2 sets
+    // it by default today; it is spelled out so the behaviour never hangs on a driver default.)
+    flags: ['+FOUND_ROWS'],
   };
 }

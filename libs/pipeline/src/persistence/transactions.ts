@@ -5,8 +5,8 @@ import { Mutex } from './mutex';
  * One lock per DataSource, shared by every service that uses it. TypeORM's SQLite drivers run
  * everything over a single connection, so two transactions in flight at once would nest (the
  * second becomes a savepoint of the first) and a read could land inside someone else's
- * uncommitted transaction. On SQLite all database work therefore queues here; other databases
- * have a connection pool and real isolation, and skip the lock.
+ * uncommitted transaction. On SQLite all database work therefore queues here; MySQL has a
+ * connection pool and real isolation, and skips the lock.
  *
  * The lock is not re-entrant: inside `fn` use the manager it is given, never these functions again.
  */
@@ -21,14 +21,29 @@ function lockFor(ds: DataSource): Mutex | null {
   return lock;
 }
 
-/** Runs `fn` in one transaction (serialised with all other work on SQLite). */
+/** Is this DataSource on MySQL or MariaDB (the `mysql2` driver)? */
+export function isMysqlFamily(ds: DataSource): boolean {
+  const type = ds.options.type;
+  return type === 'mysql' || type === 'mariadb' || type === 'aurora-mysql';
+}
+
+/**
+ * Runs `fn` in one transaction (serialised with all other work on SQLite).
+ *
+ * On MySQL the transaction runs at READ COMMITTED. Every guard the engine relies on is a
+ * compare-and-set in an UPDATE's WHERE (UPDATEs always read the latest committed row, at any
+ * level) or a primary key; REPEATABLE READ would add gap and next-key locks on the context
+ * deletes / upserts and the inserts, which only breed deadlocks between parallel branches.
+ * A deadlock or lock wait timeout still can happen: callers treat them as a lost race
+ * (`isTransientConflict`).
+ */
 export function runInTransaction<T>(
   ds: DataSource,
   fn: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const work = () => ds.transaction(fn);
   const lock = lockFor(ds);
-  return lock ? lock.run(work) : work();
+  if (lock) return lock.run(() => ds.transaction(fn));
+  return isMysqlFamily(ds) ? ds.transaction('READ COMMITTED', fn) : ds.transaction(fn);
 }
 
 /** Runs reads outside a transaction (on SQLite, queued so they never see another's uncommitted writes). */

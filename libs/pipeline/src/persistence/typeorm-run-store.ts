@@ -21,10 +21,16 @@ import { NodeStateEntity } from './entities/node-state.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
+import { isTransientConflict, isUniqueViolation } from './db-errors';
 import { runInTransaction, runRead } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
+
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const errorCode = (err: unknown) =>
+  (err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code ?? 'unknown';
 
 /**
  * TypeORM's deep-partial insert/update typing cannot follow `unknown` JSON columns; the
@@ -34,7 +40,8 @@ const row = <T = unknown>(value: T | T[] | object): never => value as never;
 
 /**
  * RunStore on TypeORM: the same code serves SQLite (embedded) and MySQL (distributed).
- * On SQLite all work queues on the DataSource's one lock (see `transactions.ts`).
+ * On SQLite all work queues on the DataSource's one lock; on MySQL writes are pooled
+ * READ COMMITTED transactions (see `transactions.ts`).
  */
 @Injectable()
 export class TypeormRunStore extends RunStore {
@@ -108,9 +115,31 @@ export class TypeormRunStore extends RunStore {
     return e ? M.nodeFromEntity(e) : null;
   }
 
+  /**
+   * Writes a decision in one transaction; every guard (node state@version, process and run rev)
+   * is a compare-and-set in the UPDATE's WHERE, checked through the matched-row count (MySQL
+   * connects with FOUND_ROWS, so rewriting identical values still counts). Losing any race —
+   * a guard, a duplicate insert, a MySQL deadlock or lock wait timeout — rolls everything back
+   * and surfaces as `StaleStateError`, so the caller reloads and decides again.
+   */
   async apply(runId: string, d: Decision, now: Date): Promise<void> {
+    try {
+      await this.applyInTransaction(runId, d, now);
+    } catch (err) {
+      if (err instanceof StaleStateError) throw err;
+      if (isUniqueViolation(err)) throw new StaleStateError(`a row of run ${runId} was inserted concurrently`, { runId });
+      if (isTransientConflict(err)) throw new StaleStateError(`run ${runId} lost a lock race (${errorCode(err)})`, { runId });
+      throw err;
+    }
+  }
+
+  private async applyInTransaction(runId: string, d: Decision, now: Date): Promise<void> {
+    // Rows are locked in one order (table by table, by key) so concurrent transitions of one
+    // run queue behind each other instead of deadlocking.
+    const nodeWrites = [...d.nodes].sort((a, b) => compareKeys(a.record.nodeId, b.record.nodeId));
+    const processWrites = [...d.processes].sort((a, b) => compareKeys(a.record.id, b.record.id));
     await this.tx(async (m) => {
-      for (const w of d.nodes) {
+      for (const w of nodeWrites) {
         const entity = M.nodeToEntity(w.record, now);
         if (!w.expect) {
           const exists = await m.exists(NodeStateEntity, { where: { runId, nodeId: w.record.nodeId } });
@@ -137,7 +166,7 @@ export class TypeormRunStore extends RunStore {
           });
         }
       }
-      for (const w of d.processes) {
+      for (const w of processWrites) {
         const entity = M.processToEntity(w.record, now);
         if (w.expectRev === null) {
           await m.insert(RunProcessEntity, entity);
@@ -156,7 +185,8 @@ export class TypeormRunStore extends RunStore {
         await m.delete(ContextValueEntity, { runId, scopeId });
       }
       if (d.context.length) {
-        const rows = d.context.map((c) =>
+        const sorted = [...d.context].sort((a, b) => compareKeys(a.scopeId, b.scopeId) || compareKeys(a.key, b.key));
+        const rows = sorted.map((c) =>
           Object.assign(new ContextValueEntity(), { runId, scopeId: c.scopeId, key: c.key, value: c.value }),
         );
         await m.upsert(ContextValueEntity, row(rows), ['runId', 'scopeId', 'key']);

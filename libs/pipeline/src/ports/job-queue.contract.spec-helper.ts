@@ -42,6 +42,17 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueue>): v
       expect(seen).toHaveLength(1);
     });
 
+    it('runs a job id again once its earlier job has finished (the reconciler re-adds by id)', async () => {
+      queue.consume(async (j) => void seen.push(j));
+      await queue.add([{ job: job(1), jobId: 'again' }]);
+      await until(() => seen.length === 1);
+      const start = Date.now();
+      while ((await queue.size()) > 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 5));
+      await queue.add([{ job: job(2), jobId: 'again' }]);
+      await until(() => seen.length === 2);
+      expect(seen.map((j) => (j as { processId: string }).processId)).toEqual(['p1', 'p2']);
+    });
+
     it('holds a delayed job until its delay has passed, without blocking others', async () => {
       const at = new Map<string, number>();
       queue.consume(async (j) => void at.set((j as { processId: string }).processId, Date.now()));

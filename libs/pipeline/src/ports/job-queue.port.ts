@@ -18,4 +18,8 @@ export abstract class JobQueue {
   abstract close(): Promise<void>;
   /** Jobs waiting or delayed (for health and tests). */
   abstract size(): Promise<number>;
+  /** Can the queue's backend be reached? (Redis for BullMQ; always true in process.) */
+  async ping(): Promise<boolean> {
+    return true;
+  }
 }

@@ -44,13 +44,18 @@ function newRun(overrides: Partial<NewRun> = {}): NewRun {
   };
 }
 
+/** Ids are UUID-sized (36 characters), as the columns are: MySQL refuses longer ones. */
+function processId(runId: string, tag = 'p'): string {
+  return tag + runId.slice(1);
+}
+
 function rootProcess(runId: string): ProcessRecord {
-  return { id: `p-${runId}`, runId, parentId: null, scopeId: TREE.id, currentNodeId: 's', destinationId: null, state: 'ACTIVE', pendingChildren: 0, rev: 0 };
+  return { id: processId(runId), runId, parentId: null, scopeId: TREE.id, currentNodeId: 's', destinationId: null, state: 'ACTIVE', pendingChildren: 0, rev: 0 };
 }
 
 function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
-    runId, nodeId: 'a', scopeId: TREE.id, processId: `p-${runId}`, state: 'RUNNING', version: 1, loop: 1, retries: 0,
+    runId, nodeId: 'a', scopeId: TREE.id, processId: processId(runId), state: 'RUNNING', version: 1, loop: 1, retries: 0,
     skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
   };
@@ -89,7 +94,7 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
     it('applies a decision atomically and round-trips records (JSON, dates, booleans)', async () => {
       const run = newRun();
       await store.createRun(run);
-      const child: ProcessRecord = { ...rootProcess(run.id), id: `c-${run.id}`, parentId: run.rootProcess.id, currentNodeId: 'a', destinationId: 'cg' };
+      const child: ProcessRecord = { ...rootProcess(run.id), id: processId(run.id, 'c'), parentId: run.rootProcess.id, currentNodeId: 'a', destinationId: 'cg' };
       const rec = node(run.id, { errorIgnored: true, exData: { why: 'x' } });
       await store.apply(
         run.id,

@@ -1,7 +1,6 @@
 /**
  * Payloads of the engine's jobs, and their deterministic ids, in one place.
  */
-export const ENGINE_QUEUE = 'pipeline-engine';
 
 export type EngineJob =
   /** A process takes its next step; stale when the process rev moved on. */

@@ -6,6 +6,7 @@ import { jsonColumn } from '../json.transformer';
 /** The current life of one node of a run; earlier lives are in `node_history`. */
 @Entity('node_state')
 @Index('idx_node_state_run_state', ['runId', 'state'])
+@Index('idx_node_state_state_updated', ['state', 'updatedAt'])
 export class NodeStateEntity {
   @PrimaryColumn({ name: 'run_id', type: 'varchar', length: 36 })
   runId: string;

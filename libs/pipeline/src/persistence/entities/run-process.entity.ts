@@ -4,6 +4,7 @@ import type { ProcessStateName } from '../../engine/run-state';
 /** A thread of execution of a run (root, parallel branch, sub-process). */
 @Entity('run_process')
 @Index('idx_run_process_run', ['runId', 'state'])
+@Index('idx_run_process_state_updated', ['state', 'updatedAt'])
 export class RunProcessEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

@@ -4,8 +4,10 @@ import { jsonColumn } from '../json.transformer';
 
 /** One run of a pipeline tree. The tree is snapshotted so a run keeps the version it started on. */
 @Entity('run')
+@Index('idx_run_created', ['createdAt'])
 @Index('idx_run_pipeline_created', ['pipelineId', 'createdAt'])
-@Index('idx_run_state', ['state'])
+@Index('idx_run_pipeline_state_created', ['pipelineId', 'state', 'createdAt'])
+@Index('idx_run_state_created', ['state', 'createdAt'])
 @Index('idx_run_business_key', ['businessKey'])
 export class RunEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

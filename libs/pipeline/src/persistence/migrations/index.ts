@@ -1,9 +1,17 @@
 import { CreatePipelineDefinitions1763683200000 } from './1763683200000-create-pipeline-definitions';
 import { CreateRuns1763683300000 } from './1763683300000-create-runs';
 import { AddNodeRecoveryColumns1763683400000 } from './1763683400000-add-node-recovery-columns';
+import { AddRunListIndexes1763683500000 } from './1763683500000-add-run-list-indexes';
+import { CaseSensitiveKeysOnMysql1763683600000 } from './1763683600000-case-sensitive-keys-on-mysql';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
  * A migration, once released, is never edited: change the schema with a new one.
  */
-export const PIPELINE_MIGRATIONS = [CreatePipelineDefinitions1763683200000, CreateRuns1763683300000, AddNodeRecoveryColumns1763683400000];
+export const PIPELINE_MIGRATIONS = [
+  CreatePipelineDefinitions1763683200000,
+  CreateRuns1763683300000,
+  AddNodeRecoveryColumns1763683400000,
+  AddRunListIndexes1763683500000,
+  CaseSensitiveKeysOnMysql1763683600000,
+];

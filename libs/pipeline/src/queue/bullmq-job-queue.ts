@@ -1,0 +1,267 @@
+import { Logger } from '@nestjs/common';
+import { Queue, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JobQueue, type JobHandler, type QueuedJob } from '../ports/job-queue.port';
+import type { EngineJob } from './engine-job';
+import { engineQueueSettings, type EngineQueueSettings } from './queue-settings';
+import {
+  createRedisClient,
+  logRedisErrors,
+  redactRedisUrl,
+  redisConnectionOptions,
+} from './redis-connection';
+
+export interface BullMqJobQueueOptions extends Partial<EngineQueueSettings> {
+  /** `redis://[user:pass@]host:port/db` (or `rediss://`). */
+  redisUrl: string;
+  /** Name shown in Redis `CLIENT LIST` for this process's connections (e.g. `api`, `worker`). */
+  clientName?: string;
+}
+
+const PING_TIMEOUT_MS = 2_000;
+const EVENTS_MAX_LEN = 1_000;
+/** How long shutdown waits for Redis to take handed-back jobs and close, once in-flight work is given up. */
+const HAND_BACK_TIMEOUT_MS = 5_000;
+
+interface InFlight {
+  job: Job;
+  token: string | undefined;
+  /** Makes the processor return (with BullMQ's WaitingError) without waiting for the handler. */
+  release: () => void;
+}
+
+/** Resolves true when `promise` settles first, false after `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The distributed queue: BullMQ on Redis.
+ *
+ * Duplicates collapse through BullMQ *deduplication* (simple mode) keyed by
+ * `QueuedJob.jobId`, not through custom BullMQ job ids: a dedup key lives from `add` until
+ * the job completes or finally fails, so a duplicate of a job still waiting, delayed (also
+ * between retries) or active collapses, while a job that completed (removed at once) or
+ * failed (kept for inspection) never blocks its id from being added again — the reconciler
+ * re-adds lost work under the same id. A custom job id would stay taken by a kept failed
+ * job, and BullMQ refuses ':' and integer-looking custom ids. The engine id is the dedup id
+ * verbatim (any string, distinct ids stay distinct); BullMQ numbers the jobs itself.
+ *
+ * A handler that throws is a transient failure (database down...): BullMQ retries it
+ * `attempts` times with exponential backoff, then keeps it in the failed set.
+ *
+ * Everything lives in Redis: a flushed or restarted (non-persistent) Redis loses waiting and
+ * delayed jobs; the reconciler re-dispatches them from the database.
+ */
+export class BullMqJobQueue extends JobQueue {
+  private readonly logger = new Logger(BullMqJobQueue.name);
+  readonly settings: EngineQueueSettings;
+  private readonly redisUrl: string;
+  private readonly clientName: string;
+  /** Producer connection: adds, counts, pings. The worker has its own (BullMQ makes two). */
+  private readonly client: Redis;
+  private readonly queue: Queue;
+  private readonly jobOptions: JobsOptions;
+  private worker: Worker | null = null;
+  private readonly inFlight = new Map<string, InFlight>();
+  private closing: Promise<void> | null = null;
+
+  constructor(options: BullMqJobQueueOptions) {
+    super();
+    const { redisUrl, clientName, ...overrides } = options;
+    this.settings = engineQueueSettings(overrides);
+    this.redisUrl = redisUrl;
+    this.clientName = `${this.settings.prefix}:${clientName ?? 'queue'}`;
+    this.client = createRedisClient(redisUrl, {
+      connectionName: this.clientName,
+      logger: this.logger,
+    });
+    const { queueName, prefix } = this.settings;
+    // The events stream feeds QueueEvents, which the engine does not use: keep it short.
+    this.queue = new Queue(queueName, {
+      connection: this.client,
+      prefix,
+      streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    });
+    logRedisErrors(this.queue, `queue ${queueName}`, this.logger);
+    this.jobOptions = {
+      attempts: this.settings.attempts,
+      backoff: { type: 'exponential', delay: this.settings.backoffMs },
+      removeOnComplete: true,
+      removeOnFail: {
+        age: this.settings.removeOnFailAgeSeconds,
+        count: this.settings.removeOnFailCount,
+      },
+    };
+  }
+
+  /** One pipelined round trip for the whole batch. */
+  async add(jobs: QueuedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    if (this.closing) {
+      // Same as the embedded queue: the database still has the work; the reconciler re-adds it.
+      this.logger.warn(
+        `queue closing: ${jobs.length} job(s) not added (${jobs.map((j) => j.jobId).join(', ')})`,
+      );
+      return;
+    }
+    for (const { jobId } of jobs) {
+      if (typeof jobId !== 'string' || jobId.length === 0)
+        throw new Error('BullMqJobQueue.add: every job needs a non-empty jobId');
+    }
+    await this.queue.addBulk(
+      jobs.map(({ job, jobId, delayMs }) => ({
+        name: String((job as { kind?: unknown }).kind ?? 'job'),
+        data: job,
+        opts: {
+          ...this.jobOptions,
+          deduplication: { id: jobId },
+          ...(delayMs && delayMs > 0 ? { delay: Math.ceil(delayMs) } : {}),
+        },
+      })),
+    );
+  }
+
+  consume(handler: JobHandler): void {
+    if (this.worker) throw new Error('BullMqJobQueue.consume may be called once');
+    if (this.closing) return;
+    const s = this.settings;
+    const worker = new Worker(
+      s.queueName,
+      (job: Job, token?: string) => this.process(handler, job, token),
+      {
+        connection: redisConnectionOptions(this.redisUrl, {
+          maxRetriesPerRequest: null,
+          connectionName: `${this.clientName}:worker`,
+        }),
+        prefix: s.prefix,
+        concurrency: s.concurrency,
+        lockDuration: s.lockDurationMs,
+        stalledInterval: s.stalledIntervalMs,
+        maxStalledCount: s.maxStalledCount,
+      },
+    );
+    logRedisErrors(worker, `worker ${s.queueName}`, this.logger);
+    worker.on('failed', (job: Job | undefined, err: Error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      const what = `job ${job.id} (${job.opts.deduplication?.id ?? job.name}) attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}`;
+      if (final) this.logger.error(`${what} failed, giving up: ${err?.stack ?? err}`);
+      else this.logger.warn(`${what} failed, will retry: ${err?.message ?? err}`);
+    });
+    worker.on('stalled', (jobId: string) =>
+      this.logger.warn(`job ${jobId} stalled (its worker died or blocked); queued again`),
+    );
+    this.worker = worker;
+    this.logger.log(
+      `consuming ${s.prefix}:${s.queueName} on ${redactRedisUrl(this.redisUrl)} (concurrency ${s.concurrency}, lock ${s.lockDurationMs} ms)`,
+    );
+  }
+
+  /**
+   * Stops taking jobs and waits for in-flight ones, up to `shutdownTimeoutMs`. Jobs still
+   * running then are handed back: moved from active to the head of the wait list, where
+   * another worker takes them at once (their handlers keep running here until the process
+   * exits; whatever they change later is refused by the version checks). Then the queue and
+   * connections close. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Jobs waiting, delayed (including retries in backoff) or running. */
+  async size(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active');
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+
+  /** True when Redis answers within 2 s (for health checks). */
+  override async ping(): Promise<boolean> {
+    if (this.closing) return false;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<string>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS)),
+      );
+      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async process(handler: JobHandler, job: Job, token: string | undefined): Promise<void> {
+    if (this.closing) {
+      // Fetched while the worker was closing: give it straight back.
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    let release!: () => void;
+    const released = new Promise<'released'>((resolve) => (release = () => resolve('released')));
+    const id = job.id!;
+    this.inFlight.set(id, { job, token, release });
+    try {
+      const outcome = await Promise.race([
+        handler(job.data as EngineJob).then(() => 'done' as const),
+        released,
+      ]);
+      if (outcome === 'released') throw new WaitingError();
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    const worker = this.worker;
+    if (worker) {
+      const closed = worker.close();
+      if (!(await within(closed, this.settings.shutdownTimeoutMs))) {
+        await this.handBack();
+        if (!(await within(closed, HAND_BACK_TIMEOUT_MS))) {
+          this.logger.warn(
+            'worker did not close in time (Redis unreachable?); dropping its connections',
+          );
+          await worker.disconnect().catch(() => undefined);
+        }
+      }
+    }
+    await within(
+      this.queue.close().catch((e) => this.logger.warn(`closing queue: ${(e as Error).message}`)),
+      HAND_BACK_TIMEOUT_MS,
+    );
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+
+  /** Moves every job still running back to the wait list and lets its processor return. */
+  private async handBack(): Promise<void> {
+    const entries = [...this.inFlight.values()];
+    this.logger.warn(
+      `${entries.length} job(s) still running after ${this.settings.shutdownTimeoutMs} ms: handing them back to the queue`,
+    );
+    const moved = Promise.allSettled(
+      entries.map(async ({ job, token }) => {
+        try {
+          await job.moveToWait(token);
+        } catch (e) {
+          // Finished meanwhile, or Redis away: then its lock expires and the stalled check re-queues it.
+          this.logger.warn(`could not hand back job ${job.id}: ${(e as Error).message}`);
+        }
+      }),
+    );
+    await within(moved, HAND_BACK_TIMEOUT_MS);
+    for (const entry of entries) entry.release();
+  }
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { JobQueue } from '../ports/job-queue.port';
+import { parseEngineJob } from '../queue/engine-job';
+import { EngineRuntime } from './engine-runtime.service';
+import { Reconciler } from './reconciler.service';
+
+export interface EngineWorkerOptions {
+  /**
+   * Dispatch all unfinished work at boot. Only right when this is the sole process (embedded
+   * mode: the in-memory queue died with the previous process); in distributed mode the
+   * scanner's reconciler does it with a grace period, so live work of other workers is left alone.
+   */
+  reconcileAtBoot: boolean;
+}
+
+export const ENGINE_WORKER_OPTIONS = Symbol('ENGINE_WORKER_OPTIONS');
+
+/**
+ * The processor of the engine queue in this process (the embedded app, or an engine-worker):
+ * it validates each payload and hands it to the runtime, nothing more.
+ */
+@Injectable()
+export class EngineWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(EngineWorker.name);
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly runtime: EngineRuntime,
+    private readonly reconciler: Reconciler,
+    @Inject(ENGINE_WORKER_OPTIONS) private readonly options: EngineWorkerOptions,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.reconcileAtBoot) await this.reconciler.reconcileOnce(0);
+    this.queue.consume((data) => this.runtime.handle(parseEngineJob(data)));
+    this.logger.log('consuming the engine queue');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Finish in-flight jobs (or hand them back) before the connections go.
+    await this.queue.close();
+  }
+}
