@@ -1,0 +1,108 @@
+import Redis from 'ioredis';
+import request from 'supertest';
+import { Cluster } from './utils/cluster';
+import { conformanceSuite } from './utils/conformance-suite';
+import { chainTree, plain } from './utils/run-trees';
+import {
+  createScratchDatabase,
+  describeWithMysql,
+  describeWithRedis,
+  type ScratchDatabase,
+} from './utils/services';
+
+jest.setTimeout(180_000);
+
+/**
+ * The distributed deployment as users run it: api, two engine-workers and the timer-scanner
+ * as separate OS processes from the built output, over MySQL and Redis (DESIGN §2).
+ */
+describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (mysqlServerUrl) =>
+  describeWithRedis('distributed mode on Redis', (redisUrl) => {
+    let db: ScratchDatabase;
+    let cluster: Cluster;
+    let redis: Redis;
+    const http = () => request(cluster.baseUrl);
+
+    beforeAll(async () => {
+      db = await createScratchDatabase(mysqlServerUrl);
+      redis = new Redis(redisUrl);
+      await redis.flushdb();
+      cluster = await Cluster.start({
+        mysqlUrl: db.url,
+        redisUrl,
+        workers: 2,
+        env: { LOG_LEVEL: 'log' },
+        // Short grace and lock so recovery fits a test; the defaults are for production.
+        roleEnv: { scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' } },
+      });
+    });
+
+    afterAll(async () => {
+      await cluster?.stop();
+      await redis?.flushdb();
+      redis?.disconnect();
+      await db?.drop();
+    });
+
+    describe('conformance', () => conformanceSuite(() => http()));
+
+    /** 20 runs × 10 poll nodes, started at once. */
+    async function startRuns(n = 20): Promise<string[]> {
+      const tree = chainTree(
+        'crash',
+        Array.from({ length: 10 }, (_, i) => ({
+          id: `a${i}`,
+          code: 'poll',
+          inputs: { times: plain(1), interval: plain(0.1) },
+        })),
+      );
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++)
+        ids.push(
+          (await http().post('/api/v1/runs').send({ definition: tree }).expect(201)).body.id,
+        );
+      return ids;
+    }
+
+    async function expectAllFinished(ids: string[], ms = 120_000): Promise<void> {
+      const until = Date.now() + ms;
+      for (const id of ids) {
+        let run;
+        do {
+          run = (await http().get(`/api/v1/runs/${id}`).expect(200)).body;
+          if (run.state === 'FINISHED') break;
+          await new Promise((r) => setTimeout(r, 100));
+        } while (Date.now() < until);
+        expect(run.state).toBe('FINISHED');
+        const states = Object.values(run.nodes as Record<string, { state: string }>).map(
+          (n) => n.state,
+        );
+        expect(states).toHaveLength(12);
+        expect(states.every((s) => s === 'FINISHED')).toBe(true);
+      }
+    }
+
+    it('shares the load between the two workers', async () => {
+      const ids = await startRuns();
+      await expectAllFinished(ids);
+      for (const w of ['worker-1', 'worker-2'])
+        expect(cluster.logsOf(w)).toMatch(/run [0-9a-f-]+: finished/);
+    });
+
+    it('finishes every run when a worker is killed with SIGKILL mid-run and restarted', async () => {
+      const ids = await startRuns();
+      await new Promise((r) => setTimeout(r, 400));
+      await cluster.kill('worker-1', 'SIGKILL');
+      await cluster.spawn('worker', 'worker-1');
+      await expectAllFinished(ids);
+    });
+
+    it('finishes every run when the Redis db is flushed mid-run', async () => {
+      const ids = await startRuns();
+      await new Promise((r) => setTimeout(r, 400));
+      await redis.flushdb();
+      await expectAllFinished(ids);
+      expect(cluster.logsOf('scanner')).toMatch(/re-dispatched \d+ job/);
+    });
+  }),
+);
