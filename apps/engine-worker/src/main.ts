@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { serviceLogLevels } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EngineWorkerConfig } from './config/engine-worker.config';
@@ -13,17 +14,13 @@ async function bootstrap(): Promise<void> {
   // SIGTERM: stop taking jobs, finish (or hand back) in-flight ones, close connections.
   app.enableShutdownHooks();
   const config = app.get(EngineWorkerConfig);
-  app.useLogger(logLevels(config.LOG_LEVEL));
+  app.useLogger(serviceLogLevels(config.LOG_LEVEL));
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
     `consuming queue '${config.PIPELINE_ENGINE_QUEUE}' with concurrency ${config.WORKER_CONCURRENCY}; health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
   );
 }
 
-function logLevels(level: EngineWorkerConfig['LOG_LEVEL']) {
-  const all = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
-}
 
 bootstrap().catch((error: unknown) => {
   logger.error(error instanceof Error ? error.message : String(error));

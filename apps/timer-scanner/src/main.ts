@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { serviceLogLevels } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TimerScannerConfig } from './config/timer-scanner.config';
@@ -13,17 +14,13 @@ async function bootstrap(): Promise<void> {
   // SIGTERM: finish the current pass, close connections.
   app.enableShutdownHooks();
   const config = app.get(TimerScannerConfig);
-  app.useLogger(logLevels(config.LOG_LEVEL));
+  app.useLogger(serviceLogLevels(config.LOG_LEVEL));
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
     `reconciling every ${config.RECONCILE_INTERVAL_MS} ms (grace ${config.RECONCILE_GRACE_MS} ms); health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
   );
 }
 
-function logLevels(level: TimerScannerConfig['LOG_LEVEL']) {
-  const all = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as unknown as ('fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose')[];
-}
 
 bootstrap().catch((error: unknown) => {
   logger.error(error instanceof Error ? error.message : String(error));

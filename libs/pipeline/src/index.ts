@@ -20,3 +20,4 @@ export { ReconcilerLoop } from './runtime/reconciler-loop.service';
 export * from './queue/queue-settings';
 export { BullMqJobQueue } from './queue/bullmq-job-queue';
 export { InProcessJobQueue } from './queue/in-process-job-queue';
+export * from './config/service-environment';

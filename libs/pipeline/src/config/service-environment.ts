@@ -1,0 +1,62 @@
+// Implicit conversion reads the design:type metadata of the fields.
+import 'reflect-metadata';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const SERVICE_LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
+
+/**
+ * Settings every distributed back-end app (engine-worker, timer-scanner) shares. Each app
+ * extends it with its own and validates it once, at boot, in its config file.
+ */
+export class ServiceEnvironment {
+  /** `mysql://user:pass@host:3306/db` or `sqlite:<path>`. */
+  @IsString()
+  @Matches(/^(mysql|mariadb|sqlite):/, { message: 'DATABASE_URL must start with mysql:, mariadb: or sqlite:' })
+  DATABASE_URL: string = 'sqlite:./data/pipeline.sqlite';
+
+  /** These apps exist only in distributed mode, so Redis is required. */
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL: string;
+
+  /** BullMQ queue name of the engine (api, workers and scanner must agree). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'PIPELINE_ENGINE_QUEUE may hold letters, digits, _ . - only' })
+  PIPELINE_ENGINE_QUEUE: string = 'pipeline_engine';
+
+  /** Redis key prefix of the queue. */
+  @IsString()
+  PIPELINE_QUEUE_PREFIX: string = 'pipeline';
+
+  /** Port of the `/health` endpoint. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HEALTH_PORT: number = 3001;
+
+  /** Address the `/health` endpoint binds to (0.0.0.0 in containers). */
+  @IsOptional()
+  @IsString()
+  HEALTH_HOST: string = '127.0.0.1';
+
+  @IsIn(SERVICE_LOG_LEVELS)
+  LOG_LEVEL: ServiceLogLevel = 'log';
+}
+
+/** Nest log levels enabled by a `LOG_LEVEL`: that level and every more severe one. */
+export function serviceLogLevels(level: ServiceLogLevel): ServiceLogLevel[] {
+  return SERVICE_LOG_LEVELS.slice(0, SERVICE_LOG_LEVELS.indexOf(level) + 1);
+}
+
+/** Validates raw variables into `cls`: every problem at once, then refuses to boot. */
+export function validateServiceEnvironment<T extends ServiceEnvironment>(cls: ClassConstructor<T>, env: Record<string, unknown>, app: string): T {
+  const config = plainToInstance(cls, env, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.map((e) => (e.value === undefined ? `${e.property} is required` : Object.values(e.constraints ?? {}).join(', ')));
+    throw new Error(`Invalid ${app} environment: ${problems.join('; ')}`);
+  }
+  return config;
+}
