@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { Cluster } from './utils/cluster';
 import { conformanceSuite } from './utils/conformance-suite';
+import { operationsSuite } from './utils/operations-suite';
 import { chainTree, plain } from './utils/run-trees';
 import {
   createScratchDatabase,
@@ -45,6 +46,8 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
     });
 
     describe('conformance', () => conformanceSuite(() => http()));
+
+    describe('operations', () => operationsSuite(() => http()));
 
     /** 20 runs × 10 poll nodes, started at once. */
     async function startRuns(n = 20): Promise<string[]> {

@@ -2,12 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/app.setup';
 import { AppConfig } from '../../apps/api/src/config/app.config';
+
+@Module({})
+class EmbeddedTestRootModule {}
 
 export interface EmbeddedApp {
   app: NestExpressApplication;
@@ -31,13 +35,13 @@ export interface EmbeddedApp {
  */
 export async function startEmbeddedApp(
   env: Record<string, string> = {},
-  options: { databaseFile?: string; keepDatabase?: boolean } = {},
+  options: { databaseFile?: string; keepDatabase?: boolean; providers?: Provider[] } = {},
 ): Promise<EmbeddedApp> {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-e2e-'));
   // Reusing another app's database file simulates a restart of the same engine.
   const databaseFile = options.databaseFile ?? join(dir, 'pipeline.sqlite');
   const removeDir = () => rmSync(options.keepDatabase ? join(dir, '__none__') : dir, { recursive: true, force: true });
-  const module = await AppModule.forRoot({
+  const appModule = await AppModule.forRoot({
     env: {
       DATABASE_URL: `sqlite:${databaseFile}`,
       HOST: '127.0.0.1',
@@ -46,6 +50,10 @@ export async function startEmbeddedApp(
       ...env,
     },
   });
+  // Extra providers (test components, event listeners) sit in a root module around the app's.
+  const module: DynamicModule = options.providers?.length
+    ? { module: EmbeddedTestRootModule, imports: [appModule], providers: options.providers }
+    : appModule;
   let app: NestExpressApplication | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(module, {

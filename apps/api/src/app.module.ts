@@ -6,6 +6,7 @@ import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
 import { PipelinesController } from './controllers/pipelines.controller';
+import { RunOperationsController } from './controllers/run-operations.controller';
 import { RunsController } from './controllers/runs.controller';
 import { HealthController } from './health/health.controller';
 
@@ -49,10 +50,11 @@ export class AppModule {
           // Set: distributed mode, this process only serves the API and dispatches jobs.
           redisUrl: config.REDIS_URL,
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
+          eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
       ],
-      controllers: [HealthController, PipelinesController, RunsController],
+      controllers: [HealthController, PipelinesController, RunsController, RunOperationsController],
       providers: [
         QueueHealthIndicator,
         { provide: AppConfig, useValue: config },

@@ -34,6 +34,7 @@ export class EngineWorkerModule {
           databaseUrl: config.DATABASE_URL,
           databaseLogging: config.LOG_LEVEL === 'verbose',
           redisUrl: config.REDIS_URL,
+          eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
           role: 'worker',
           queue: {
             queueName: config.PIPELINE_ENGINE_QUEUE,

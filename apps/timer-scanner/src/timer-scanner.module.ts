@@ -35,6 +35,7 @@ export class TimerScannerModule {
           databaseUrl: config.DATABASE_URL,
           databaseLogging: config.LOG_LEVEL === 'verbose',
           redisUrl: config.REDIS_URL,
+          eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
           role: 'scanner',
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           reconcile: { intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS },

@@ -4,3 +4,6 @@ export {
   NODE_TIMEOUT_SETTINGS,
   type NodeTimeoutSettings,
 } from './node-timeout.settings';
+export * from './node-timeout-configs';
+export * from './node-timeout.checks';
+export * from './strategies';

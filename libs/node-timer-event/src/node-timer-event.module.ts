@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ActionRegistry } from './actions/action-registry.service';
+import { BUILT_IN_TIMER_EVENT_ACTIONS } from './actions/forced-fail.actions';
 import {
   DEFAULT_NODE_TIMER_EVENT_SETTINGS,
   NODE_TIMER_EVENT_SETTINGS,
@@ -9,27 +12,35 @@ import {
  * Contrib module `node-timer-event` (bamboo's `pipeline.contrib.node_timer_event`,
  * DESIGN §7).
  *
- * Will hold: the `events: {timer_events: [...]}` activity key and its per-run configs
- * (`applyNodeTimerEventConfigs`, `batchCreateNodeTimerEventConfig`), ISO 8601 timer
- * parsing (`time_date`, `time_duration`, `time_cycle` without drift) through a
- * maintained date library, the executing pool and its adapter (a replaceable provider),
- * and the `BaseAction` registry discovered at start-up with the built-in
- * `bamboo_engine_forced_fail` and `bamboo_engine_forced_fail_and_skip` actions.
+ * Provides today: its settings; the `ActionRegistry`, which discovers every
+ * `@TimerEventAction` provider (`BaseAction` subclasses) of the app at boot and refuses
+ * duplicate names; and the built-in actions `bamboo_engine_forced_fail` and
+ * `bamboo_engine_forced_fail_and_skip`, which act through a `TimerActionTarget` the app
+ * binds to its operations service. The library also exports, as plain functions: ISO 8601
+ * timer parsing with luxon (`parseTimerEvent`, `firstDue`, `nextDue`: `time_date`,
+ * `time_duration`, `time_cycle` without drift), the per-run configs
+ * (`applyNodeTimerEventConfigs`, `batchCreateNodeTimerEventConfig`) and the tree check
+ * `nodeTimerEventChecks` (`INVALID_TIMER`, `UNKNOWN_ACTION`). The executing pool port and
+ * its adapters live in `@app/pipeline` (`ExecutingPool`).
  *
- * Today it only provides its settings.
+ * Not yet here: arming and disarming pool entries on node state changes, the scanner loop,
+ * the handle-queue processor and the pool adapter provider.
  */
 @Module({})
 export class NodeTimerEventModule {
   static forRoot(settings: Partial<NodeTimerEventSettings> = {}): DynamicModule {
     return {
       module: NodeTimerEventModule,
+      imports: [DiscoveryModule],
       providers: [
         {
           provide: NODE_TIMER_EVENT_SETTINGS,
           useValue: { ...DEFAULT_NODE_TIMER_EVENT_SETTINGS, ...settings },
         },
+        ActionRegistry,
+        ...BUILT_IN_TIMER_EVENT_ACTIONS,
       ],
-      exports: [NODE_TIMER_EVENT_SETTINGS],
+      exports: [NODE_TIMER_EVENT_SETTINGS, ActionRegistry],
     };
   }
 }

@@ -10,6 +10,10 @@ export * from './components';
 export * from './definitions';
 export * from './persistence';
 export { RunService } from './runtime/run.service';
+export { RunOperationsService, type OperationResult, type SkipGatewayRequest } from './runtime/run-operations.service';
+export * from './signals';
+export type { Operation, OperationType } from './engine/operations';
+export type { EngineEvent } from './engine/decision';
 export { EngineRuntime } from './runtime/engine-runtime.service';
 export { RunStore } from './ports/run-store.port';
 export { JobQueue } from './ports/job-queue.port';
@@ -21,3 +25,9 @@ export * from './queue/queue-settings';
 export { BullMqJobQueue } from './queue/bullmq-job-queue';
 export { InProcessJobQueue } from './queue/in-process-job-queue';
 export * from './config/service-environment';
+export * from './timers';
+export {
+  discoverDecoratedProviders,
+  type DecoratedProvider,
+  type AnyClass,
+} from './components/discover-decorated-providers';

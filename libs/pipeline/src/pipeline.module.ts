@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
@@ -16,7 +17,9 @@ import { ENGINE_WORKER_OPTIONS, EngineWorker } from './runtime/engine-worker.ser
 import { JobQueueLifecycle } from './runtime/job-queue-lifecycle.service';
 import { RECONCILER_LOOP_OPTIONS, ReconcilerLoop, type ReconcilerLoopOptions } from './runtime/reconciler-loop.service';
 import { EngineRuntime } from './runtime/engine-runtime.service';
+import { RunOperationsService } from './runtime/run-operations.service';
 import { RunService } from './runtime/run.service';
+import { PIPELINE_SIGNALS_OPTIONS, PipelineSignals } from './signals/pipeline-signals.service';
 
 /**
  * Which part of the deployment this process is (DESIGN §2):
@@ -42,6 +45,11 @@ export interface PipelineModuleOptions {
   workerConcurrency?: number;
   /** The scanner's reconciler: pass interval and grace (defaults 5 s and 15 s). */
   reconcile?: Partial<ReconcilerLoopOptions>;
+  /**
+   * `PIPELINE_EVENT_SIGNALS_ENABLED`: emit every engine event through EventEmitter2 as
+   * `pipeline.event` and `pipeline.event.<type>` (DESIGN §6). The event log is written either way.
+   */
+  eventSignals?: boolean;
 }
 
 /**
@@ -69,6 +77,9 @@ export class PipelineModule {
     const providers: Provider[] = [
       PipelineDefinitionService,
       RunService,
+      RunOperationsService,
+      PipelineSignals,
+      { provide: PIPELINE_SIGNALS_OPTIONS, useValue: { enabled: !!options.eventSignals } },
       EngineRuntime,
       Reconciler,
       JobQueueLifecycle,
@@ -88,6 +99,8 @@ export class PipelineModule {
     return {
       module: PipelineModule,
       imports: [
+        // Global: user providers listen with `@OnEvent('pipeline.event')` (do not register it again).
+        EventEmitterModule.forRoot(),
         DatabaseModule.forRoot({
           databaseUrl: options.databaseUrl,
           logging: options.databaseLogging,
@@ -99,6 +112,8 @@ export class PipelineModule {
       exports: [
         PipelineDefinitionService,
         RunService,
+        RunOperationsService,
+        PipelineSignals,
         EngineRuntime,
         Reconciler,
         RunStore,

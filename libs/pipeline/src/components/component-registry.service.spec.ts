@@ -66,6 +66,7 @@ describe('ComponentRegistry', () => {
       'greet@1.0',
       'greet@legacy',
       'http_request@legacy',
+      'multi_callback@legacy',
       'noop@legacy',
       'poll@legacy',
       'sleep@legacy',

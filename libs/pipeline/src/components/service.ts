@@ -105,6 +105,36 @@ export abstract class Service {
     data.scheduleFinished = true;
   }
 
+  // ---- hooks (DESIGN §6): called only when `needRunHook` is true; all optional. A hook that
+  // throws is logged and ignored. Output changes made in `nodeEnter`, `nodeFinish`,
+  // `node*Fail` and `node*Exception` are saved with the node; the operation hooks (pause,
+  // resume, retry, skip, forced fail, callback) get a read-only copy.
+
+  /** Before `execute` (each version of the node). */
+  nodeEnter?(data: ComponentData, parentData: ParentData): unknown;
+  /** The node finished (also when it ignored an error). */
+  nodeFinish?(data: ComponentData, parentData: ParentData): unknown;
+  /** `execute` failed (not fired when the node ignores errors). */
+  nodeExecuteFail?(data: ComponentData, parentData: ParentData): unknown;
+  /** `schedule` failed (not fired when the node ignores errors). */
+  nodeScheduleFail?(data: ComponentData, parentData: ParentData, callbackData?: unknown): unknown;
+  /** `execute` threw. */
+  nodeExecuteException?(data: ComponentData, parentData: ParentData): unknown;
+  /** `schedule` threw. */
+  nodeScheduleException?(data: ComponentData, parentData: ParentData, callbackData?: unknown): unknown;
+  preResumeNode?(data: ComponentData, parentData: ParentData): unknown;
+  postResumeNode?(data: ComponentData, parentData: ParentData): unknown;
+  prePauseNode?(data: ComponentData, parentData: ParentData): unknown;
+  postPauseNode?(data: ComponentData, parentData: ParentData): unknown;
+  preRetryNode?(data: ComponentData, parentData: ParentData): unknown;
+  postRetryNode?(data: ComponentData, parentData: ParentData): unknown;
+  preSkipNode?(data: ComponentData, parentData: ParentData): unknown;
+  postSkipNode?(data: ComponentData, parentData: ParentData): unknown;
+  preForcedFailActivity?(data: ComponentData, parentData: ParentData): unknown;
+  postForcedFailActivity?(data: ComponentData, parentData: ParentData): unknown;
+  /** A callback is about to be accepted (`callbackData` is what the caller sent). */
+  preCallback?(data: ComponentData, parentData: ParentData, callbackData?: unknown): unknown;
+
   inputsFormat(): FieldFormat[] {
     return [];
   }
@@ -113,3 +143,23 @@ export abstract class Service {
     return [];
   }
 }
+
+/** Names of the hook methods a component with `needRunHook = true` may define. */
+export type ServiceHookName =
+  | 'nodeEnter'
+  | 'nodeFinish'
+  | 'nodeExecuteFail'
+  | 'nodeScheduleFail'
+  | 'nodeExecuteException'
+  | 'nodeScheduleException'
+  | 'preResumeNode'
+  | 'postResumeNode'
+  | 'prePauseNode'
+  | 'postPauseNode'
+  | 'preRetryNode'
+  | 'postRetryNode'
+  | 'preSkipNode'
+  | 'postSkipNode'
+  | 'preForcedFailActivity'
+  | 'postForcedFailActivity'
+  | 'preCallback';

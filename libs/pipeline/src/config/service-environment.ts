@@ -1,7 +1,7 @@
 // Implicit conversion reads the design:type metadata of the fields.
 import 'reflect-metadata';
-import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 export const SERVICE_LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
@@ -43,6 +43,21 @@ export class ServiceEnvironment {
 
   @IsIn(SERVICE_LOG_LEVELS)
   LOG_LEVEL: ServiceLogLevel = 'log';
+
+  /** Emit engine events through EventEmitter2 in this process (DESIGN §6); bamboo: ENABLE_PIPELINE_EVENT_SIGNALS. */
+  @Transform(({ value, obj }) => toFlag(value ?? (obj as Record<string, unknown>).ENABLE_PIPELINE_EVENT_SIGNALS))
+  @IsBoolean({ message: 'PIPELINE_EVENT_SIGNALS_ENABLED must be true or false' })
+  PIPELINE_EVENT_SIGNALS_ENABLED: boolean = false;
+}
+
+/** `true`/`1`/`yes` and `false`/`0`/`no` (any case); anything else is left for the validator to refuse. */
+function toFlag(value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  return value;
 }
 
 /** Nest log levels enabled by a `LOG_LEVEL`: that level and every more severe one. */

@@ -9,7 +9,7 @@ import type { RunStateName } from './states';
 
 /** Upsert a node row. `expect` is the row as loaded (null: it must not exist yet). */
 export interface NodeWrite {
-  expect: { state: NodeRecord['state']; version: number } | null;
+  expect: { state: NodeRecord['state']; version: number; callbackSeq: number } | null;
   record: NodeRecord;
 }
 
@@ -35,7 +35,7 @@ export interface RunWrite {
 
 /** A snapshot of a node's previous life, kept when it is renewed (retry, loop, skip...). */
 export interface HistoryWrite {
-  kind: 'loop' | 'auto_retry' | 'retry' | 'skip' | 'forced_fail';
+  kind: 'loop' | 'auto_retry' | 'retry' | 'skip' | 'forced_fail' | 'revoke';
   record: NodeRecord;
 }
 

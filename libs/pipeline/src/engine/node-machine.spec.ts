@@ -13,16 +13,17 @@ const EXPECTED: Record<NodeEvent, Record<string, NodeStateName | null>> = {
   fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
   ignore_error: { NONE: null, READY: null, RUNNING: 'FINISHED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
   auto_retry: { NONE: null, READY: null, RUNNING: 'RUNNING', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  suspend: { NONE: null, READY: 'SUSPENDED', RUNNING: 'SUSPENDED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
+  suspend: { NONE: 'SUSPENDED', READY: 'SUSPENDED', RUNNING: 'SUSPENDED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
   resume: { NONE: null, READY: null, RUNNING: null, SUSPENDED: 'READY', BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
   retry: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'RUNNING', REVOKED: null },
   skip: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'FINISHED', REVOKED: null },
   forced_fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
   revoke: { NONE: null, READY: 'REVOKED', RUNNING: 'REVOKED', SUSPENDED: 'REVOKED', BLOCKED: 'REVOKED', FINISHED: null, FAILED: 'REVOKED', REVOKED: null },
+  reset: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'READY', REVOKED: null },
 };
 
 const FROM: From[] = [undefined, ...NODE_STATES];
-const RENEWING = new Set<NodeEvent>(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail']);
+const RENEWING = new Set<NodeEvent>(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset']);
 
 describe('node transition table', () => {
   it('lists every event and every state', () => {

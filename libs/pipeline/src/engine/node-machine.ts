@@ -19,7 +19,9 @@ export const NODE_TRANSITIONS: Readonly<Record<NodeStateName, readonly NodeState
  * What can happen to a node. `enter` covers a first entry (no prior state: pass `undefined`)
  * and re-entry through a loop; `retry` re-runs a failed node; `skip` finishes a failed one;
  * `forced_fail` fails a running one; `ignore_error` finishes a failed execution of an
- * error-ignorable node; `auto_retry` renews a running node's version for a retry policy.
+ * error-ignorable node; `auto_retry` renews a running node's version for a retry policy;
+ * `suspend` is the appointed pause (also of a node not reached yet); `reset` makes a failed
+ * gateway or sub-process ready to be entered again (retry of a non-activity, sub-process retry).
  */
 export const NODE_EVENTS = [
   'enter',
@@ -33,6 +35,7 @@ export const NODE_EVENTS = [
   'skip',
   'forced_fail',
   'revoke',
+  'reset',
 ] as const;
 export type NodeEvent = (typeof NODE_EVENTS)[number];
 
@@ -43,16 +46,17 @@ const EVENT_TABLE: Readonly<Record<NodeEvent, Partial<Record<NodeStateName | 'NO
   fail: { RUNNING: 'FAILED' },
   ignore_error: { RUNNING: 'FINISHED' },
   auto_retry: { RUNNING: 'RUNNING' },
-  suspend: { READY: 'SUSPENDED', RUNNING: 'SUSPENDED' },
+  suspend: { NONE: 'SUSPENDED', READY: 'SUSPENDED', RUNNING: 'SUSPENDED' },
   resume: { SUSPENDED: 'READY' },
   retry: { FAILED: 'RUNNING' },
   skip: { FAILED: 'FINISHED' },
   forced_fail: { RUNNING: 'FAILED' },
   revoke: { READY: 'REVOKED', RUNNING: 'REVOKED', SUSPENDED: 'REVOKED', BLOCKED: 'REVOKED', FAILED: 'REVOKED' },
+  reset: { FAILED: 'READY' },
 };
 
 /** Events that give the node a new version (a new "life"): stale work of the old one is dropped. */
-const RENEWS_VERSION: ReadonlySet<NodeEvent> = new Set(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail']);
+const RENEWS_VERSION: ReadonlySet<NodeEvent> = new Set(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset']);
 
 export type NodeTransit =
   | { ok: true; to: NodeStateName; renewVersion: boolean }

@@ -65,6 +65,15 @@ export interface NodeRecord {
    * callback. Lets recovery re-dispatch exactly the missing job. Null in any other state.
    */
   awaiting: NodeAwaiting | null;
+  /**
+   * Callback data accepted for this version and not yet handed to `schedule`, oldest first.
+   * A callback is stored (durably, under the version check) before it is processed, so one
+   * that arrives while `execute` is still in flight, or several at once for a
+   * `multi_callback` component, are processed one by one, in order, each exactly once.
+   */
+  callbacks: unknown[];
+  /** Callbacks accepted in this version; every node write is a compare-and-set on it too. */
+  callbackSeq: number;
   inputs: Record<string, unknown> | null;
   outputs: Record<string, unknown> | null;
   exData: unknown;

@@ -1,10 +1,11 @@
 import { evaluateCondition, type VariableScope } from '../expressions';
 import type { ServiceActivity, SubProcess } from '../model/tree.types';
 import type { CompiledNode, CompiledTree } from './compiled-tree';
-import type { Decision, EngineEvent, HistoryWrite, NodeWrite, ProcessWrite } from './decision';
-import { droppedDecision, emptyDecision } from './decision';
+import type { Decision } from './decision';
+import { droppedDecision } from './decision';
+import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
-import { FINAL_RUN_STATES, transit, type NodeEvent } from './node-machine';
+import { FINAL_RUN_STATES } from './node-machine';
 import type { NodeRecord, ProcessRecord, RunRecord } from './run-state';
 import { renderInputs, ScopeVariables, type LazyValues } from './variables';
 
@@ -37,6 +38,10 @@ export interface ComponentOutcome {
   pollDelayMs?: number;
   /** Which call produced the outcome. */
   phase: 'execute' | 'schedule';
+  /** The call threw (bamboo's `node_*_exception`), rather than returning false. */
+  threw?: boolean;
+  /** The `schedule` call processed the oldest pending callback (`NodeRecord.callbacks[0]`). */
+  consumedCallback?: boolean;
 }
 
 export interface CompleteInput extends StepInput {
@@ -45,75 +50,15 @@ export interface CompleteInput extends StepInput {
   outcome: ComponentOutcome;
 }
 
-/** Helps build a decision: remembers the records it changed so later writes build on them. */
-class DecisionBuilder {
-  readonly d: Decision = emptyDecision();
-  private readonly procs = new Map<string, ProcessWrite>();
-  private readonly nodeWrites = new Map<string, NodeWrite>();
-
-  constructor(private readonly input: StepInput) {}
-
-  process(p: ProcessRecord, patch: Partial<ProcessRecord>): ProcessRecord {
-    const prev = this.procs.get(p.id);
-    if (prev) {
-      Object.assign(prev.record, patch);
-      return prev.record;
-    }
-    const record = { ...p, ...patch, rev: p.rev + 1 };
-    const w = { expectRev: p.rev, record };
-    this.procs.set(p.id, w);
-    this.d.processes.push(w);
-    return record;
-  }
-
-  newProcess(p: Omit<ProcessRecord, 'rev'>): ProcessRecord {
-    const record = { ...p, rev: 0 };
-    const w = { expectRev: null, record };
-    this.procs.set(p.id, w);
-    this.d.processes.push(w);
-    return record;
-  }
-
-  /** Write a node row; the CAS guard is the row as the runtime loaded it (null: new row). */
-  node(record: NodeRecord): NodeRecord {
-    // Only a running activity waits for anything.
-    if (record.state !== 'RUNNING' && record.awaiting !== null) record = { ...record, awaiting: null };
-    const existing = this.nodeWrites.get(record.nodeId);
-    if (existing) {
-      existing.record = record;
-      return record;
-    }
-    const prev = this.input.nodes.get(record.nodeId);
-    const w: NodeWrite = { expect: prev ? { state: prev.state, version: prev.version } : null, record };
-    this.nodeWrites.set(record.nodeId, w);
-    this.d.nodes.push(w);
-    return record;
-  }
-
-  event(type: string, nodeId: string | null, data: Record<string, unknown> = {}): void {
-    const e: EngineEvent = { type, nodeId, data: { runId: this.input.run.id, ...(nodeId ? { nodeId } : {}), ...data } };
-    this.d.events.push(e);
-  }
-
-  history(kind: HistoryWrite['kind'], record: NodeRecord): void {
-    this.d.histories.push({ kind, record });
-  }
-
-  advance(p: ProcessRecord): void {
-    this.d.effects.push({ type: 'advance', processId: p.id, rev: p.rev });
-  }
-}
-
-function mustTransit(node: NodeRecord | undefined, event: NodeEvent, nodeId: string) {
-  const t = transit(node?.state, event);
-  if (!t.ok) throw new EngineInvariantError(`node '${nodeId}': ${t.reason}`, { nodeId, event });
-  return t;
-}
-
-/** A fresh (or re-entered) node record in RUNNING, keeping the previous life in history. */
+/**
+ * A fresh (or re-entered) node record in RUNNING, keeping the previous life in history. A
+ * READY row is not a previous life: it was made ready by an operation (a resumed appointed
+ * pause, a retried gateway or sub-process), which already kept the history it needed.
+ */
 function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, prev: NodeRecord | undefined): NodeRecord {
   mustTransit(prev, 'enter', node.id);
-  if (prev) b.history('loop', prev);
+  const ready = prev?.state === 'READY';
+  if (prev && !ready) b.history('loop', prev);
   return {
     runId: input.run.id,
     nodeId: node.id,
@@ -121,12 +66,14 @@ function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, p
     processId: input.process.id,
     state: 'RUNNING',
     version: (prev?.version ?? 0) + 1,
-    loop: prev ? prev.loop + 1 : 1,
-    retries: 0,
+    loop: !prev ? 1 : ready ? Math.max(prev.loop, 1) : prev.loop + 1,
+    retries: ready ? prev.retries : 0,
     skip: false,
     errorIgnored: false,
     scheduleTimes: 0,
     awaiting: null,
+    callbacks: [],
+    callbackSeq: 0,
     inputs: null,
     outputs: null,
     exData: null,
@@ -140,13 +87,20 @@ function scopeOf(input: StepInput): ScopeVariables {
 }
 
 /** Mark a node failed, block its process, and fail the run. */
-function fail(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, exData: unknown, eventType: string): void {
+export function fail(
+  b: DecisionBuilder,
+  input: { run: RunRecord; now: Date },
+  rec: NodeRecord,
+  p: ProcessRecord,
+  exData: unknown,
+  eventType: string | null,
+): void {
   b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
   b.process(p, { state: 'BLOCKED', currentNodeId: rec.nodeId });
   if (input.run.state === 'RUNNING') {
     b.d.run = { expectRev: input.run.rev, state: 'FAILED' };
   }
-  b.event(eventType, rec.nodeId, { version: rec.version, exData });
+  if (eventType) b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
 }
 
 /** Finish a node that has exactly one outgoing flow and move its process on. */
@@ -157,7 +111,8 @@ function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p:
   b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: next }));
 }
 
-/** Pick the flows of an exclusive / conditional-parallel gateway; an error string when it cannot. */
+/** Pick the flows of a gateway by their conditions; an error string when it cannot. */
+
 function chooseFlows(node: CompiledNode, scope: VariableScope, exclusive: boolean): string[] | string {
   const chosen: string[] = [];
   for (const { flowId } of node.outgoing) {
@@ -180,7 +135,7 @@ function chooseFlows(node: CompiledNode, scope: VariableScope, exclusive: boolea
   return chosen;
 }
 
-function targetOf(node: CompiledNode, flowId: string): string {
+export function targetOf(node: CompiledNode, flowId: string): string {
   const f = node.outgoing.find((o) => o.flowId === flowId);
   if (!f) throw new EngineInvariantError(`flow '${flowId}' is not an outgoing flow of '${node.id}'`, { nodeId: node.id });
   return f.target;
@@ -207,6 +162,11 @@ export function step(input: StepInput): Decision {
 
   const node = tree.node(nodeId);
   const prev = input.nodes.get(nodeId);
+  if (prev?.state === 'SUSPENDED') {
+    // An appointed pause: the process stops here until the node is resumed.
+    b.process(p, { state: 'SUSPENDED' });
+    return b.d;
+  }
   const rec = enterRecord(b, input, node, prev);
   b.event('node_enter', nodeId, { version: rec.version, loop: rec.loop });
 
@@ -232,7 +192,7 @@ export function step(input: StepInput): Decision {
       } else {
         b.node({ ...rec, state: 'FINISHED', outputs: { flows: chosen }, finishedAt: input.now });
         b.event('node_finish', nodeId, { version: rec.version, flows: chosen });
-        fork(b, input, node, chosen.map((f) => targetOf(node, f)));
+        fork(b, input, p, node, chosen.map((f) => targetOf(node, f)));
       }
       break;
     }
@@ -240,7 +200,7 @@ export function step(input: StepInput): Decision {
     case 'parallel':
       b.node({ ...rec, state: 'FINISHED', finishedAt: input.now });
       b.event('node_finish', nodeId, { version: rec.version });
-      fork(b, input, node, node.outgoing.map((o) => o.target));
+      fork(b, input, p, node, node.outgoing.map((o) => o.target));
       break;
 
     case 'activity': {
@@ -289,8 +249,14 @@ export function step(input: StepInput): Decision {
   return b.d;
 }
 
-function fork(b: DecisionBuilder, input: StepInput, node: CompiledNode, targets: string[]): void {
-  const p = input.process;
+/** Start one branch process per target, joined at the gateway's converge gateway. */
+export function fork(
+  b: DecisionBuilder,
+  input: { run: RunRecord; newId: () => string },
+  p: ProcessRecord,
+  node: CompiledNode,
+  targets: string[],
+): void {
   if (!node.convergeId) {
     throw new EngineInvariantError(`gateway '${node.id}' has no converge gateway`, { nodeId: node.id });
   }
@@ -336,7 +302,7 @@ function endScope(b: DecisionBuilder, input: StepInput, rec: NodeRecord): void {
   const outputs = scopeOf(input).outputs();
   if (!scope.parentNodeId) {
     b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs, finishedAt: input.now };
-    b.event('pipeline_finish', null, { outputs });
+    b.event('pipeline_finish', null, { node_id: rec.nodeId, outputs });
     return;
   }
   const spId = scope.parentNodeId;
@@ -352,7 +318,7 @@ function endScope(b: DecisionBuilder, input: StepInput, rec: NodeRecord): void {
 }
 
 /** Copy a finished node's outputs into the variables that take them (`source_act`/`source_key`). */
-function mapOutputs(b: DecisionBuilder, input: StepInput, nodeId: string, outputs: Record<string, unknown>): void {
+export function mapOutputs(b: DecisionBuilder, input: { tree: CompiledTree }, nodeId: string, outputs: Record<string, unknown>): void {
   const node = input.tree.node(nodeId);
   const mappings = input.tree.scope(node.scopeId).outputMappings.get(nodeId) ?? [];
   for (const { key, sourceKey } of mappings) {
@@ -366,8 +332,8 @@ function mapOutputs(b: DecisionBuilder, input: StepInput, nodeId: string, output
  */
 export function complete(input: CompleteInput): Decision {
   const { run, process: p, tree, nodeId, version, outcome } = input;
-  if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
   const rec = input.nodes.get(nodeId);
+  if (FINAL_RUN_STATES.has(run.state)) return reapRevoked(input, rec, version);
   if (!rec || rec.state !== 'RUNNING' || rec.version !== version) {
     return droppedDecision(`node is ${rec?.state ?? 'absent'} at version ${rec?.version ?? '-'}, outcome is for ${version}`);
   }
@@ -378,23 +344,37 @@ export function complete(input: CompleteInput): Decision {
   const act = tree.activity(nodeId);
   const outputs = { ...(rec.outputs ?? {}), ...outcome.outputs };
   const scheduleTimes = outcome.phase === 'schedule' ? rec.scheduleTimes + 1 : rec.scheduleTimes;
+  const callbacks = outcome.consumedCallback ? rec.callbacks.slice(1) : rec.callbacks;
 
   if (outcome.ok) {
     if (outcome.finished) {
       mustTransit(rec, 'finish', nodeId);
-      finishAndMove(b, input, rec, p, { outputs, scheduleTimes });
+      finishAndMove(b, input, rec, p, { outputs, scheduleTimes, callbacks: [] });
       mapOutputs(b, input, nodeId, outputs);
       return b.d;
     }
-    b.node({ ...rec, outputs, scheduleTimes, awaiting: outcome.pollDelayMs !== undefined ? 'schedule' : 'callback' });
     if (outcome.pollDelayMs !== undefined) {
+      b.node({ ...rec, outputs, scheduleTimes, callbacks, awaiting: 'schedule' });
       b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes, delayMs: outcome.pollDelayMs });
+    } else if (callbacks.length > 0) {
+      // Callbacks accepted meanwhile (or before execute returned) are processed one by one.
+      b.node({ ...rec, outputs, scheduleTimes, callbacks, awaiting: 'schedule' });
+      b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes, delayMs: 0 });
+    } else {
+      b.node({ ...rec, outputs, scheduleTimes, callbacks, awaiting: 'callback' });
     }
     return b.d;
   }
 
   const exData = outcome.exData ?? outputs.ex_data ?? 'failed';
-  const failedRec: NodeRecord = { ...rec, outputs: { ...outputs, ex_data: exData }, exData, scheduleTimes };
+  const failedRec: NodeRecord = { ...rec, outputs: { ...outputs, ex_data: exData }, exData, scheduleTimes, callbacks };
+  if (outcome.threw) {
+    b.event(outcome.phase === 'execute' ? 'node_execute_exception' : 'node_schedule_exception', nodeId, {
+      version: rec.version,
+      ex_data: exData,
+    });
+  }
+  const failEvent = outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail';
   const policy = act.retry;
   if (policy && rec.retries < policy.max) {
     mustTransit(rec, 'auto_retry', nodeId);
@@ -408,24 +388,36 @@ export function complete(input: CompleteInput): Decision {
       exData: null,
       scheduleTimes: 0,
       awaiting: 'execute',
+      callbacks: [],
+      callbackSeq: 0,
       startedAt: input.now,
     };
     b.node(renewed);
-    b.event(outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail', nodeId, {
-      version: rec.version,
-      exData,
-      retrying: true,
-    });
+    if (!act.error_ignorable) b.event(failEvent, nodeId, { version: rec.version, ex_data: exData, retrying: true });
     b.d.effects.push({ type: 'execute', nodeId, version: renewed.version, delayMs });
     return b.d;
   }
   if (act.error_ignorable) {
     mustTransit(rec, 'ignore_error', nodeId);
-    finishAndMove(b, input, failedRec, p, { errorIgnored: true });
-      mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
+    finishAndMove(b, input, failedRec, p, { errorIgnored: true, callbacks: [] });
+    mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
     return b.d;
   }
   mustTransit(rec, 'fail', nodeId);
-  fail(b, input, failedRec, p, exData, outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail');
+  fail(b, input, failedRec, p, exData, failEvent);
+  return b.d;
+}
+
+/**
+ * Work that finishes after its run was revoked is dropped; a node row it left RUNNING (it
+ * was entered as the revoke committed) is marked REVOKED so the run reads consistently.
+ */
+function reapRevoked(input: StepInput, rec: NodeRecord | undefined, version: number): Decision {
+  if (input.run.state !== 'REVOKED' || !rec || rec.state !== 'RUNNING' || rec.version !== version) {
+    return droppedDecision(`run is ${input.run.state}`);
+  }
+  const b = new DecisionBuilder(input);
+  mustTransit(rec, 'revoke', rec.nodeId);
+  b.node({ ...rec, state: 'REVOKED', finishedAt: input.now });
   return b.d;
 }

@@ -19,6 +19,8 @@ export const RunRecordMapper = {
       errorIgnored: !!e.errorIgnored,
       scheduleTimes: e.scheduleTimes,
       awaiting: e.awaiting ?? null,
+      callbacks: e.callbacks ?? [],
+      callbackSeq: e.callbackSeq ?? 0,
       inputs: e.inputs ?? null,
       outputs: e.outputs ?? null,
       exData: e.exData ?? null,
@@ -28,7 +30,7 @@ export const RunRecordMapper = {
   },
 
   nodeToEntity(r: NodeRecord, updatedAt: Date): NodeStateEntity {
-    return Object.assign(new NodeStateEntity(), r, { updatedAt });
+    return Object.assign(new NodeStateEntity(), r, { callbacks: r.callbacks.length ? r.callbacks : null, updatedAt });
   },
 
   historyToEntity(kind: string, r: NodeRecord, createdAt: Date): NodeHistoryEntity {

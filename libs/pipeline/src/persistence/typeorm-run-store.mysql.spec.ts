@@ -48,7 +48,7 @@ function newRun(): NewRun {
 function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
     runId, nodeId: 'a', scopeId: TREE.id, processId: `p${runId.slice(1)}`, state: 'RUNNING', version: 1, loop: 1, retries: 0,
-    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', inputs: {}, outputs: {}, exData: null,
+    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: {}, outputs: {}, exData: null,
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
   };
 }
@@ -94,7 +94,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
       await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), at);
       // Same record, same `now`: every column is rewritten with the value it already has.
       const same = decision({
-        nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id) }],
+        nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id) }],
         processes: [{ expectRev: 0, record: run.rootProcess }],
       });
       await expect(store.apply(run.id, same, at)).resolves.toBeUndefined();
@@ -108,7 +108,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         await other.store.createRun(run);
         const at = new Date();
         await other.store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), at);
-        const same = decision({ nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id) }] });
+        const same = decision({ nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id) }] });
         await expect(other.store.apply(run.id, same, at)).rejects.toBeInstanceOf(StaleStateError);
       } finally {
         await other.close();
@@ -226,7 +226,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
           .apply(
             run.id,
             decision({
-              nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id, { state: 'FINISHED' }) }],
+              nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id, { state: 'FINISHED' }) }],
               run: { expectRev: 0, state: 'FINISHED' },
             }),
             new Date(),

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import type { Decision } from '../engine/decision';
-import type { NodeRecord, ProcessRecord } from '../engine/run-state';
+import type { Decision, EngineEvent } from '../engine/decision';
+import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
 import {
@@ -12,6 +12,7 @@ import {
   type ProcessSlice,
   type RunListFilter,
   type RunRow,
+  type RunSnapshot,
   type StoredEvent,
 } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
@@ -26,6 +27,9 @@ import { runInTransaction, runRead } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
+
+const eventEntity = (runId: string, e: EngineEvent, createdAt: Date): RunEventEntity =>
+  Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt });
 
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -81,6 +85,7 @@ export class TypeormRunStore extends RunStore {
         Object.assign(new ContextValueEntity(), { runId: run.id, scopeId: run.tree.id, key, value }),
       );
       if (ctx.length) await m.insert(ContextValueEntity, row(ctx));
+      if (run.events?.length) await m.insert(RunEventEntity, row(run.events.map((e) => eventEntity(run.id, e, run.createdAt))));
     });
   }
 
@@ -107,6 +112,29 @@ export class TypeormRunStore extends RunStore {
         nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])),
         context: Object.fromEntries(ctxRows.map((c) => [c.key, c.value])),
       };
+    });
+  }
+
+  async loadRunSnapshot(runId: string): Promise<RunSnapshot | null> {
+    return this.read(async (m) => {
+      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });
+      if (!run) return null;
+      const procs = await m.find(RunProcessEntity, { where: { runId } });
+      const nodes = await m.find(NodeStateEntity, { where: { runId } });
+      return {
+        run: { id: run.id, state: run.state, rev: run.rev },
+        processes: procs.map((p) => M.processFromEntity(p)),
+        nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])),
+      };
+    });
+  }
+
+  async loadNodeWithRun(runId: string, nodeId: string): Promise<{ run: RunRecord; node: NodeRecord | null } | null> {
+    return this.read(async (m) => {
+      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });
+      if (!run) return null;
+      const node = await m.findOne(NodeStateEntity, { where: { runId, nodeId } });
+      return { run: { id: run.id, state: run.state, rev: run.rev }, node: node ? M.nodeFromEntity(node) : null };
     });
   }
 
@@ -152,11 +180,12 @@ export class TypeormRunStore extends RunStore {
           .createQueryBuilder()
           .update(NodeStateEntity)
             .set(row(fields))
-          .where('run_id = :runId AND node_id = :nodeId AND state = :state AND version = :version', {
+          .where('run_id = :runId AND node_id = :nodeId AND state = :state AND version = :version AND callback_seq = :seq', {
             runId,
             nodeId: w.record.nodeId,
             state: w.expect.state,
             version: w.expect.version,
+            seq: w.expect.callbackSeq,
           })
           .execute();
         if (res.affected !== 1) {
@@ -211,9 +240,7 @@ export class TypeormRunStore extends RunStore {
         await m.insert(
           RunEventEntity,
           row(
-            d.events.map((e) =>
-              Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt: now }),
-            ),
+            d.events.map((e) => eventEntity(runId, e, now)),
           ),
         );
       }
@@ -278,6 +305,8 @@ export class TypeormRunStore extends RunStore {
         errorIgnored: false,
         scheduleTimes: 0,
         awaiting: null,
+        callbacks: [],
+        callbackSeq: 0,
         inputs: h.inputs ?? null,
         outputs: h.outputs ?? null,
         exData: h.exData ?? null,

@@ -56,7 +56,7 @@ function rootProcess(runId: string): ProcessRecord {
 function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
     runId, nodeId: 'a', scopeId: TREE.id, processId: processId(runId), state: 'RUNNING', version: 1, loop: 1, retries: 0,
-    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
+    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
   };
 }
@@ -130,7 +130,7 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       await store.createRun(run);
       await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), new Date());
       const bad = decision({
-        nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id, { state: 'FINISHED' }) }],
+        nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id, { state: 'FINISHED' }) }],
         context: [{ scopeId: TREE.id, key: '${z}', value: 1 }],
         processes: [{ expectRev: 5, record: { ...run.rootProcess, rev: 6 } }],
       });
@@ -140,8 +140,8 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       // a second insert of the same node, a stale node version and a stale run rev all fail too
       for (const d of [
         decision({ nodes: [{ expect: null, record: node(run.id) }] }),
-        decision({ nodes: [{ expect: { state: 'RUNNING', version: 2 }, record: node(run.id, { version: 3 }) }] }),
-        decision({ nodes: [{ expect: { state: 'FAILED', version: 1 }, record: node(run.id, { version: 2 }) }] }),
+        decision({ nodes: [{ expect: { state: 'RUNNING', version: 2, callbackSeq: 0 }, record: node(run.id, { version: 3 }) }] }),
+        decision({ nodes: [{ expect: { state: 'FAILED', version: 1, callbackSeq: 0 }, record: node(run.id, { version: 2 }) }] }),
         decision({ run: { expectRev: 7, state: 'FINISHED' } }),
       ]) {
         await expect(store.apply(run.id, d, new Date())).rejects.toBeInstanceOf(StaleStateError);
@@ -154,7 +154,7 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id) }] }), new Date());
       const results = await Promise.allSettled(
         Array.from({ length: 20 }, (_, i) =>
-          store.apply(run.id, decision({ nodes: [{ expect: { state: 'RUNNING', version: 1 }, record: node(run.id, { state: 'FINISHED', outputs: { i } }) }] }), new Date()),
+          store.apply(run.id, decision({ nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id, { state: 'FINISHED', outputs: { i } }) }] }), new Date()),
         ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

@@ -1,4 +1,4 @@
-import type { Decision } from '../engine/decision';
+import type { Decision, EngineEvent } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName, RunStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
@@ -18,6 +18,15 @@ export interface NewRun {
   context: Record<string, unknown>;
   rootProcess: ProcessRecord;
   createdAt: Date;
+  /** Events logged with the run's creation (`pre_/post_prepare_run_pipeline`). */
+  events?: EngineEvent[];
+}
+
+/** The whole state of a run, for operations (pause, retry, skip...) that may touch any of it. */
+export interface RunSnapshot {
+  run: RunRecord;
+  processes: ProcessRecord[];
+  nodes: Map<string, NodeRecord>;
 }
 
 /** State a process step reads (see `StepInput`). */
@@ -86,6 +95,10 @@ export abstract class RunStore {
    */
   abstract loadProcessSlice(runId: string, processId: string, extraNodeIds?: string[]): Promise<ProcessSlice | null>;
   abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
+  /** Every process and node row of a run; null when the run is unknown. */
+  abstract loadRunSnapshot(runId: string): Promise<RunSnapshot | null>;
+  /** A node row (null if it has not run) with its run's state; null when the run is unknown. */
+  abstract loadNodeWithRun(runId: string, nodeId: string): Promise<{ run: RunRecord; node: NodeRecord | null } | null>;
   abstract apply(runId: string, decision: Decision, now: Date): Promise<void>;
 
   abstract getRun(runId: string): Promise<RunRow | null>;

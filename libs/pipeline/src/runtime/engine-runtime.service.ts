@@ -5,9 +5,15 @@ import { LazyVariableRegistry } from '../components/lazy-variable-registry.servi
 import { ComponentData, type ParentData, type Service } from '../components/service';
 import type { CompiledTree } from '../engine/compiled-tree';
 import { droppedDecision, type Decision, type Effect } from '../engine/decision';
+import { FINAL_RUN_STATES } from '../engine/node-machine';
+import { operate, type Operation } from '../engine/operations';
 import type { NodeRecord } from '../engine/run-state';
+import type { RunStateName } from '../engine/states';
 import { complete, step, type ComponentOutcome } from '../engine/step';
-import { lazyInputKey, lazyVariableKey, ScopeVariables } from '../engine/variables';
+import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
+import { NotFoundError } from '../errors/not-found.error';
+import { PipelineSignals } from '../signals/pipeline-signals.service';
+import { callHook } from './component-hooks';
 import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
 import { RunStore, type NewRun, type ProcessSlice } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
@@ -32,6 +38,7 @@ export class EngineRuntime {
     private readonly queue: JobQueue,
     private readonly components: ComponentRegistry,
     private readonly lazyVariables: LazyVariableRegistry,
+    private readonly signals: PipelineSignals,
     @Optional() @Inject(ENGINE_RUNTIME_OPTIONS) private readonly options: EngineRuntimeOptions = DEFAULT_ENGINE_RUNTIME_OPTIONS,
   ) {}
 
@@ -39,6 +46,7 @@ export class EngineRuntime {
   async startRun(run: NewRun, compiled: CompiledTree): Promise<void> {
     await this.store.createRun(run);
     this.trees.put(run.id, compiled);
+    this.signals.publish(run.events ?? []);
     if (run.state === 'RUNNING') {
       await this.enqueue([{ kind: 'advance', runId: run.id, processId: run.rootProcess.id, rev: run.rootProcess.rev }]);
     }
@@ -68,6 +76,52 @@ export class EngineRuntime {
     }
   }
 
+  /**
+   * Apply an operation (DESIGN §5) to a run: load the whole run, decide (the core throws a
+   * 409/404/400 error when the operation is refused), save in one transaction, then emit
+   * its events and dispatch its jobs. A concurrent change makes it decide again on fresh state,
+   * so identical concurrent operations change state once.
+   */
+  async operate(runId: string, op: Operation): Promise<{ decision: Decision; runState: RunStateName }> {
+    const tree = await this.tree(runId);
+    if (!tree) throw new NotFoundError('run', runId);
+    for (let attempt = 0; ; attempt++) {
+      const snap = await this.store.loadRunSnapshot(runId);
+      if (!snap) throw new NotFoundError('run', runId);
+      const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
+      try {
+        await this.store.apply(runId, decision, new Date());
+      } catch (e) {
+        if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
+        // Concurrent callers (say, many callbacks at once) retry spread out, not in lockstep.
+        if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        continue;
+      }
+      this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}`);
+      this.signals.publish(decision.events);
+      if (decision.effects.length) {
+        await this.queue.add(decision.effects.map((e) => {
+          const job = this.toJob(runId, e);
+          return { job, jobId: jobId(job), delayMs: 'delayMs' in e ? e.delayMs : undefined };
+        }));
+      }
+      return { decision, runState: decision.run?.state ?? snap.run.state };
+    }
+  }
+
+  /** A node's inputs (an activity's, or a sub-process's params) rendered now from the run's context. */
+  async previewInputs(runId: string, nodeId: string): Promise<Record<string, unknown>> {
+    const tree = await this.tree(runId);
+    if (!tree) throw new NotFoundError('run', runId);
+    const node = tree.nodes.get(nodeId);
+    if (!node) throw new NotFoundError('node', nodeId, { runId });
+    const raw = node.kind === 'activity' ? tree.activity(nodeId).component.inputs : node.kind === 'subprocess' && node.raw.type === 'SubProcess' ? node.raw.params : undefined;
+    if (node.kind !== 'activity' && node.kind !== 'subprocess') return {};
+    const context = await this.store.loadContext(runId, node.scopeId);
+    const lazy = await this.resolveLazy(tree, node.scopeId, context, runId, nodeId);
+    return renderInputs(nodeId, raw ?? {}, new ScopeVariables(tree.scope(node.scopeId), context, lazy), lazy);
+  }
+
   private toJob(runId: string, e: Effect): EngineJob {
     switch (e.type) {
       case 'advance':
@@ -92,6 +146,11 @@ export class EngineRuntime {
       case 'schedule':
         return this.runComponent(job.runId, job.nodeId, job.version, 'schedule', job.scheduleTimes);
     }
+  }
+
+  /** A run's compiled tree, parsed once per run and cached. Null for an unknown run. */
+  compiledTree(runId: string): Promise<CompiledTree | null> {
+    return this.tree(runId);
   }
 
   private async tree(runId: string): Promise<CompiledTree | null> {
@@ -124,6 +183,7 @@ export class EngineRuntime {
       try {
         await this.store.apply(runId, decision, new Date());
         this.logDecision(runId, decision);
+        this.signals.publish(decision.events);
         return decision.effects;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
@@ -145,15 +205,21 @@ export class EngineRuntime {
   private async advance(runId: string, processId: string, rev: number): Promise<Effect[]> {
     return this.decideAndApply(runId, processId, [], async (tree, slice) => {
       if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
-      const lazy = await this.resolveLazy(tree, slice, slice.process.currentNodeId);
+      const lazy = await this.resolveLazy(tree, slice.process.scopeId, slice.context, slice.run.id, slice.process.currentNodeId);
       return step({ tree, ...slice, lazy, now: new Date(), newId: randomUUID });
     });
   }
 
   /** Values of lazy variables of the scope and lazy inputs of the node about to be entered. */
-  private async resolveLazy(tree: CompiledTree, slice: ProcessSlice, nodeId: string): Promise<Map<string, unknown>> {
+  private async resolveLazy(
+    tree: CompiledTree,
+    scopeId: string,
+    context: Record<string, unknown>,
+    runId: string,
+    nodeId: string,
+  ): Promise<Map<string, unknown>> {
     const out = new Map<string, unknown>();
-    const scope = tree.scope(slice.process.scopeId);
+    const scope = tree.scope(scopeId);
     const node = tree.nodes.get(nodeId);
     const wanted: { key: string; code: string | undefined; value: unknown }[] = [];
     if (node && (node.kind === 'activity' || node.kind === 'subprocess' || node.kind === 'exclusive' || node.kind === 'conditional_parallel')) {
@@ -171,7 +237,7 @@ export class EngineRuntime {
         out.set(w.key, w.value);
         continue;
       }
-      out.set(w.key, await this.lazyVariables.get(w.code).getValue({ value: w.value, context: slice.context, runId: slice.run.id }));
+      out.set(w.key, await this.lazyVariables.get(w.code).getValue({ value: w.value, context, runId }));
     }
     return out;
   }
@@ -185,10 +251,19 @@ export class EngineRuntime {
     scheduleTimes = 0,
   ): Promise<Effect[]> {
     const tree = await this.tree(runId);
-    const rec = await this.store.loadNode(runId, nodeId);
+    const loaded = await this.store.loadNodeWithRun(runId, nodeId);
+    const rec = loaded?.node;
     if (!tree || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
+    }
+    if (FINAL_RUN_STATES.has(loaded.run.state)) {
+      // Never run a component of a revoked run (bamboo PR #275); tidy the node row instead.
+      this.logger.debug(`run ${runId} node ${nodeId}: run is ${loaded.run.state}, ${phase} dropped`);
+      const outcome: ComponentOutcome = { ok: false, outputs: {}, finished: true, phase };
+      return this.decideAndApply(runId, rec.processId, [nodeId], (t, slice) =>
+        complete({ tree: t, ...slice, nodeId, version, outcome, now: new Date(), newId: randomUUID }),
+      );
     }
     if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
     const outcome = await this.callComponent(tree, rec, phase);
@@ -197,7 +272,7 @@ export class EngineRuntime {
     );
   }
 
-  private async callComponent(tree: CompiledTree, rec: NodeRecord, phase: 'execute' | 'schedule', callbackData?: unknown): Promise<ComponentOutcome> {
+  private async callComponent(tree: CompiledTree, rec: NodeRecord, phase: 'execute' | 'schedule'): Promise<ComponentOutcome> {
     const act = tree.activity(rec.nodeId);
     let component: Service;
     try {
@@ -217,8 +292,13 @@ export class EngineRuntime {
       scheduleTimes: rec.scheduleTimes,
       context: Object.freeze(safeSnapshot(context)),
     };
+    // A callback-driven schedule processes the oldest accepted callback.
+    const consumedCallback = phase === 'schedule' && rec.callbacks.length > 0;
+    const callbackData = consumedCallback ? rec.callbacks[0] : undefined;
+    if (phase === 'execute') await callHook(component, 'nodeEnter', data, parentData, this.logger);
     let ok: boolean;
     let exData: unknown;
+    let threw = false;
     try {
       const result =
         phase === 'execute' ? await component.execute(data, parentData) : await component.schedule(data, parentData, callbackData);
@@ -226,11 +306,21 @@ export class EngineRuntime {
       if (!ok) exData = data.outputs.ex_data;
     } catch (e) {
       ok = false;
+      threw = true;
       exData = data.outputs.ex_data ?? (e instanceof Error ? e.message : String(e));
       this.logger.warn(`run ${rec.runId} node ${rec.nodeId}: ${phase} threw: ${(e as Error)?.stack ?? e}`);
     }
     const finished = !component.scheduleType || data.scheduleFinished;
-    const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase };
+    if (threw) {
+      await callHook(component, phase === 'execute' ? 'nodeExecuteException' : 'nodeScheduleException', data, parentData, this.logger, callbackData);
+    }
+    const retrying = !!act.retry && rec.retries < act.retry.max;
+    if (!ok && !act.error_ignorable) {
+      await callHook(component, phase === 'execute' ? 'nodeExecuteFail' : 'nodeScheduleFail', data, parentData, this.logger, callbackData);
+    } else if ((ok && finished) || (!ok && !retrying)) {
+      await callHook(component, 'nodeFinish', data, parentData, this.logger);
+    }
+    const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase, threw, consumedCallback };
     if (ok && !finished && component.scheduleType === 'poll') {
       const times = phase === 'execute' ? 0 : rec.scheduleTimes + 1;
       outcome.pollDelayMs = Math.max(0, Math.round(component.pollIntervalSeconds(data, times) * 1000));

@@ -92,3 +92,13 @@ export interface ListRunsQuery {
   page?: number;
   pageSize?: number;
 }
+
+/** One entry of `GET /runs/:id/events`: an event of DESIGN §6, as logged with its state change. */
+export interface RunEventView {
+  /** Position in the log; pass it as `afterId` to read on. */
+  id: number;
+  eventType: string;
+  nodeId: string | null;
+  data: Record<string, unknown>;
+  time: string;
+}

@@ -12,6 +12,7 @@ import type {
   NodeDetailView,
   NodeStateView,
   Page,
+  RunEventView,
   RunSummaryView,
   RunView,
   StartInlineRunRequest,
@@ -62,6 +63,13 @@ export class RunService {
     const id = randomUUID();
     const now = new Date();
     const compiled = compileTree(tree, converges);
+    const prepare = {
+      pipeline: tree.id,
+      root_pipeline_id: id,
+      root_pipeline_data: inputs,
+      root_pipeline_context: context,
+      subprocess_context: {},
+    };
     await this.runtime.startRun(
       {
         id,
@@ -86,6 +94,10 @@ export class RunService {
           rev: 0,
         },
         createdAt: now,
+        events: [
+          { type: 'pre_prepare_run_pipeline', nodeId: null, data: prepare },
+          { type: 'post_prepare_run_pipeline', nodeId: null, data: prepare },
+        ],
       },
       compiled,
     );
@@ -118,8 +130,7 @@ export class RunService {
   async getNode(runId: string, nodeId: string): Promise<NodeDetailView> {
     const run = await this.store.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const loaded = await this.store.loadTree(runId);
-    const compiled = loaded ? compileTree(loaded.tree, loaded.converges) : null;
+    const compiled = await this.runtime.compiledTree(runId);
     const node = compiled?.nodes.get(nodeId);
     if (!node) throw new NotFoundError('node', nodeId, { runId });
     const rec = await this.store.loadNode(runId, nodeId);
@@ -149,6 +160,14 @@ export class RunService {
         finishedAt: iso(h.record.finishedAt),
       })),
     };
+  }
+
+  /** The run's event log, oldest first, from after `afterId` (404 for an unknown run). */
+  async events(runId: string, afterId = 0, limit = 500): Promise<RunEventView[]> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const rows = await this.store.listEvents(runId, Math.max(0, afterId), Math.min(5000, Math.max(1, limit)));
+    return rows.map((e) => ({ id: Number(e.id), eventType: e.eventType, nodeId: e.nodeId ?? null, data: e.data ?? {}, time: iso(e.createdAt)! }));
   }
 
   private summary(r: RunRow): RunSummaryView {

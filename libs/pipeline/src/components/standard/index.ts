@@ -1,6 +1,7 @@
 import { EchoComponent } from './echo.component';
 import { FailComponent } from './fail.component';
 import { HttpRequestComponent } from './http-request.component';
+import { MultiCallbackComponent } from './multi-callback.component';
 import { NoopComponent } from './noop.component';
 import { NowLazyVariable } from './now.lazy-variable';
 import { PollComponent } from './poll.component';
@@ -10,6 +11,7 @@ import { WaitCallbackComponent } from './wait-callback.component';
 export * from './echo.component';
 export * from './fail.component';
 export * from './http-request.component';
+export * from './multi-callback.component';
 export * from './noop.component';
 export * from './now.lazy-variable';
 export * from './poll.component';
@@ -23,6 +25,7 @@ export const STANDARD_COMPONENTS = [
   FailComponent,
   SleepComponent,
   WaitCallbackComponent,
+  MultiCallbackComponent,
   PollComponent,
   HttpRequestComponent,
 ];

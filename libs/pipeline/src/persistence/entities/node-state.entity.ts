@@ -44,6 +44,12 @@ export class NodeStateEntity {
   @Column({ type: 'varchar', length: 16, nullable: true })
   awaiting: NodeAwaiting | null;
 
+  @Column(jsonColumn('callbacks'))
+  callbacks: unknown[] | null;
+
+  @Column({ name: 'callback_seq', type: 'int', default: 0 })
+  callbackSeq: number;
+
   @Column(jsonColumn('inputs'))
   inputs: Record<string, unknown> | null;
 

@@ -3,6 +3,7 @@ import { CreateRuns1763683300000 } from './1763683300000-create-runs';
 import { AddNodeRecoveryColumns1763683400000 } from './1763683400000-add-node-recovery-columns';
 import { AddRunListIndexes1763683500000 } from './1763683500000-add-run-list-indexes';
 import { CaseSensitiveKeysOnMysql1763683600000 } from './1763683600000-case-sensitive-keys-on-mysql';
+import { AddNodeCallbackColumns1763683700000 } from './1763683700000-add-node-callback-columns';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -14,4 +15,5 @@ export const PIPELINE_MIGRATIONS = [
   AddNodeRecoveryColumns1763683400000,
   AddRunListIndexes1763683500000,
   CaseSensitiveKeysOnMysql1763683600000,
+  AddNodeCallbackColumns1763683700000,
 ];
