@@ -7,6 +7,7 @@ import type { PipelineTree } from '../model/tree.types';
 import { compileTree, type CompiledTree } from './compiled-tree';
 import type { Decision, Effect } from './decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from './run-state';
+import { operate, type Operation } from './operations';
 import { complete, step, type ComponentOutcome } from './step';
 
 export type Behaviour = (nodeId: string, inputs: Record<string, unknown>, phase: 'execute' | 'schedule', rec: NodeRecord) => Omit<ComponentOutcome, 'phase'>;
@@ -64,7 +65,11 @@ export class EngineSimulator {
   apply(d: Decision): void {
     for (const w of d.nodes) {
       const cur = this.nodes.get(w.record.nodeId);
-      if (w.expect === null ? cur !== undefined : !cur || cur.state !== w.expect.state || cur.version !== w.expect.version) {
+      if (
+        w.expect === null
+          ? cur !== undefined
+          : !cur || cur.state !== w.expect.state || cur.version !== w.expect.version || cur.callbackSeq !== w.expect.callbackSeq
+      ) {
         throw new Error(`stale node write ${w.record.nodeId}`);
       }
     }
@@ -86,6 +91,28 @@ export class EngineSimulator {
     for (const e of d.events) this.events.push({ type: e.type, nodeId: e.nodeId });
   }
 
+  /** Decide an operation on the whole run (throws when refused), apply it, queue its effects. */
+  operate(op: Operation): Decision {
+    const d = operate(
+      {
+        tree: this.tree,
+        run: { ...this.run },
+        processes: [...this.processes.values()].map((p) => ({ ...p })),
+        nodes: new Map([...this.nodes].map(([k, v]) => [k, structuredClone(v)])),
+        now: new Date(0),
+        newId: () => `p${++this.ids}`,
+      },
+      op,
+    );
+    this.apply(d);
+    for (const eff of d.effects) ('delayMs' in eff && (eff.delayMs ?? 0) > 0 ? this.delayed : this.pending).push(eff);
+    return d;
+  }
+
+  process(id: string): ProcessRecord | undefined {
+    return this.processes.get(id);
+  }
+
   /** Play one effect; returns the decision taken (or null when the effect was stale). */
   play(e: Effect): Decision | null {
     let d: Decision;
@@ -95,7 +122,9 @@ export class EngineSimulator {
     } else {
       const rec = this.nodes.get(e.nodeId);
       if (!rec || rec.state !== 'RUNNING' || rec.version !== e.version) return null;
-      const outcome = { ...this.behaviour(e.nodeId, rec.inputs ?? {}, e.type, rec), phase: e.type };
+      if (e.type === 'schedule' && rec.scheduleTimes !== e.scheduleTimes) return null;
+      const consumedCallback = e.type === 'schedule' && rec.callbacks.length > 0;
+      const outcome = { ...this.behaviour(e.nodeId, rec.inputs ?? {}, e.type, rec), phase: e.type, consumedCallback };
       d = complete({ ...this.slice(rec.processId, [e.nodeId]), nodeId: e.nodeId, version: e.version, outcome });
     }
     if (d.dropped) return d;

@@ -98,7 +98,7 @@ export class EngineRuntime {
         continue;
       }
       this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}`);
-      this.signals.publish(decision.events);
+      await this.signals.publishDecision(runId, decision);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
           const job = this.toJob(runId, e);
@@ -183,7 +183,7 @@ export class EngineRuntime {
       try {
         await this.store.apply(runId, decision, new Date());
         this.logDecision(runId, decision);
-        this.signals.publish(decision.events);
+        await this.signals.publishDecision(runId, decision);
         return decision.effects;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { EngineEvent } from '../engine/decision';
+import type { Decision, EngineEvent } from '../engine/decision';
+import type { NodeStateName } from '../engine/states';
 
 /** What a `pipeline.event` listener receives (bamboo's `PipelineEvent.as_dict()`, camelCased). */
 export interface PipelineEventPayload {
@@ -18,6 +19,23 @@ export interface PipelineSignalsOptions {
 
 export const PIPELINE_SIGNALS_OPTIONS = Symbol('PIPELINE_SIGNALS_OPTIONS');
 
+/** One node row written by a committed decision: where it was and where it is now. */
+export interface NodeStateChange {
+  runId: string;
+  nodeId: string;
+  /** The (sub-)pipeline the node belongs to. */
+  scopeId: string;
+  state: NodeStateName;
+  version: number;
+  /** The row as it was before (null: the node was entered for the first time). */
+  previous: { state: NodeStateName; version: number } | null;
+  /** When the node's current life started (RUNNING nodes), else null. */
+  startedAt: Date | null;
+}
+
+/** Receives the node changes of every committed decision, in the process that committed it. */
+export type NodeStateListener = (changes: NodeStateChange[]) => unknown;
+
 /**
  * Emits the engine's events (DESIGN §6) in the process where they happen, after the
  * transaction that logged them has committed, so a listener never sees a change that was
@@ -32,6 +50,39 @@ export class PipelineSignals {
     @Optional() private readonly emitter?: EventEmitter2,
     @Optional() @Inject(PIPELINE_SIGNALS_OPTIONS) private readonly options: PipelineSignalsOptions = { enabled: false },
   ) {}
+
+  private readonly nodeListeners = new Set<NodeStateListener>();
+
+  /**
+   * The engine's state-change signal for extensions (the timer modules keep their pools with
+   * it): always on, whatever `PIPELINE_EVENT_SIGNALS_ENABLED` says. Returns an unsubscribe.
+   */
+  onNodeStateChange(listener: NodeStateListener): () => void {
+    this.nodeListeners.add(listener);
+    return () => this.nodeListeners.delete(listener);
+  }
+
+  /** Everything a committed decision signals: its events, and its node changes to the listeners. */
+  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes'>): Promise<void> {
+    this.publish(decision.events);
+    if (this.nodeListeners.size === 0 || decision.nodes.length === 0) return;
+    const changes: NodeStateChange[] = decision.nodes.map((w) => ({
+      runId,
+      nodeId: w.record.nodeId,
+      scopeId: w.record.scopeId,
+      state: w.record.state,
+      version: w.record.version,
+      previous: w.expect ? { state: w.expect.state, version: w.expect.version } : null,
+      startedAt: w.record.startedAt,
+    }));
+    for (const listener of this.nodeListeners) {
+      try {
+        await listener(changes);
+      } catch (e) {
+        this.logger.error(`run ${runId}: a node state listener failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }
+  }
 
   get enabled(): boolean {
     return !!this.options?.enabled && !!this.emitter;
