@@ -1,140 +1,276 @@
 /**
- * `npm run bench`: measures the engine on this machine and writes a JSON result under
- * bench/results/. Embedded mode only for now (the distributed runtime arrives with its issue).
+ * `npm run bench -- [--mode embedded|distributed|both] [--scenarios A,B,...] [--quick]`
  *
- *   E  validation time of 10,000-node trees (linear, 100×100 parallel, nested mix)
- *   L  one 1,000-activity linear run (noop), nodes per second
- *   A  bamboo's README scenario: 100 runs of a 17-node pipeline started at once, every activity
- *      a `poll` node polled once with zero interval
- *   B  one run of 1,000 such activities: a parallel gateway with 100 branches of 10
+ * Measures the engine on this machine, over its public HTTP API, in embedded mode (the API app
+ * with the engine in this process, SQLite) and/or distributed mode (built api + engine-worker(s)
+ * + timer-scanner processes over a scratch MySQL database and Redis db 12). Prints a table and
+ * writes `bench/results/<date>-<mode>.json` with the machine, Node version, git commit and every
+ * figure. Without --mode: both when MySQL and Redis answer, else embedded (with a loud note).
  *
+ *   A  bamboo-engine's README scenario: 100 runs of a 17-node pipeline (activities, a 3-branch
+ *      parallel gateway, an exclusive gateway, a two-activity sub-process) started at once; every
+ *      activity is a `poll` node polled once with zero interval (one execute + one schedule).
+ *      Time from the first POST to the last run's finishedAt.
+ *   B  one run of 1,000 such activities: a parallel gateway with 100 branches of 10.
+ *   C  hop latency on an idle engine: sequential linear runs of noop nodes; from the node rows,
+ *      node finished → next node started, p50 / p99 (and the whole noop node cycle).
+ *   D  the start API: 1,000 runs of a 3-activity tree started over HTTP, 32 requests in flight;
+ *      runs started per second and POST latency p50 / p99, stored pipeline and inline tree.
+ *   E  validation of 10,000-node trees (linear, 100×100 parallel, nested mix): `validateTree`
+ *      in-process, and `POST /pipelines/validate` of each engine for the nested mix.
+ *   F  baselines on the same Redis and database: a raw BullMQ chain as long as B (and B's shape
+ *      as parallel chains), a plain insert+update transaction loop through the engine's driver;
+ *      engine ÷ baseline ratios.
+ *
+ * --quick shrinks every size for smoke tests (figures not comparable). Distributed runs rebuild
+ * dist/ first (`--no-build` to skip). `--cpu-prof DIR` writes CPU profiles of the engine; `npm run
+ * bench:profile -- FILE.cpuprofile` lists where the time went.
  * Timings live here, never in tests.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { linearTree, nestedMixTree, parallelTree, validateTree, RunService, type PipelineTree } from '@app/pipeline';
-import { AppModule } from '../apps/api/src/app.module';
+import { profileThisProcess } from './lib/cpu-profile';
+import { gitInfo, machineInfo, probeMysql, probeRedis } from './lib/environment';
+import {
+  parseOptions,
+  UsageError,
+  type BenchOptions,
+  type Mode,
+  type ScenarioId,
+} from './lib/options';
+import {
+  embeddedOverDistributed,
+  ratiosOf,
+  renderTable,
+  writeResult,
+  type BenchResult,
+  type ModeResult,
+} from './lib/report';
+import { buildApps, startDistributed, startEmbedded, type EngineTarget } from './lib/targets';
+import { scenarioF } from './scenarios/baselines';
+import type { ScenarioContext } from './scenarios/context';
+import { scenarioC } from './scenarios/hop-latency';
+import { scenarioD } from './scenarios/start-api';
+import { scenarioA, scenarioB, warmUp } from './scenarios/throughput';
+import { scenarioEHttp, scenarioEInProcess } from './scenarios/validation';
 
-const SETTLED = new Set(['FINISHED', 'FAILED', 'REVOKED']);
+/** Run order: C first, on an idle engine; the baselines last, once the engine is quiet again. */
+const RUN_ORDER: ScenarioId[] = ['C', 'E', 'D', 'A', 'B', 'F'];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+const closers = new Set<() => Promise<void>>();
+
+function log(line: string): void {
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 }
 
-/** Every activity becomes a `poll` node polled once with zero interval (one execute + one schedule). */
-function pollify(tree: PipelineTree): PipelineTree {
-  for (const a of Object.values(tree.activities)) {
-    if (a.type === 'ServiceActivity') a.component = { code: 'poll', inputs: { times: { type: 'plain', value: 1 }, interval: { type: 'plain', value: 0 } } };
-    else pollify(a.pipeline);
-  }
-  return tree;
+function loudNote(text: string): void {
+  const bar = '!'.repeat(78);
+  console.error(`\n${bar}\n${text}\n${bar}\n`);
 }
 
-/** bamboo's benchmark pipeline: 17 nodes — activities, a 3-branch parallel block, an exclusive gateway, a two-activity sub-process. */
-function bambooScenarioTree(i: number): PipelineTree {
-  const sub = linearTree(2, { id: `sp_${i}`, prefix: `sp${i}_` });
-  const tree = linearTree(0, { id: `bamboo-${i}` });
-  // start → a1 → pg → (b1 | b2 | b3) → cg → eg → (x1 | x2) → sp → a2 → end; x1/x2 rejoin at the sub-process through cg2
-  const act = (id: string, incoming: string, outgoing: string) => ({ id, type: 'ServiceActivity' as const, name: id, incoming: [incoming], outgoing, component: { code: 'noop', inputs: {} } });
-  const flows: [string, string, string][] = [
-    ['f1', 'start', 'a1'], ['f2', 'a1', 'pg'], ['f3', 'pg', 'b1'], ['f4', 'pg', 'b2'], ['f5', 'pg', 'b3'],
-    ['f6', 'b1', 'cg'], ['f7', 'b2', 'cg'], ['f8', 'b3', 'cg'], ['f9', 'cg', 'eg'], ['f10', 'eg', 'x1'], ['f11', 'eg', 'x2'],
-    ['f12', 'x1', 'cg2'], ['f13', 'x2', 'cg2'], ['f14', 'cg2', `sp_${i}`], ['f15', `sp_${i}`, 'a2'], ['f16', 'a2', 'end'],
-  ];
-  tree.flows = Object.fromEntries(flows.map(([id, source, target]) => [id, { id, source, target, is_default: false }]));
-  const inc = (n: string) => flows.filter((f) => f[2] === n).map((f) => f[0]);
-  const out = (n: string) => flows.filter((f) => f[1] === n).map((f) => f[0]);
-  tree.start_event.outgoing = 'f1';
-  tree.end_event.incoming = ['f16'];
-  tree.activities = Object.fromEntries(['a1', 'b1', 'b2', 'b3', 'x1', 'x2', 'a2'].map((id) => [id, act(id, inc(id)[0], out(id)[0])]));
-  tree.activities[`sp_${i}`] = { id: `sp_${i}`, type: 'SubProcess', name: 'sp', incoming: inc(`sp_${i}`), outgoing: out(`sp_${i}`)[0], params: {}, pipeline: sub };
-  tree.gateways = {
-    pg: { id: 'pg', type: 'ParallelGateway', incoming: inc('pg'), outgoing: out('pg') },
-    cg: { id: 'cg', type: 'ConvergeGateway', incoming: inc('cg'), outgoing: out('cg')[0] },
-    eg: { id: 'eg', type: 'ExclusiveGateway', incoming: inc('eg'), outgoing: out('eg'), conditions: { f10: { evaluate: '1 == 1' }, f11: { evaluate: '1 == 0' } }, default_condition: {} },
-    cg2: { id: 'cg2', type: 'ConvergeGateway', incoming: inc('cg2'), outgoing: out('cg2')[0] },
-  };
-  return pollify(tree);
-}
-
-function countNodes(tree: PipelineTree): number {
-  let n = 2 + Object.keys(tree.gateways).length;
-  for (const a of Object.values(tree.activities)) n += a.type === 'SubProcess' ? 1 + countNodes(a.pipeline) : 1;
-  return n;
-}
-
-async function main() {
-  const results: Record<string, unknown> = {};
-  const print = (name: string, value: string) => console.log(`${name.padEnd(58)} ${value}`);
-
-  // E — validation
-  for (const [name, make] of [
-    ['linear 10k', () => linearTree(10_000)],
-    ['parallel 100x100', () => parallelTree(100, 100)],
-    ['nested mix 10k', () => nestedMixTree({ nodes: 10_000 }).tree],
-  ] as const) {
-    const tree = make();
-    validateTree(tree); // warm-up
-    const times = Array.from({ length: 9 }, () => {
-      const t = process.hrtime.bigint();
-      const r = validateTree(tree);
-      if (!r.valid) throw new Error(`${name} invalid: ${JSON.stringify(r.errors.slice(0, 3))}`);
-      return Number(process.hrtime.bigint() - t) / 1e6;
-    });
-    results[`E.validate.${name}`] = { medianMs: median(times), nodes: countNodes(tree) };
-    print(`E  validate ${name} (${countNodes(tree)} nodes)`, `${median(times).toFixed(1)} ms (median of 9)`);
-  }
-
-  const dir = mkdtempSync(join(os.tmpdir(), 'pipeline-bench-'));
-  const module = await AppModule.forRoot({ env: { DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`, PORT: '0', LOG_LEVEL: 'warn' } });
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger: ['error', 'warn'] });
-  await app.init();
-  const runs = app.get(RunService);
-
-  async function waitAll(ids: string[]) {
-    for (;;) {
-      const states = await Promise.all(ids.map((id) => runs.get(id)));
-      if (states.every((r) => SETTLED.has(r.state))) return states;
-      await new Promise((r) => setTimeout(r, 10));
+/** Which modes run: as asked, or both when the services answer, else embedded. */
+function resolveModes(
+  opts: BenchOptions,
+  mysql: string | undefined,
+  redis: string | undefined,
+  notes: string[],
+): Mode[] {
+  const servicesUp = Boolean(mysql && redis);
+  const missing = [mysql ? '' : `MySQL (${opts.mysqlUrl})`, redis ? '' : `Redis (${opts.redisUrl})`]
+    .filter(Boolean)
+    .join(' and ');
+  if (opts.mode === 'embedded') return ['embedded'];
+  if (opts.mode === 'distributed' || opts.mode === 'both') {
+    if (!servicesUp) {
+      throw new UsageError(`--mode ${opts.mode} needs MySQL and Redis; no answer from ${missing}`);
     }
+    return opts.mode === 'both' ? ['embedded', 'distributed'] : ['distributed'];
   }
-
-  async function timed(name: string, trees: PipelineTree[]) {
-    const t0 = Date.now();
-    const started = await Promise.all(trees.map((definition) => runs.startInline({ definition })));
-    const done = await waitAll(started.map((r) => r.id));
-    const ms = Date.now() - t0;
-    const nodes = trees.reduce((n, t) => n + countNodes(t), 0);
-    if (done.some((r) => r.state !== 'FINISHED')) throw new Error(`${name}: a run did not finish`);
-    results[name] = { ms, runs: trees.length, nodes, nodesPerSecond: Math.round((nodes / ms) * 1000) };
-    print(`${name} (${trees.length} run(s), ${nodes} nodes)`, `${ms} ms, ${Math.round((nodes / ms) * 1000)} nodes/s`);
-  }
-
-  await timed('L  linear 1000 noop, embedded', [linearTree(1000)]);
-  await timed('A  100 runs of a bamboo-style pipeline, poll nodes, embedded', Array.from({ length: 100 }, (_, i) => bambooScenarioTree(i)));
-  await timed('B  1000 poll activities, 100 branches of 10, embedded', [pollify(parallelTree(100, 10))]);
-
-  await app.close();
-  rmSync(dir, { recursive: true, force: true });
-
-  const out = {
-    date: new Date().toISOString(),
-    mode: 'embedded',
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
-    node: process.version,
-    results,
-  };
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  const file = join(__dirname, 'results', `bench-${out.date.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(out, null, 2));
-  console.log(`\nwritten ${file}`);
+  if (servicesUp) return ['embedded', 'distributed'];
+  const note = `DISTRIBUTED MODE SKIPPED: no answer from ${missing}. Embedded mode only; the raw BullMQ baselines need Redis too.`;
+  loudNote(note);
+  notes.push(note);
+  return ['embedded'];
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
+async function runScenario(
+  result: ModeResult,
+  id: ScenarioId,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const t = Date.now();
+  try {
+    await fn();
+    log(`  ${id} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    result.errors[id] = e instanceof Error ? e.message : String(e);
+    log(`  ${id} FAILED after ${((Date.now() - t) / 1000).toFixed(1)} s: ${result.errors[id]}`);
+  }
+}
+
+/** One function per scenario, each storing its figures in `result`. */
+function scenarioRunners(
+  ctx: ScenarioContext,
+  result: ModeResult,
+  redisUrl: string | undefined,
+): Record<ScenarioId, () => Promise<void>> {
+  const { sizes } = ctx;
+  return {
+    A: async () => {
+      result.A = await scenarioA(ctx);
+    },
+    B: async () => {
+      result.B = await scenarioB(ctx);
+    },
+    C: async () => {
+      result.C = await scenarioC(ctx);
+    },
+    D: async () => {
+      result.D = await scenarioD(ctx);
+    },
+    E: async () => {
+      result.E = await scenarioEHttp(ctx);
+    },
+    F: async () => {
+      result.F = await scenarioF(ctx.target.database, redisUrl, {
+        chainJobs: sizes.bBranches * sizes.bBranchLength,
+        branches: sizes.bBranches,
+        branchLength: sizes.bBranchLength,
+        dbTransactions: sizes.fDbTransactions,
+      });
+    },
+  };
+}
+
+async function startTarget(mode: Mode, opts: BenchOptions): Promise<EngineTarget> {
+  if (mode === 'embedded') return startEmbedded();
+  return startDistributed({
+    mysqlUrl: opts.mysqlUrl,
+    redisUrl: opts.redisUrl,
+    workers: opts.workers,
+    cpuProfDir: opts.cpuProfDir ? join(opts.cpuProfDir, 'distributed') : undefined,
+    onCleanup: (close) => closers.add(close),
+  });
+}
+
+async function runMode(mode: Mode, opts: BenchOptions, redisUp: boolean): Promise<ModeResult> {
+  const t0 = Date.now();
+  const result: ModeResult = { config: {}, durationMs: 0, ratios: {}, errors: {} };
+  log(`${mode}: starting the engine`);
+  const stopProfile =
+    opts.cpuProfDir && mode === 'embedded'
+      ? profileThisProcess(opts.cpuProfDir, 'embedded-bench-process')
+      : undefined;
+  let target: EngineTarget;
+  try {
+    target = await startTarget(mode, opts);
+  } catch (e) {
+    result.errors.setup = e instanceof Error ? e.message : String(e);
+    log(`${mode}: the engine did not start: ${result.errors.setup}`);
+    if (stopProfile) await stopProfile();
+    return result;
+  }
+  closers.add(target.close);
+  result.config = target.config;
+  const ctx: ScenarioContext = { target, sizes: opts.sizes };
+  try {
+    await warmUp(ctx);
+    const runners = scenarioRunners(ctx, result, redisUp ? opts.redisUrl : undefined);
+    for (const id of RUN_ORDER.filter((s) => opts.scenarios.includes(s))) {
+      await runScenario(result, id, runners[id]);
+    }
+  } catch (e) {
+    result.errors.setup = e instanceof Error ? e.message : String(e);
+  } finally {
+    if (stopProfile) log(`${mode}: CPU profile written to ${await stopProfile()}`);
+    closers.delete(target.close);
+    await target.close();
+  }
+  result.ratios = ratiosOf(result);
+  result.durationMs = Date.now() - t0;
+  log(`${mode}: done in ${(result.durationMs / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const opts = parseOptions(process.argv.slice(2), process.env, __dirname);
+  const [mysql, redis] = await Promise.all([probeMysql(opts.mysqlUrl), probeRedis(opts.redisUrl)]);
+  const notes: string[] = [];
+  const modes = resolveModes(opts, mysql, redis, notes);
+  if (opts.quick)
+    notes.push(
+      '--quick: small sizes, for smoke tests only; figures are not comparable with full runs.',
+    );
+  const result: BenchResult = {
+    schema: 1,
+    date: new Date().toISOString(),
+    mode: modes.length === 2 ? 'both' : modes[0],
+    quick: opts.quick,
+    scenarios: opts.scenarios,
+    sizes: opts.sizes,
+    machine: machineInfo(),
+    node: process.version,
+    git: gitInfo(),
+    services: { mysql, redis },
+    durationMs: 0,
+    modes: {},
+    notes,
+  };
+  log(
+    `modes ${modes.join(' + ')}, scenarios ${opts.scenarios.join(',')}${opts.quick ? ', quick' : ''}; ${result.machine.cores} cores, load ${result.machine.loadAverage1m}`,
+  );
+  if (result.machine.loadAverage1m > result.machine.cores / 2) {
+    notes.push(
+      `load average ${result.machine.loadAverage1m} at start: other work on the machine skews the figures`,
+    );
+  }
+
+  if (opts.scenarios.includes('E')) {
+    log('E: validateTree in-process');
+    result.validation = await scenarioEInProcess(opts.sizes.eNodes, opts.sizes.eRepeats);
+  }
+  if (modes.includes('distributed')) {
+    const skipped = opts.build
+      ? buildApps()
+      : '--no-build: distributed mode ran whatever dist/ held';
+    if (skipped && opts.build) loudNote(skipped);
+    if (skipped) notes.push(skipped);
+  }
+  for (const mode of modes) result.modes[mode] = await runMode(mode, opts, Boolean(redis));
+  result.embeddedOverDistributed = embeddedOverDistributed(
+    result.modes.embedded,
+    result.modes.distributed,
+  );
+  result.durationMs = Date.now() - started;
+
+  console.log(`\n${renderTable(result)}\n`);
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log(
+    `written ${writeResult(opts.resultsDir, result)} (whole bench ${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
+  const failed = Object.values(result.modes).some((m) => Object.keys(m.errors).length > 0);
+  return failed ? 1 : 0;
+}
+
+/** Set on Ctrl-C: the clean-up under way (stop the engine processes, drop the scratch database). */
+let interrupted: Promise<unknown> | undefined;
+
+process.once('SIGINT', () => {
+  log('interrupted: cleaning up (stopping the engine, dropping the scratch database)');
+  interrupted = Promise.allSettled([...closers].map((close) => close()));
+  void interrupted.then(() => process.exit(130));
 });
+
+main().then(
+  async (code) => {
+    if (interrupted) await interrupted;
+    process.exit(interrupted ? 130 : code);
+  },
+  async (e: unknown) => {
+    console.error(
+      e instanceof UsageError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e,
+    );
+    if (interrupted) await interrupted;
+    process.exit(1);
+  },
+);
