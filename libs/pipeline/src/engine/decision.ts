@@ -19,6 +19,17 @@ export interface ProcessWrite {
   record: ProcessRecord;
 }
 
+/**
+ * A branch reached its converge gateway: one less child for the parent to wait for; the
+ * last branch wakes the parent there. Applied by the store as an atomic decrement, not a
+ * compare-and-set on the parent, so a hundred branches joining at once never conflict.
+ */
+export interface JoinWrite {
+  parentId: string;
+  /** The converge gateway the parent continues at. */
+  destinationId: string;
+}
+
 export interface ContextWrite {
   scopeId: string;
   key: string;
@@ -57,6 +68,7 @@ export type Effect =
 export interface Decision {
   nodes: NodeWrite[];
   processes: ProcessWrite[];
+  joins: JoinWrite[];
   context: ContextWrite[];
   /** Scopes whose stored context values are dropped first (a sub-process entered again). */
   contextResets: string[];
@@ -69,9 +81,14 @@ export interface Decision {
 }
 
 export function emptyDecision(): Decision {
-  return { nodes: [], processes: [], context: [], contextResets: [], histories: [], events: [], effects: [] };
+  return { nodes: [], processes: [], joins: [], context: [], contextResets: [], histories: [], events: [], effects: [] };
 }
 
 export function droppedDecision(reason: string): Decision {
   return { ...emptyDecision(), dropped: reason };
+}
+
+/** What applying a decision revealed: parents woken by this decision's joins (each needs an advance). */
+export interface ApplyResult {
+  woken: { processId: string; rev: number }[];
 }

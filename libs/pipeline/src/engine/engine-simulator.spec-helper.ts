@@ -80,6 +80,15 @@ export class EngineSimulator {
     if (d.run && d.run.expectRev !== this.run.rev) throw new Error('stale run write');
     for (const w of d.nodes) this.nodes.set(w.record.nodeId, structuredClone(w.record));
     for (const w of d.processes) this.processes.set(w.record.id, { ...w.record });
+    for (const j of d.joins) {
+      const parent = this.processes.get(j.parentId);
+      if (!parent || parent.state !== 'WAITING') continue;
+      const pending = parent.pendingChildren - 1;
+      const woken = pending <= 0;
+      const next = { ...parent, pendingChildren: pending, rev: parent.rev + 1, ...(woken ? { state: 'ACTIVE' as const, currentNodeId: j.destinationId } : {}) };
+      this.processes.set(parent.id, next);
+      if (woken) this.pending.push({ type: 'advance', processId: parent.id, rev: next.rev });
+    }
     for (const s of d.contextResets) this.context.set(s, {});
     for (const c of d.context) this.context.set(c.scopeId, { ...(this.context.get(c.scopeId) ?? {}), [c.key]: c.value });
     if (d.run) {

@@ -15,7 +15,7 @@ export interface StepInput {
   run: RunRecord;
   /** The process taking the step. */
   process: ProcessRecord;
-  /** Its parent process, when it has one (join, sub-process end). */
+  /** Its parent process, when it has one (read when a sub-process ends). */
   parent: ProcessRecord | null;
   /** Node rows the step touches: the current node, and the owning SubProcess node when in a sub-scope. */
   nodes: ReadonlyMap<string, NodeRecord>;
@@ -276,19 +276,12 @@ export function fork(
   }
 }
 
-/** A branch reached its converge gateway: it ends; the last one wakes the parent there. */
+/** A branch reached its converge gateway: it ends; the last one wakes the parent there (see `JoinWrite`). */
 function join(b: DecisionBuilder, input: StepInput): Decision {
   const p = input.process;
-  const parent = input.parent;
-  if (!parent) throw new EngineInvariantError(`process '${p.id}' has a destination but no parent`, { processId: p.id });
+  if (!p.parentId) throw new EngineInvariantError(`process '${p.id}' has a destination but no parent`, { processId: p.id });
   b.process(p, { state: 'DONE' });
-  if (parent.state !== 'WAITING') return b.d;
-  const pending = parent.pendingChildren - 1;
-  if (pending > 0) {
-    b.process(parent, { pendingChildren: pending });
-  } else {
-    b.advance(b.process(parent, { pendingChildren: 0, state: 'ACTIVE', currentNodeId: p.destinationId! }));
-  }
+  b.d.joins.push({ parentId: p.parentId, destinationId: p.destinationId! });
   return b.d;
 }
 

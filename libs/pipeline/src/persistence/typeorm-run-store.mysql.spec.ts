@@ -97,8 +97,8 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: node(run.id) }],
         processes: [{ expectRev: 0, record: run.rootProcess }],
       });
-      await expect(store.apply(run.id, same, at)).resolves.toBeUndefined();
-      await expect(store.apply(run.id, same, at)).resolves.toBeUndefined();
+      await expect(store.apply(run.id, same, at)).resolves.toEqual({ woken: [] });
+      await expect(store.apply(run.id, same, at)).resolves.toEqual({ woken: [] });
     });
 
     it('would report an identical update as a lost race without FOUND_ROWS (the flag matters)', async () => {

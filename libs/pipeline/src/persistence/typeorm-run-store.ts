@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import type { Decision, EngineEvent } from '../engine/decision';
+import type { ApplyResult, Decision, EngineEvent } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
@@ -150,9 +150,9 @@ export class TypeormRunStore extends RunStore {
    * a guard, a duplicate insert, a MySQL deadlock or lock wait timeout — rolls everything back
    * and surfaces as `StaleStateError`, so the caller reloads and decides again.
    */
-  async apply(runId: string, d: Decision, now: Date): Promise<void> {
+  async apply(runId: string, d: Decision, now: Date): Promise<ApplyResult> {
     try {
-      await this.applyInTransaction(runId, d, now);
+      return await this.applyInTransaction(runId, d, now);
     } catch (err) {
       if (err instanceof StaleStateError) throw err;
       if (isUniqueViolation(err)) throw new StaleStateError(`a row of run ${runId} was inserted concurrently`, { runId });
@@ -161,17 +161,17 @@ export class TypeormRunStore extends RunStore {
     }
   }
 
-  private async applyInTransaction(runId: string, d: Decision, now: Date): Promise<void> {
+  private async applyInTransaction(runId: string, d: Decision, now: Date): Promise<ApplyResult> {
     // Rows are locked in one order (table by table, by key) so concurrent transitions of one
     // run queue behind each other instead of deadlocking.
     const nodeWrites = [...d.nodes].sort((a, b) => compareKeys(a.record.nodeId, b.record.nodeId));
     const processWrites = [...d.processes].sort((a, b) => compareKeys(a.record.id, b.record.id));
-    await this.tx(async (m) => {
+    return this.tx(async (m) => {
+      const woken: ApplyResult['woken'] = [];
       for (const w of nodeWrites) {
         const entity = M.nodeToEntity(w.record, now);
         if (!w.expect) {
-          const exists = await m.exists(NodeStateEntity, { where: { runId, nodeId: w.record.nodeId } });
-          if (exists) throw new StaleStateError(`node ${w.record.nodeId} already exists`, { runId, nodeId: w.record.nodeId });
+          // A row inserted meanwhile is a unique violation, surfaced as StaleStateError below.
           await m.insert(NodeStateEntity, row(entity));
           continue;
         }
@@ -210,6 +210,26 @@ export class TypeormRunStore extends RunStore {
           .execute();
         if (res.affected !== 1) throw new StaleStateError(`process ${w.record.id} moved past rev ${w.expectRev}`, { runId });
       }
+      for (const j of d.joins) {
+        // An atomic decrement (the row stays locked until commit), then the last joiner wakes
+        // the parent: no compare-and-set, so concurrent branches never retry each other.
+        const dec = await m
+          .createQueryBuilder()
+          .update(RunProcessEntity)
+          .set({ pendingChildren: () => 'pending_children - 1', rev: () => 'rev + 1', updatedAt: now })
+          .where('id = :id AND run_id = :runId AND state = :waiting', { id: j.parentId, runId, waiting: 'WAITING' })
+          .execute();
+        if (dec.affected !== 1) continue;
+        const wake = await m
+          .createQueryBuilder()
+          .update(RunProcessEntity)
+          .set({ state: 'ACTIVE', currentNodeId: j.destinationId })
+          .where('id = :id AND state = :waiting AND pending_children <= 0', { id: j.parentId, waiting: 'WAITING' })
+          .execute();
+        if (wake.affected !== 1) continue;
+        const parent = await m.findOne(RunProcessEntity, { where: { id: j.parentId }, select: { id: true, rev: true } });
+        woken.push({ processId: j.parentId, rev: parent!.rev });
+      }
       for (const scopeId of d.contextResets) {
         await m.delete(ContextValueEntity, { runId, scopeId });
       }
@@ -244,6 +264,7 @@ export class TypeormRunStore extends RunStore {
           ),
         );
       }
+      return { woken };
     });
   }
 

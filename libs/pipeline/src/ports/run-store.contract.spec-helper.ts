@@ -161,6 +161,49 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof StaleStateError)).toBe(true);
     });
 
+    it('joins many branches at once without conflicts; the last one wakes the parent exactly once', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const n = 30;
+      const children: ProcessRecord[] = Array.from({ length: n }, (_, i) => ({
+        ...run.rootProcess,
+        id: processId(run.id, String.fromCharCode(97 + (i % 26)) + String(i).padStart(2, '0')).slice(0, 36),
+        parentId: run.rootProcess.id,
+        destinationId: 'cg',
+        currentNodeId: 'cg',
+        rev: 0,
+      }));
+      await store.apply(
+        run.id,
+        decision({
+          processes: [
+            { expectRev: 0, record: { ...run.rootProcess, state: 'WAITING', pendingChildren: n, rev: 1 } },
+            ...children.map((c) => ({ expectRev: null, record: c })),
+          ],
+        }),
+        new Date(),
+      );
+      const results = await Promise.all(
+        children.map((c) =>
+          store.apply(
+            run.id,
+            decision({ processes: [{ expectRev: 0, record: { ...c, state: 'DONE', rev: 1 } }], joins: [{ parentId: run.rootProcess.id, destinationId: 'cg' }] }),
+            new Date(),
+          ),
+        ),
+      );
+      const woken = results.flatMap((r) => r.woken);
+      expect(woken).toHaveLength(1);
+      const snap = await store.loadRunSnapshot(run.id);
+      const parent = snap!.processes.find((p) => p.id === run.rootProcess.id)!;
+      expect(parent).toMatchObject({ state: 'ACTIVE', currentNodeId: 'cg', pendingChildren: 0 });
+      expect(woken[0]).toEqual({ processId: parent.id, rev: parent.rev });
+      expect(snap!.processes.filter((p) => p.state === 'DONE')).toHaveLength(n);
+      // a join on a parent that is no longer waiting changes nothing
+      const late = await store.apply(run.id, decision({ joins: [{ parentId: run.rootProcess.id, destinationId: 'cg' }] }), new Date());
+      expect(late.woken).toEqual([]);
+    });
+
     it('resets and upserts context values', async () => {
       const run = newRun();
       await store.createRun(run);

@@ -1,4 +1,4 @@
-import type { Decision, EngineEvent } from '../engine/decision';
+import type { ApplyResult, Decision, EngineEvent } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName, RunStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
@@ -99,7 +99,8 @@ export abstract class RunStore {
   abstract loadRunSnapshot(runId: string): Promise<RunSnapshot | null>;
   /** A node row (null if it has not run) with its run's state; null when the run is unknown. */
   abstract loadNodeWithRun(runId: string, nodeId: string): Promise<{ run: RunRecord; node: NodeRecord | null } | null>;
-  abstract apply(runId: string, decision: Decision, now: Date): Promise<void>;
+  /** Returns the parents this decision's joins woke (each needs an `advance` at the given rev). */
+  abstract apply(runId: string, decision: Decision, now: Date): Promise<ApplyResult>;
 
   abstract getRun(runId: string): Promise<RunRow | null>;
   abstract listRuns(filter: RunListFilter): Promise<{ items: RunRow[]; total: number }>;

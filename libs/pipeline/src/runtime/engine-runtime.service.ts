@@ -90,7 +90,8 @@ export class EngineRuntime {
       if (!snap) throw new NotFoundError('run', runId);
       const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
       try {
-        await this.store.apply(runId, decision, new Date());
+        const { woken } = await this.store.apply(runId, decision, new Date());
+        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
         // Concurrent callers (say, many callbacks at once) retry spread out, not in lockstep.
@@ -181,7 +182,8 @@ export class EngineRuntime {
         return [];
       }
       try {
-        await this.store.apply(runId, decision, new Date());
+        const { woken } = await this.store.apply(runId, decision, new Date());
+        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
         this.logDecision(runId, decision);
         await this.signals.publishDecision(runId, decision);
         return decision.effects;
