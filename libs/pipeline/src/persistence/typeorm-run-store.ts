@@ -8,8 +8,11 @@ import type { PipelineTree } from '../model/tree.types';
 import {
   RunStore,
   type HistoryRow,
+  ALL_SLICE_NEEDS,
   type NewRun,
+  type NodeSlice,
   type ProcessSlice,
+  type SliceNeeds,
   type RunListFilter,
   type RunRow,
   type RunSnapshot,
@@ -96,23 +99,71 @@ export class TypeormRunStore extends RunStore {
     return row ? { tree: row.tree as PipelineTree, converges: row.converges ?? {} } : null;
   }
 
-  async loadProcessSlice(runId: string, processId: string, extraNodeIds: string[] = []): Promise<ProcessSlice | null> {
+  async loadProcessSlice(
+    runId: string,
+    processId: string,
+    extraNodeIds: string[] = [],
+    needs: (process: ProcessRecord) => SliceNeeds = () => ALL_SLICE_NEEDS,
+  ): Promise<ProcessSlice | null> {
     return this.read(async (m) => {
-      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });
-      const proc = await m.findOne(RunProcessEntity, { where: { id: processId, runId } });
-      if (!run || !proc) return null;
-      const parent = proc.parentId ? await m.findOne(RunProcessEntity, { where: { id: proc.parentId } }) : null;
-      const ids = [...new Set([proc.currentNodeId, proc.scopeId, ...extraNodeIds])];
-      const nodes = ids.length ? await m.find(NodeStateEntity, { where: { runId, nodeId: In(ids) } }) : [];
-      const ctxRows = await m.find(ContextValueEntity, { where: { runId, scopeId: proc.scopeId } });
-      return {
-        run: { id: run.id, state: run.state, rev: run.rev },
-        process: M.processFromEntity(proc),
-        parent: parent ? M.processFromEntity(parent) : null,
-        nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])),
-        context: Object.fromEntries(ctxRows.map((c) => [c.key, c.value])),
-      };
+      const head = await this.runAndProcess(m, runId, processId);
+      if (!head) return null;
+      const { run, process } = head;
+      const want = needs(process);
+      const parent = want.parent && process.parentId ? await this.processRow(m, process.parentId) : null;
+      const ids = [...new Set([process.currentNodeId, ...(want.owner ? [process.scopeId] : []), ...extraNodeIds])];
+      const nodes = await m.find(NodeStateEntity, { where: { runId, nodeId: In(ids) } });
+      const context = want.context ? await this.contextOf(m, runId, process.scopeId) : {};
+      return { run, process, parent, nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])), context };
     });
+  }
+
+  async loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null> {
+    return this.read(async (m) => {
+      const e = await m.findOne(NodeStateEntity, { where: { runId, nodeId } });
+      if (!e) return null;
+      const node = M.nodeFromEntity(e);
+      const head = await this.runAndProcess(m, runId, node.processId);
+      if (!head) return null;
+      const context = withContext ? await this.contextOf(m, runId, node.scopeId) : {};
+      return { ...head, parent: null, nodes: new Map([[nodeId, node]]), node, context };
+    });
+  }
+
+  /** The run's state and the process, in one statement. */
+  private async runAndProcess(m: EntityManager, runId: string, processId: string): Promise<{ run: RunRecord; process: ProcessRecord } | null> {
+    const rows: Record<string, unknown>[] = await m.query(
+      'SELECT r.`state` AS run_state, r.`rev` AS run_rev, p.`id`, p.`parent_id`, p.`scope_id`, p.`current_node_id`, ' +
+        'p.`destination_id`, p.`state`, p.`pending_children`, p.`rev` ' +
+        'FROM `run_process` p JOIN `run` r ON r.`id` = p.`run_id` WHERE p.`id` = ? AND p.`run_id` = ?',
+      [processId, runId],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      run: { id: runId, state: r.run_state as RunRecord['state'], rev: Number(r.run_rev) },
+      process: {
+        id: r.id as string,
+        runId,
+        parentId: (r.parent_id as string | null) ?? null,
+        scopeId: r.scope_id as string,
+        currentNodeId: r.current_node_id as string,
+        destinationId: (r.destination_id as string | null) ?? null,
+        state: r.state as ProcessRecord['state'],
+        pendingChildren: Number(r.pending_children),
+        rev: Number(r.rev),
+      },
+    };
+  }
+
+  private async processRow(m: EntityManager, id: string): Promise<ProcessRecord | null> {
+    const e = await m.findOne(RunProcessEntity, { where: { id } });
+    return e ? M.processFromEntity(e) : null;
+  }
+
+  private async contextOf(m: EntityManager, runId: string, scopeId: string): Promise<Record<string, unknown>> {
+    const rows = await m.find(ContextValueEntity, { where: { runId, scopeId } });
+    return Object.fromEntries(rows.map((c) => [c.key, c.value]));
   }
 
   async loadRunSnapshot(runId: string): Promise<RunSnapshot | null> {

@@ -38,7 +38,19 @@ export interface ProcessSlice {
   context: Record<string, unknown>;
 }
 
-/** State a node operation reads: the node and what its decision may touch. */
+/** What a step needs beyond the run and its process (so each transition reads no more than it uses). */
+export interface SliceNeeds {
+  /** The parent process (a sub-process's end event wakes it). */
+  parent: boolean;
+  /** The stored context of the process's scope (rendering inputs, conditions, outputs). */
+  context: boolean;
+  /** The SubProcess node owning the scope (a sub-process's end event finishes it). */
+  owner: boolean;
+}
+
+export const ALL_SLICE_NEEDS: SliceNeeds = Object.freeze({ parent: true, context: true, owner: true });
+
+/** State a component outcome is decided on: the node, its process and run (and optionally the scope's context). */
 export interface NodeSlice extends ProcessSlice {
   node: NodeRecord;
 }
@@ -93,7 +105,18 @@ export abstract class RunStore {
    * current node, of its scope's owner (the SubProcess node, when in a sub-scope) and of
    * `extraNodeIds`, and the stored context of its scope. Null when run or process is unknown.
    */
-  abstract loadProcessSlice(runId: string, processId: string, extraNodeIds?: string[]): Promise<ProcessSlice | null>;
+  abstract loadProcessSlice(
+    runId: string,
+    processId: string,
+    extraNodeIds?: string[],
+    needs?: (process: ProcessRecord) => SliceNeeds,
+  ): Promise<ProcessSlice | null>;
+  /**
+   * What deciding on a component's outcome reads: the node row, the run and the node's
+   * process (and the scope's stored context when `withContext`). Null when the run or the
+   * node row is unknown.
+   */
+  abstract loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null>;
   abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
   /** Every process and node row of a run; null when the run is unknown. */
   abstract loadRunSnapshot(runId: string): Promise<RunSnapshot | null>;

@@ -7,7 +7,7 @@ import type { CompiledTree } from '../engine/compiled-tree';
 import { droppedDecision, type Decision, type Effect } from '../engine/decision';
 import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
-import type { NodeRecord } from '../engine/run-state';
+import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { RunStateName } from '../engine/states';
 import { complete, step, type ComponentOutcome } from '../engine/step';
 import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
@@ -15,7 +15,7 @@ import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
 import { callHook } from './component-hooks';
 import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
-import { RunStore, type NewRun, type ProcessSlice } from '../ports/run-store.port';
+import { ALL_SLICE_NEEDS, RunStore, type NewRun, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
 import { jobId, type EngineJob } from '../queue/engine-job';
 import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
@@ -158,27 +158,32 @@ export class EngineRuntime {
     return this.trees.get(runId, () => this.store.loadTree(runId));
   }
 
-  /** Load, decide, apply; on a compare-and-set conflict reload and decide again. */
+  /**
+   * Decide on `first` (or a fresh load), apply; on a compare-and-set conflict reload with
+   * `load` and decide again.
+   */
   private async decideAndApply(
     runId: string,
-    processId: string,
-    extraNodeIds: string[],
+    what: string,
+    load: () => Promise<ProcessSlice | null>,
     decide: (tree: CompiledTree, slice: ProcessSlice) => Promise<Decision> | Decision,
+    first?: ProcessSlice,
   ): Promise<Effect[]> {
     const tree = await this.tree(runId);
     if (!tree) {
       this.logger.warn(`run ${runId}: not found, job dropped`);
       return [];
     }
+    let slice: ProcessSlice | null | undefined = first;
     for (let attempt = 0; ; attempt++) {
-      const slice = await this.store.loadProcessSlice(runId, processId, extraNodeIds);
+      slice ??= await load();
       if (!slice) {
-        this.logger.warn(`run ${runId}: process ${processId} not found, job dropped`);
+        this.logger.warn(`run ${runId} ${what}: not found, job dropped`);
         return [];
       }
       const decision = await decide(tree, slice);
       if (decision.dropped) {
-        this.logger.debug(`run ${runId} process ${processId}: dropped (${decision.dropped})`);
+        this.logger.debug(`run ${runId} ${what}: dropped (${decision.dropped})`);
         return [];
       }
       try {
@@ -189,7 +194,8 @@ export class EngineRuntime {
         return decision.effects;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
-        this.logger.debug(`run ${runId} process ${processId}: ${e.message}; retrying`);
+        this.logger.debug(`run ${runId} ${what}: ${e.message}; retrying`);
+        slice = undefined;
       }
     }
   }
@@ -197,7 +203,7 @@ export class EngineRuntime {
   private logDecision(runId: string, d: Decision): void {
     for (const e of d.events) {
       if (e.type === 'node_execute_fail' || e.type === 'node_schedule_fail') {
-        this.logger.warn(`run ${runId} node ${e.nodeId}: ${e.type} ${JSON.stringify(e.data.exData)}`);
+        this.logger.warn(`run ${runId} node ${e.nodeId}: ${e.type} ${JSON.stringify(e.data.ex_data)}`);
       } else if (e.type === 'pipeline_finish') {
         this.logger.log(`run ${runId}: finished`);
       }
@@ -205,7 +211,9 @@ export class EngineRuntime {
   }
 
   private async advance(runId: string, processId: string, rev: number): Promise<Effect[]> {
-    return this.decideAndApply(runId, processId, [], async (tree, slice) => {
+    const tree = await this.tree(runId);
+    const load = () => this.store.loadProcessSlice(runId, processId, [], (p) => sliceNeeds(tree, p));
+    return this.decideAndApply(runId, `process ${processId}`, load, async (tree, slice) => {
       if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
       const lazy = await this.resolveLazy(tree, slice.process.scopeId, slice.context, slice.run.id, slice.process.currentNodeId);
       return step({ tree, ...slice, lazy, now: new Date(), newId: randomUUID });
@@ -253,28 +261,33 @@ export class EngineRuntime {
     scheduleTimes = 0,
   ): Promise<Effect[]> {
     const tree = await this.tree(runId);
-    const loaded = await this.store.loadNodeWithRun(runId, nodeId);
-    const rec = loaded?.node;
-    if (!tree || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
+    // Read once, before the component runs; the outcome is decided on this same read and only
+    // reloaded if the node changed meanwhile (the compare-and-set says so).
+    const slice = await this.store.loadNodeSlice(runId, nodeId, true);
+    const rec = slice?.node;
+    if (!tree || !slice || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
     }
-    if (FINAL_RUN_STATES.has(loaded.run.state)) {
+    const reload = () => this.store.loadNodeSlice(runId, nodeId, false);
+    const decide = (outcome: ComponentOutcome) => (t: CompiledTree, s: ProcessSlice) =>
+      complete({ tree: t, ...s, nodeId, version, outcome, now: new Date(), newId: randomUUID });
+    if (FINAL_RUN_STATES.has(slice.run.state)) {
       // Never run a component of a revoked run (bamboo PR #275); tidy the node row instead.
-      this.logger.debug(`run ${runId} node ${nodeId}: run is ${loaded.run.state}, ${phase} dropped`);
-      const outcome: ComponentOutcome = { ok: false, outputs: {}, finished: true, phase };
-      return this.decideAndApply(runId, rec.processId, [nodeId], (t, slice) =>
-        complete({ tree: t, ...slice, nodeId, version, outcome, now: new Date(), newId: randomUUID }),
-      );
+      this.logger.debug(`run ${runId} node ${nodeId}: run is ${slice.run.state}, ${phase} dropped`);
+      return this.decideAndApply(runId, `node ${nodeId}`, reload, decide({ ok: false, outputs: {}, finished: true, phase }), slice);
     }
     if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
-    const outcome = await this.callComponent(tree, rec, phase);
-    return this.decideAndApply(runId, rec.processId, [nodeId], (t, slice) =>
-      complete({ tree: t, ...slice, nodeId, version, outcome, now: new Date(), newId: randomUUID }),
-    );
+    const outcome = await this.callComponent(tree, rec, phase, slice.context);
+    return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), slice);
   }
 
-  private async callComponent(tree: CompiledTree, rec: NodeRecord, phase: 'execute' | 'schedule'): Promise<ComponentOutcome> {
+  private async callComponent(
+    tree: CompiledTree,
+    rec: NodeRecord,
+    phase: 'execute' | 'schedule',
+    storedContext: Record<string, unknown>,
+  ): Promise<ComponentOutcome> {
     const act = tree.activity(rec.nodeId);
     let component: Service;
     try {
@@ -282,7 +295,7 @@ export class EngineRuntime {
     } catch (e) {
       return { ok: false, outputs: {}, exData: (e as Error).message, finished: true, phase };
     }
-    const context = new ScopeVariables(tree.scope(rec.scopeId), await this.store.loadContext(rec.runId, rec.scopeId));
+    const context = new ScopeVariables(tree.scope(rec.scopeId), storedContext);
     const data = new ComponentData({ ...(rec.inputs ?? {}) }, { ...(rec.outputs ?? {}) });
     const parentData: ParentData = {
       runId: rec.runId,
@@ -340,3 +353,25 @@ function safeSnapshot(scope: ScopeVariables): Record<string, unknown> {
     return {};
   }
 }
+
+/**
+ * What a step of `p` reads besides its run and node rows: conditions, inputs and outputs need
+ * the scope's context; a sub-process's end also finishes the owning node and wakes the parent.
+ */
+function sliceNeeds(tree: CompiledTree | null, p: ProcessRecord): SliceNeeds {
+  const node = p.destinationId === p.currentNodeId ? undefined : tree?.nodes.get(p.currentNodeId);
+  switch (node?.kind) {
+    case undefined:
+    case 'start':
+    case 'converge':
+    case 'parallel':
+      return NO_NEEDS;
+    case 'end':
+      return ALL_SLICE_NEEDS;
+    default:
+      return CONTEXT_ONLY;
+  }
+}
+
+const NO_NEEDS: SliceNeeds = Object.freeze({ parent: false, context: false, owner: false });
+const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, owner: false });
