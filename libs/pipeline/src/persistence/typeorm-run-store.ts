@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { ApplyResult, Decision, EngineEvent } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName } from '../engine/states';
@@ -26,15 +26,17 @@ import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
-import { runInTransaction, runRead } from './transactions';
+import { isMysqlFamily, runInTransaction, runRead } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
+import { RunSql, type Sql, type Statement } from './run-sql';
+
+type StatementResult = { affected?: number; rows?: Record<string, unknown>[] };
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
 
 const eventEntity = (runId: string, e: EngineEvent, createdAt: Date): RunEventEntity =>
   Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt });
 
-const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const errorCode = (err: unknown) =>
   (err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code ?? 'unknown';
@@ -52,8 +54,11 @@ const row = <T = unknown>(value: T | T[] | object): never => value as never;
  */
 @Injectable()
 export class TypeormRunStore extends RunStore {
+  private readonly sql: RunSql;
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
+    this.sql = new RunSql(isMysqlFamily(ds));
   }
 
   private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
@@ -105,65 +110,73 @@ export class TypeormRunStore extends RunStore {
     extraNodeIds: string[] = [],
     needs: (process: ProcessRecord) => SliceNeeds = () => ALL_SLICE_NEEDS,
   ): Promise<ProcessSlice | null> {
+    const sql = this.sql;
+    if (sql.mysql) {
+      // One round trip: everything a step may need (the extra rows cost the server little).
+      const [head, nodes, ctx, parent] = await this.batchRead([
+        sql.runAndProcess(runId, processId),
+        sql.nodesOfProcess(runId, processId, extraNodeIds),
+        sql.contextOfProcess(runId, processId),
+        sql.parentOf(processId),
+      ]);
+      if (!head[0]) return null;
+      return {
+        run: sql.runFromRow(runId, head[0]),
+        process: sql.processFromRow(head[0]),
+        parent: parent[0] ? sql.processFromRow(parent[0]) : null,
+        nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
+        context: sql.contextFromRows(ctx),
+      };
+    }
     return this.read(async (m) => {
-      const head = await this.runAndProcess(m, runId, processId);
+      const [head] = await this.select(m, sql.runAndProcess(runId, processId));
       if (!head) return null;
-      const { run, process } = head;
+      const process = sql.processFromRow(head);
       const want = needs(process);
-      const parent = want.parent && process.parentId ? await this.processRow(m, process.parentId) : null;
       const ids = [...new Set([process.currentNodeId, ...(want.owner ? [process.scopeId] : []), ...extraNodeIds])];
-      const nodes = await m.find(NodeStateEntity, { where: { runId, nodeId: In(ids) } });
-      const context = want.context ? await this.contextOf(m, runId, process.scopeId) : {};
-      return { run, process, parent, nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])), context };
+      const nodes = await this.select(m, sql.nodes(runId, ids));
+      const ctx = want.context ? await this.select(m, sql.context(runId, process.scopeId)) : [];
+      const parent = want.parent && process.parentId ? (await this.select(m, sql.processById(process.parentId)))[0] : undefined;
+      return {
+        run: sql.runFromRow(runId, head),
+        process,
+        parent: parent ? sql.processFromRow(parent) : null,
+        nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
+        context: sql.contextFromRows(ctx),
+      };
     });
   }
 
   async loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null> {
-    return this.read(async (m) => {
-      const e = await m.findOne(NodeStateEntity, { where: { runId, nodeId } });
-      if (!e) return null;
-      const node = M.nodeFromEntity(e);
-      const head = await this.runAndProcess(m, runId, node.processId);
-      if (!head) return null;
-      const context = withContext ? await this.contextOf(m, runId, node.scopeId) : {};
-      return { ...head, parent: null, nodes: new Map([[nodeId, node]]), node, context };
-    });
-  }
-
-  /** The run's state and the process, in one statement. */
-  private async runAndProcess(m: EntityManager, runId: string, processId: string): Promise<{ run: RunRecord; process: ProcessRecord } | null> {
-    const rows: Record<string, unknown>[] = await m.query(
-      'SELECT r.`state` AS run_state, r.`rev` AS run_rev, p.`id`, p.`parent_id`, p.`scope_id`, p.`current_node_id`, ' +
-        'p.`destination_id`, p.`state`, p.`pending_children`, p.`rev` ' +
-        'FROM `run_process` p JOIN `run` r ON r.`id` = p.`run_id` WHERE p.`id` = ? AND p.`run_id` = ?',
-      [processId, runId],
-    );
-    const r = rows[0];
-    if (!r) return null;
+    const sql = this.sql;
+    const statements = [sql.node(runId, nodeId), sql.runAndProcessOfNode(runId, nodeId), ...(withContext ? [sql.contextOfNode(runId, nodeId)] : [])];
+    const [nodeRows, head, ctx = []] = sql.mysql
+      ? await this.batchRead(statements)
+      : await this.read(async (m) => {
+          const out: Record<string, unknown>[][] = [];
+          for (const st of statements) out.push(await this.select(m, st));
+          return out;
+        });
+    if (!nodeRows[0] || !head[0]) return null;
+    const node = sql.nodeFromRow(nodeRows[0]);
     return {
-      run: { id: runId, state: r.run_state as RunRecord['state'], rev: Number(r.run_rev) },
-      process: {
-        id: r.id as string,
-        runId,
-        parentId: (r.parent_id as string | null) ?? null,
-        scopeId: r.scope_id as string,
-        currentNodeId: r.current_node_id as string,
-        destinationId: (r.destination_id as string | null) ?? null,
-        state: r.state as ProcessRecord['state'],
-        pendingChildren: Number(r.pending_children),
-        rev: Number(r.rev),
-      },
+      run: sql.runFromRow(runId, head[0]),
+      process: sql.processFromRow(head[0]),
+      parent: null,
+      nodes: new Map([[nodeId, node]]),
+      node,
+      context: sql.contextFromRows(ctx),
     };
   }
 
-  private async processRow(m: EntityManager, id: string): Promise<ProcessRecord | null> {
-    const e = await m.findOne(RunProcessEntity, { where: { id } });
-    return e ? M.processFromEntity(e) : null;
+  /** SELECTs as one multi-statement round trip (MySQL). */
+  private async batchRead(statements: Sql[]): Promise<Record<string, unknown>[][]> {
+    const raw = await this.ds.query(statements.map((st) => st.text).join(';\n'), statements.flatMap((st) => st.params));
+    return (statements.length === 1 ? [raw] : raw) as Record<string, unknown>[][];
   }
 
-  private async contextOf(m: EntityManager, runId: string, scopeId: string): Promise<Record<string, unknown>> {
-    const rows = await m.find(ContextValueEntity, { where: { runId, scopeId } });
-    return Object.fromEntries(rows.map((c) => [c.key, c.value]));
+  private async select(m: EntityManager, st: Sql): Promise<Record<string, unknown>[]> {
+    return (await m.query(st.text, st.params)) as Record<string, unknown>[];
   }
 
   async loadRunSnapshot(runId: string): Promise<RunSnapshot | null> {
@@ -213,110 +226,70 @@ export class TypeormRunStore extends RunStore {
   }
 
   private async applyInTransaction(runId: string, d: Decision, now: Date): Promise<ApplyResult> {
-    // Rows are locked in one order (table by table, by key) so concurrent transitions of one
-    // run queue behind each other instead of deadlocking.
-    const nodeWrites = [...d.nodes].sort((a, b) => compareKeys(a.record.nodeId, b.record.nodeId));
-    const processWrites = [...d.processes].sort((a, b) => compareKeys(a.record.id, b.record.id));
+    const statements = this.sql.decisionStatements(runId, d, now);
+    if (statements.length === 0) return { woken: [] };
+    return this.sql.mysql ? this.applyOnMysql(runId, statements) : this.applyOnSqlite(runId, statements);
+  }
+
+  /**
+   * MySQL: the whole transaction goes as one multi-statement batch (one round trip), then
+   * COMMIT or ROLLBACK once the guards' matched-row counts are checked.
+   */
+  private async applyOnMysql(runId: string, statements: Statement[]): Promise<ApplyResult> {
+    const qr = this.ds.createQueryRunner();
+    let open = false;
+    try {
+      await qr.connect();
+      const head = ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'];
+      open = true;
+      const raw = (await qr.query([...head, ...statements.map((st) => st.text)].join(';\n'), statements.flatMap((st) => st.params))) as unknown[];
+      const results = raw.slice(head.length).map((r) => (Array.isArray(r) ? { rows: r as Record<string, unknown>[] } : { affected: (r as { affectedRows: number }).affectedRows }));
+      const outcome = this.readResults(runId, statements, results);
+      await qr.query('COMMIT');
+      open = false;
+      return outcome;
+    } finally {
+      if (open) await qr.query('ROLLBACK').catch(() => undefined);
+      await qr.release();
+    }
+  }
+
+  private async applyOnSqlite(runId: string, statements: Statement[]): Promise<ApplyResult> {
     return this.tx(async (m) => {
-      const woken: ApplyResult['woken'] = [];
-      for (const w of nodeWrites) {
-        const entity = M.nodeToEntity(w.record, now);
-        if (!w.expect) {
-          // A row inserted meanwhile is a unique violation, surfaced as StaleStateError below.
-          await m.insert(NodeStateEntity, row(entity));
-          continue;
-        }
-        const { runId: _r, nodeId: _n, ...fields } = entity;
-        const res = await m
-          .createQueryBuilder()
-          .update(NodeStateEntity)
-            .set(row(fields))
-          .where('run_id = :runId AND node_id = :nodeId AND state = :state AND version = :version AND callback_seq = :seq', {
-            runId,
-            nodeId: w.record.nodeId,
-            state: w.expect.state,
-            version: w.expect.version,
-            seq: w.expect.callbackSeq,
-          })
-          .execute();
-        if (res.affected !== 1) {
-          throw new StaleStateError(`node ${w.record.nodeId} is no longer ${w.expect.state}@${w.expect.version}`, {
-            runId,
-            nodeId: w.record.nodeId,
-          });
-        }
+      const results: StatementResult[] = [];
+      for (const st of statements) {
+        const r = await m.queryRunner!.query(st.text, st.params, true);
+        results.push(st.role.kind === 'join-rev' ? { rows: r.records as Record<string, unknown>[] } : { affected: r.affected ?? 0 });
+        // Stop at the first lost guard (the transaction rolls back).
+        if (st.role.kind === 'guard' && r.affected !== 1) break;
       }
-      for (const w of processWrites) {
-        const entity = M.processToEntity(w.record, now);
-        if (w.expectRev === null) {
-          await m.insert(RunProcessEntity, entity);
-          continue;
-        }
-        const { id: _id, ...fields } = entity;
-        const res = await m
-          .createQueryBuilder()
-          .update(RunProcessEntity)
-          .set(fields)
-          .where('id = :id AND rev = :rev', { id: w.record.id, rev: w.expectRev })
-          .execute();
-        if (res.affected !== 1) throw new StaleStateError(`process ${w.record.id} moved past rev ${w.expectRev}`, { runId });
-      }
-      for (const j of d.joins) {
-        // An atomic decrement (the row stays locked until commit), then the last joiner wakes
-        // the parent: no compare-and-set, so concurrent branches never retry each other.
-        const dec = await m
-          .createQueryBuilder()
-          .update(RunProcessEntity)
-          .set({ pendingChildren: () => 'pending_children - 1', rev: () => 'rev + 1', updatedAt: now })
-          .where('id = :id AND run_id = :runId AND state = :waiting', { id: j.parentId, runId, waiting: 'WAITING' })
-          .execute();
-        if (dec.affected !== 1) continue;
-        const wake = await m
-          .createQueryBuilder()
-          .update(RunProcessEntity)
-          .set({ state: 'ACTIVE', currentNodeId: j.destinationId })
-          .where('id = :id AND state = :waiting AND pending_children <= 0', { id: j.parentId, waiting: 'WAITING' })
-          .execute();
-        if (wake.affected !== 1) continue;
-        const parent = await m.findOne(RunProcessEntity, { where: { id: j.parentId }, select: { id: true, rev: true } });
-        woken.push({ processId: j.parentId, rev: parent!.rev });
-      }
-      for (const scopeId of d.contextResets) {
-        await m.delete(ContextValueEntity, { runId, scopeId });
-      }
-      if (d.context.length) {
-        const sorted = [...d.context].sort((a, b) => compareKeys(a.scopeId, b.scopeId) || compareKeys(a.key, b.key));
-        const rows = sorted.map((c) =>
-          Object.assign(new ContextValueEntity(), { runId, scopeId: c.scopeId, key: c.key, value: c.value }),
-        );
-        await m.upsert(ContextValueEntity, row(rows), ['runId', 'scopeId', 'key']);
-      }
-      if (d.run) {
-        const { expectRev, ...patch } = d.run;
-        const res = await m
-          .createQueryBuilder()
-          .update(RunEntity)
-          .set(row({ ...patch, rev: expectRev + 1 }))
-          .where('id = :id AND rev = :rev', { id: runId, rev: expectRev })
-          .execute();
-        if (res.affected !== 1) throw new StaleStateError(`run ${runId} moved past rev ${expectRev}`, { runId });
-      }
-      if (d.histories.length) {
-        await m.insert(
-          NodeHistoryEntity,
-          row(d.histories.map((h) => M.historyToEntity(h.kind, h.record, now))),
-        );
-      }
-      if (d.events.length) {
-        await m.insert(
-          RunEventEntity,
-          row(
-            d.events.map((e) => eventEntity(runId, e, now)),
-          ),
-        );
-      }
-      return { woken };
+      return this.readResults(runId, statements.slice(0, results.length), results);
     });
+  }
+
+  /** Checks each guard held (else StaleStateError) and which joins woke their parent. */
+  private readResults(runId: string, statements: Statement[], results: StatementResult[]): ApplyResult {
+    const woken: ApplyResult['woken'] = [];
+    const decremented = new Set<string>();
+    const wokenIds = new Set<string>();
+    statements.forEach((st, i) => {
+      const r = results[i];
+      switch (st.role.kind) {
+        case 'guard':
+          if (r?.affected !== 1) throw new StaleStateError(st.role.what, { runId });
+          break;
+        case 'join-decrement':
+          if (r?.affected === 1) decremented.add(st.role.parentId);
+          break;
+        case 'join-wake':
+          if (r?.affected === 1 && decremented.has(st.role.parentId)) wokenIds.add(st.role.parentId);
+          break;
+        case 'join-rev':
+          if (wokenIds.has(st.role.parentId) && r?.rows?.[0]) woken.push({ processId: st.role.parentId, rev: Number(r.rows[0].rev) });
+          break;
+      }
+    });
+    return { woken };
   }
 
   private toRunRow(e: RunEntity): RunRow {

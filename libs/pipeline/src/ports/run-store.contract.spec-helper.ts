@@ -161,6 +161,35 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof StaleStateError)).toBe(true);
     });
 
+    it('reads back exactly what it wrote through every read path (dates to the ms, JSON, flags)', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const rec = node(run.id, {
+        processId: run.rootProcess.id,
+        skip: true,
+        errorIgnored: true,
+        awaiting: 'callback',
+        callbacks: [{ a: 1 }, 'two'],
+        callbackSeq: 2,
+        outputs: { deep: { list: [1, null, 'x'] } },
+        exData: { why: 'because' },
+        finishedAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
+      });
+      await store.apply(run.id, decision({ nodes: [{ expect: null, record: rec }], context: [{ scopeId: TREE.id, key: '${y}', value: { n: 2 } }] }), new Date());
+      const viaSlice = await store.loadProcessSlice(run.id, run.rootProcess.id, ['a']);
+      expect(viaSlice!.nodes.get('a')).toEqual(rec);
+      expect(viaSlice!.context).toEqual({ '${x}': 1, '${y}': { n: 2 } });
+      expect(viaSlice!.process).toEqual(run.rootProcess);
+      const viaNode = await store.loadNodeSlice(run.id, 'a', true);
+      expect(viaNode!.node).toEqual(rec);
+      expect(viaNode!.process).toEqual(run.rootProcess);
+      expect(viaNode!.run).toEqual({ id: run.id, state: 'RUNNING', rev: 0 });
+      expect(viaNode!.context).toEqual({ '${x}': 1, '${y}': { n: 2 } });
+      expect(await store.loadNode(run.id, 'a')).toEqual(rec);
+      expect(await store.loadNodeSlice(run.id, 'nope', false)).toBeNull();
+      expect(await store.loadProcessSlice(run.id, 'nope')).toBeNull();
+    });
+
     it('joins many branches at once without conflicts; the last one wakes the parent exactly once', async () => {
       const run = newRun();
       await store.createRun(run);

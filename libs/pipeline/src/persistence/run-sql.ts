@@ -1,0 +1,305 @@
+import type { Decision, EngineEvent, HistoryWrite } from '../engine/decision';
+import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
+
+/**
+ * The run store's hot statements as plain parameterised SQL, the same text for SQLite and
+ * MySQL (backtick identifiers work on both; the one upsert differs). A node transition is a
+ * handful of these; building them by hand instead of through TypeORM's query builder removes
+ * most of a transition's CPU, and on MySQL lets a whole transaction travel as one batch
+ * (one round trip) instead of one statement at a time.
+ */
+export interface Sql {
+  text: string;
+  params: unknown[];
+}
+
+/** Marks what a statement's result means to `apply`. */
+export type StatementRole =
+  | { kind: 'guard'; what: string }
+  | { kind: 'join-decrement'; parentId: string }
+  | { kind: 'join-wake'; parentId: string }
+  | { kind: 'join-rev'; parentId: string }
+  | { kind: 'plain' };
+
+export interface Statement extends Sql {
+  role: StatementRole;
+}
+
+const NODE_COLUMNS = [
+  'run_id', 'node_id', 'scope_id', 'process_id', 'state', 'version', 'loop', 'retries', 'skip', 'error_ignored',
+  'schedule_times', 'awaiting', 'callbacks', 'callback_seq', 'inputs', 'outputs', 'ex_data', 'started_at',
+  'finished_at', 'updated_at',
+] as const;
+const NODE_UPDATE_COLUMNS = NODE_COLUMNS.filter((c) => c !== 'run_id' && c !== 'node_id');
+const PROCESS_COLUMNS = [
+  'id', 'run_id', 'parent_id', 'scope_id', 'current_node_id', 'destination_id', 'state', 'pending_children', 'rev', 'updated_at',
+] as const;
+const q = (c: string) => `\`${c}\``;
+const list = (cols: readonly string[]) => cols.map(q).join(', ');
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+export class RunSql {
+  constructor(readonly mysql: boolean) {}
+
+  // ------------------------------------------------------------------ values
+
+  /** MySQL takes Dates (mysql2 writes them in the connection's UTC); SQLite stores TypeORM's UTC text. */
+  date(d: Date | null | undefined): unknown {
+    if (!d) return null;
+    const date = d instanceof Date ? d : new Date(d);
+    return this.mysql ? date : date.toISOString().replace('T', ' ').replace('Z', '');
+  }
+
+  parseDate(v: unknown): Date | null {
+    if (v === null || v === undefined) return null;
+    if (v instanceof Date) return v;
+    const s = String(v);
+    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : `${s.replace(' ', 'T')}Z`);
+  }
+
+  json(v: unknown): string | null {
+    return v === undefined || v === null ? null : JSON.stringify(v);
+  }
+
+  parseJson<T = unknown>(v: unknown): T | null {
+    if (v === null || v === undefined) return null;
+    return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  runAndProcess(runId: string, processId: string): Sql {
+    return {
+      text:
+        'SELECT r.`state` AS run_state, r.`rev` AS run_rev, p.* FROM `run_process` p JOIN `run` r ON r.`id` = p.`run_id` ' +
+        'WHERE p.`id` = ? AND p.`run_id` = ?',
+      params: [processId, runId],
+    };
+  }
+
+  processById(id: string): Sql {
+    return { text: 'SELECT * FROM `run_process` WHERE `id` = ?', params: [id] };
+  }
+
+  /** The parent of `processId` (one statement, for batching before the child is read). */
+  parentOf(processId: string): Sql {
+    return {
+      text: 'SELECT * FROM `run_process` WHERE `id` = (SELECT `parent_id` FROM `run_process` WHERE `id` = ?)',
+      params: [processId],
+    };
+  }
+
+  nodes(runId: string, ids: string[]): Sql {
+    return { text: `SELECT * FROM \`node_state\` WHERE \`run_id\` = ? AND \`node_id\` IN (${marks(ids.length)})`, params: [runId, ...ids] };
+  }
+
+  /** The process's current node and its scope's owner node (a SubProcess node, or nothing at the root). */
+  nodesOfProcess(runId: string, processId: string, extra: string[]): Sql {
+    const sub = 'SELECT `current_node_id` FROM `run_process` WHERE `id` = ? UNION ALL SELECT `scope_id` FROM `run_process` WHERE `id` = ?';
+    return {
+      text:
+        `SELECT * FROM \`node_state\` WHERE \`run_id\` = ? AND (\`node_id\` IN (${sub})` +
+        (extra.length ? ` OR \`node_id\` IN (${marks(extra.length)})` : '') +
+        ')',
+      params: [runId, processId, processId, ...extra],
+    };
+  }
+
+  node(runId: string, nodeId: string): Sql {
+    return { text: 'SELECT * FROM `node_state` WHERE `run_id` = ? AND `node_id` = ?', params: [runId, nodeId] };
+  }
+
+  context(runId: string, scopeId: string): Sql {
+    return { text: 'SELECT `key`, `value` FROM `context_value` WHERE `run_id` = ? AND `scope_id` = ?', params: [runId, scopeId] };
+  }
+
+  /** The stored context of a process's scope (one statement, for batching). */
+  contextOfProcess(runId: string, processId: string): Sql {
+    return {
+      text: 'SELECT `key`, `value` FROM `context_value` WHERE `run_id` = ? AND `scope_id` = (SELECT `scope_id` FROM `run_process` WHERE `id` = ?)',
+      params: [runId, processId],
+    };
+  }
+
+  /** Run and process of a node, by the node's row (one statement, for batching). */
+  runAndProcessOfNode(runId: string, nodeId: string): Sql {
+    return {
+      text:
+        'SELECT r.`state` AS run_state, r.`rev` AS run_rev, p.* FROM `run_process` p JOIN `run` r ON r.`id` = p.`run_id` ' +
+        'WHERE p.`run_id` = ? AND p.`id` = (SELECT `process_id` FROM `node_state` WHERE `run_id` = ? AND `node_id` = ?)',
+      params: [runId, runId, nodeId],
+    };
+  }
+
+  contextOfNode(runId: string, nodeId: string): Sql {
+    return {
+      text:
+        'SELECT `key`, `value` FROM `context_value` WHERE `run_id` = ? AND `scope_id` = ' +
+        '(SELECT `scope_id` FROM `node_state` WHERE `run_id` = ? AND `node_id` = ?)',
+      params: [runId, runId, nodeId],
+    };
+  }
+
+  // ------------------------------------------------------------------ row mapping
+
+  nodeFromRow(r: Record<string, unknown>): NodeRecord {
+    return {
+      runId: r.run_id as string,
+      nodeId: r.node_id as string,
+      scopeId: r.scope_id as string,
+      processId: r.process_id as string,
+      state: r.state as NodeRecord['state'],
+      version: Number(r.version),
+      loop: Number(r.loop),
+      retries: Number(r.retries),
+      skip: !!Number(r.skip),
+      errorIgnored: !!Number(r.error_ignored),
+      scheduleTimes: Number(r.schedule_times),
+      awaiting: (r.awaiting as NodeRecord['awaiting']) ?? null,
+      callbacks: this.parseJson<unknown[]>(r.callbacks) ?? [],
+      callbackSeq: Number(r.callback_seq ?? 0),
+      inputs: this.parseJson(r.inputs),
+      outputs: this.parseJson(r.outputs),
+      exData: this.parseJson(r.ex_data),
+      startedAt: this.parseDate(r.started_at),
+      finishedAt: this.parseDate(r.finished_at),
+    };
+  }
+
+  processFromRow(r: Record<string, unknown>): ProcessRecord {
+    return {
+      id: r.id as string,
+      runId: r.run_id as string,
+      parentId: (r.parent_id as string | null) ?? null,
+      scopeId: r.scope_id as string,
+      currentNodeId: r.current_node_id as string,
+      destinationId: (r.destination_id as string | null) ?? null,
+      state: r.state as ProcessRecord['state'],
+      pendingChildren: Number(r.pending_children),
+      rev: Number(r.rev),
+    };
+  }
+
+  runFromRow(runId: string, r: Record<string, unknown>): RunRecord {
+    return { id: runId, state: r.run_state as RunRecord['state'], rev: Number(r.run_rev) };
+  }
+
+  contextFromRows(rows: Record<string, unknown>[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const r of rows) out[r.key as string] = this.parseJson(r.value);
+    return out;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  private nodeValues(n: NodeRecord, now: Date): unknown[] {
+    return [
+      n.runId, n.nodeId, n.scopeId, n.processId, n.state, n.version, n.loop, n.retries, n.skip ? 1 : 0, n.errorIgnored ? 1 : 0,
+      n.scheduleTimes, n.awaiting, n.callbacks.length ? this.json(n.callbacks) : null, n.callbackSeq, this.json(n.inputs),
+      this.json(n.outputs), this.json(n.exData), this.date(n.startedAt), this.date(n.finishedAt), this.date(now),
+    ];
+  }
+
+  /**
+   * Every write of a decision, in a fixed lock order (nodes, processes by key, joins, context,
+   * run, then inserts), each guard marked so the caller can tell a lost compare-and-set.
+   */
+  decisionStatements(runId: string, d: Decision, now: Date): Statement[] {
+    const out: Statement[] = [];
+    const byKey = <T>(xs: T[], key: (x: T) => string) => [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    for (const w of byKey(d.nodes, (w) => w.record.nodeId)) {
+      const values = this.nodeValues(w.record, now);
+      if (!w.expect) {
+        out.push({ text: `INSERT INTO \`node_state\` (${list(NODE_COLUMNS)}) VALUES (${marks(NODE_COLUMNS.length)})`, params: values, role: { kind: 'plain' } });
+        continue;
+      }
+      out.push({
+        text:
+          `UPDATE \`node_state\` SET ${NODE_UPDATE_COLUMNS.map((c) => `${q(c)} = ?`).join(', ')} ` +
+          'WHERE `run_id` = ? AND `node_id` = ? AND `state` = ? AND `version` = ? AND `callback_seq` = ?',
+        params: [...values.slice(2), runId, w.record.nodeId, w.expect.state, w.expect.version, w.expect.callbackSeq],
+        role: { kind: 'guard', what: `node ${w.record.nodeId} is no longer ${w.expect.state}@${w.expect.version}` },
+      });
+    }
+    for (const w of byKey(d.processes, (w) => w.record.id)) {
+      const p = w.record;
+      const values = [p.id, p.runId, p.parentId, p.scopeId, p.currentNodeId, p.destinationId, p.state, p.pendingChildren, p.rev, this.date(now)];
+      if (w.expectRev === null) {
+        out.push({ text: `INSERT INTO \`run_process\` (${list(PROCESS_COLUMNS)}) VALUES (${marks(PROCESS_COLUMNS.length)})`, params: values, role: { kind: 'plain' } });
+        continue;
+      }
+      out.push({
+        text: `UPDATE \`run_process\` SET ${PROCESS_COLUMNS.slice(2).map((c) => `${q(c)} = ?`).join(', ')} WHERE \`id\` = ? AND \`rev\` = ?`,
+        params: [...values.slice(2), p.id, w.expectRev],
+        role: { kind: 'guard', what: `process ${p.id} moved past rev ${w.expectRev}` },
+      });
+    }
+    for (const j of d.joins) {
+      // An atomic decrement (the row stays locked until commit), then the last joiner wakes
+      // the parent: no compare-and-set, so concurrent branches never retry each other.
+      out.push({
+        text: "UPDATE `run_process` SET `pending_children` = `pending_children` - 1, `rev` = `rev` + 1, `updated_at` = ? WHERE `id` = ? AND `run_id` = ? AND `state` = 'WAITING'",
+        params: [this.date(now), j.parentId, runId],
+        role: { kind: 'join-decrement', parentId: j.parentId },
+      });
+      out.push({
+        text: "UPDATE `run_process` SET `state` = 'ACTIVE', `current_node_id` = ? WHERE `id` = ? AND `state` = 'WAITING' AND `pending_children` <= 0",
+        params: [j.destinationId, j.parentId],
+        role: { kind: 'join-wake', parentId: j.parentId },
+      });
+      out.push({ text: 'SELECT `rev`, `state` FROM `run_process` WHERE `id` = ?', params: [j.parentId], role: { kind: 'join-rev', parentId: j.parentId } });
+    }
+    for (const scopeId of d.contextResets) {
+      out.push({ text: 'DELETE FROM `context_value` WHERE `run_id` = ? AND `scope_id` = ?', params: [runId, scopeId], role: { kind: 'plain' } });
+    }
+    if (d.context.length) {
+      // Last write of a key wins, as with sequential upserts.
+      const rows = new Map<string, { scopeId: string; key: string; value: unknown }>();
+      for (const c of d.context) rows.set(`${c.scopeId}\u0000${c.key}`, c);
+      const sorted = byKey([...rows.values()], (c) => `${c.scopeId}\u0000${c.key}`);
+      const head = `INSERT INTO \`context_value\` (\`run_id\`, \`scope_id\`, \`key\`, \`value\`) VALUES ${sorted.map(() => '(?, ?, ?, ?)').join(', ')}`;
+      const tail = this.mysql
+        ? ' ON DUPLICATE KEY UPDATE `value` = VALUES(`value`)'
+        : ' ON CONFLICT(`run_id`, `scope_id`, `key`) DO UPDATE SET `value` = excluded.`value`';
+      out.push({ text: head + tail, params: sorted.flatMap((c) => [runId, c.scopeId, c.key, this.json(c.value)]), role: { kind: 'plain' } });
+    }
+    if (d.run) {
+      const sets: string[] = ['`rev` = ?'];
+      const params: unknown[] = [d.run.expectRev + 1];
+      const set = (column: string, value: unknown) => {
+        sets.push(`${q(column)} = ?`);
+        params.push(value);
+      };
+      if (d.run.state !== undefined) set('state', d.run.state);
+      if (d.run.outputs !== undefined) set('outputs', this.json(d.run.outputs));
+      if (d.run.startedAt !== undefined) set('started_at', this.date(d.run.startedAt));
+      if (d.run.finishedAt !== undefined) set('finished_at', this.date(d.run.finishedAt));
+      out.push({
+        text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?`,
+        params: [...params, runId, d.run.expectRev],
+        role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}` },
+      });
+    }
+    if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
+    if (d.events.length) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
+    return out;
+  }
+
+  historiesInsert(hs: HistoryWrite[], now: Date): Sql {
+    const cols = ['run_id', 'node_id', 'kind', 'version', 'loop', 'retries', 'state', 'inputs', 'outputs', 'ex_data', 'started_at', 'finished_at', 'created_at'];
+    return {
+      text: `INSERT INTO \`node_history\` (${list(cols)}) VALUES ${hs.map(() => `(${marks(cols.length)})`).join(', ')}`,
+      params: hs.flatMap(({ kind, record: r }) => [
+        r.runId, r.nodeId, kind, r.version, r.loop, r.retries, r.state, this.json(r.inputs), this.json(r.outputs),
+        this.json(r.exData ?? null), this.date(r.startedAt), this.date(r.finishedAt), this.date(now),
+      ]),
+    };
+  }
+
+  eventsInsert(runId: string, events: EngineEvent[], now: Date): Sql {
+    return {
+      text: `INSERT INTO \`run_event\` (\`run_id\`, \`node_id\`, \`event_type\`, \`data\`, \`created_at\`) VALUES ${events.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      params: events.flatMap((e) => [runId, e.nodeId, e.type, this.json(e.data), this.date(now)]),
+    };
+  }
+}
