@@ -1,4 +1,5 @@
-import type { Decision, EngineEvent, HistoryWrite } from '../engine/decision';
+import { emptyDecision, type Decision, type EngineEvent, type HistoryWrite } from '../engine/decision';
+import type { NewRun } from '../ports/run-store.port';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 
 /**
@@ -283,6 +284,24 @@ export class RunSql {
     if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
     if (d.events.length) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
     return out;
+  }
+
+  /** Every insert of a new run (run row, root process, root context, creation events). */
+  createRunStatements(run: NewRun): Sql[] {
+    const runCols = ['id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev', 'created_at', 'started_at', 'finished_at'];
+    const out: Sql[] = [
+      {
+        text: `INSERT INTO \`run\` (${list(runCols)}) VALUES (${marks(runCols.length)})`,
+        params: [
+          run.id, run.pipelineId, run.pipelineVersion, run.tree.id, run.state, run.businessKey, run.priority, this.json(run.inputs), null,
+          this.json(run.tree), this.json(run.converges), 0, this.date(run.createdAt), this.date(run.state === 'RUNNING' ? run.createdAt : null), null,
+        ],
+      },
+    ];
+    const d: Decision = { ...emptyDecision(), processes: [{ expectRev: null, record: run.rootProcess }] };
+    for (const [key, value] of Object.entries(run.context)) d.context.push({ scopeId: run.tree.id, key, value });
+    if (run.events?.length) d.events.push(...run.events);
+    return [...out, ...this.decisionStatements(run.id, d, run.createdAt)];
   }
 
   historiesInsert(hs: HistoryWrite[], now: Date): Sql {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ApplyResult, Decision, EngineEvent } from '../engine/decision';
+import type { ApplyResult, Decision } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
@@ -34,18 +34,11 @@ type StatementResult = { affected?: number; rows?: Record<string, unknown>[] };
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
 
-const eventEntity = (runId: string, e: EngineEvent, createdAt: Date): RunEventEntity =>
-  Object.assign(new RunEventEntity(), { runId, nodeId: e.nodeId, eventType: e.type, data: e.data, createdAt });
 
 
 const errorCode = (err: unknown) =>
   (err as { driverError?: { code?: string } }).driverError?.code ?? (err as { code?: string }).code ?? 'unknown';
 
-/**
- * TypeORM's deep-partial insert/update typing cannot follow `unknown` JSON columns; the
- * values written are whole entities (or their column subsets), so the cast is sound.
- */
-const row = <T = unknown>(value: T | T[] | object): never => value as never;
 
 /**
  * RunStore on TypeORM: the same code serves SQLite (embedded) and MySQL (distributed).
@@ -69,32 +62,28 @@ export class TypeormRunStore extends RunStore {
     return runRead(this.ds, fn);
   }
 
+  /** One transaction; on MySQL one round trip (inserts only: nothing to check before COMMIT). */
   async createRun(run: NewRun): Promise<void> {
-    await this.tx(async (m) => {
-      await m.insert(RunEntity, row<RunEntity>({
-        id: run.id,
-        pipelineId: run.pipelineId,
-        pipelineVersion: run.pipelineVersion,
-        rootTreeId: run.tree.id,
-        state: run.state,
-        businessKey: run.businessKey,
-        priority: run.priority,
-        inputs: run.inputs,
-        outputs: null,
-        tree: run.tree,
-        converges: run.converges,
-        rev: 0,
-        createdAt: run.createdAt,
-        startedAt: run.state === 'RUNNING' ? run.createdAt : null,
-        finishedAt: null,
-      }));
-      await m.insert(RunProcessEntity, M.processToEntity(run.rootProcess, run.createdAt));
-      const ctx = Object.entries(run.context).map(([key, value]) =>
-        Object.assign(new ContextValueEntity(), { runId: run.id, scopeId: run.tree.id, key, value }),
-      );
-      if (ctx.length) await m.insert(ContextValueEntity, row(ctx));
-      if (run.events?.length) await m.insert(RunEventEntity, row(run.events.map((e) => eventEntity(run.id, e, run.createdAt))));
-    });
+    const statements = this.sql.createRunStatements(run);
+    if (!this.sql.mysql) {
+      await this.tx(async (m) => {
+        for (const st of statements) await m.query(st.text, st.params);
+      });
+      return;
+    }
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      const texts = ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION', ...statements.map((st) => st.text), 'COMMIT'];
+      try {
+        await qr.query(texts.join(';\n'), statements.flatMap((st) => st.params));
+      } catch (e) {
+        await qr.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await qr.release();
+    }
   }
 
   async loadTree(runId: string) {

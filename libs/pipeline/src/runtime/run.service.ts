@@ -102,7 +102,20 @@ export class RunService {
       compiled,
     );
     this.logger.log(`run ${id}: started (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''})`);
-    return this.get(id);
+    // The run as created (no read back): nodes appear as the engine enters them.
+    return {
+      id,
+      pipelineId: origin.pipelineId,
+      version: origin.version,
+      state: 'RUNNING',
+      businessKey: req.businessKey ?? null,
+      createdAt: iso(now)!,
+      startedAt: iso(now),
+      finishedAt: null,
+      inputs,
+      outputs: {},
+      nodes: {},
+    };
   }
 
   async list(query: ListRunsQuery): Promise<Page<RunSummaryView>> {
