@@ -1,8 +1,10 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
+import { TreeCheckRegistry } from './definitions/tree-check-registry.service';
 import { DatabaseModule } from './persistence/database.module';
 import { PIPELINE_ENTITIES } from './persistence/entities';
 import { JobQueue } from './ports/job-queue.port';
@@ -12,7 +14,12 @@ import { InProcessJobQueue } from './queue/in-process-job-queue';
 import { Reconciler } from './runtime/reconciler.service';
 import { BullMqJobQueue } from './queue/bullmq-job-queue';
 import { type EngineQueueSettings } from './queue/queue-settings';
-import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './runtime/engine-runtime.options';
+import {
+  DEFAULT_COMPONENT_HEARTBEAT_MS,
+  DEFAULT_ENGINE_RUNTIME_OPTIONS,
+  ENGINE_RUNTIME_OPTIONS,
+  type EngineRuntimeOptions,
+} from './runtime/engine-runtime.options';
 import { ENGINE_WORKER_OPTIONS, EngineWorker } from './runtime/engine-worker.service';
 import { JobQueueLifecycle } from './runtime/job-queue-lifecycle.service';
 import { RECONCILER_LOOP_OPTIONS, ReconcilerLoop, type ReconcilerLoopOptions } from './runtime/reconciler-loop.service';
@@ -26,7 +33,7 @@ import { PIPELINE_SIGNALS_OPTIONS, PipelineSignals } from './signals/pipeline-si
  * - `embedded`: everything in one process, in-process queue (no Redis);
  * - `api`: REST only; dispatches jobs to the queue, runs none;
  * - `worker`: consumes the queue (execute/schedule/advance jobs);
- * - `scanner`: runs the reconciler (and, later, the timer scans).
+ * - `scanner`: runs the reconciler (and the timer modules' scans).
  */
 export type PipelineRole = 'embedded' | 'api' | 'worker' | 'scanner';
 
@@ -50,12 +57,18 @@ export interface PipelineModuleOptions {
    * `pipeline.event` and `pipeline.event.<type>` (DESIGN §6). The event log is written either way.
    */
   eventSignals?: boolean;
+  /**
+   * Distributed mode: how often a running component's node row is touched (default 5 s) so
+   * the scanner's reconciler (grace RECONCILE_GRACE_MS, default 15 s) leaves it alone.
+   */
+  componentHeartbeatMs?: number;
 }
 
 /**
  * The engine as one Nest module: database (migrated at start-up), components, stored
  * definitions, runs, and the runtime parts the process's role needs. Import it once, at the
- * root of an app.
+ * root of an app. Global, so extension modules (node-timeout, node-timer-event) inject the
+ * engine's services without importing it again.
  */
 @Module({})
 export class PipelineModule {
@@ -66,7 +79,10 @@ export class PipelineModule {
     }
     const distributed = role !== 'embedded';
     const consumes = role === 'embedded' || role === 'worker';
-    const runtimeOptions: EngineRuntimeOptions = { ...DEFAULT_ENGINE_RUNTIME_OPTIONS, inlineExecute: !distributed };
+    const runtimeOptions: EngineRuntimeOptions = {
+      ...DEFAULT_ENGINE_RUNTIME_OPTIONS,
+      heartbeatMs: distributed ? (options.componentHeartbeatMs ?? DEFAULT_COMPONENT_HEARTBEAT_MS) : null,
+    };
     const queueProvider: Provider = {
       provide: JobQueue,
       useFactory: (): JobQueue =>
@@ -76,6 +92,7 @@ export class PipelineModule {
     };
     const providers: Provider[] = [
       PipelineDefinitionService,
+      TreeCheckRegistry,
       RunService,
       RunOperationsService,
       PipelineSignals,
@@ -98,7 +115,9 @@ export class PipelineModule {
     }
     return {
       module: PipelineModule,
+      global: true,
       imports: [
+        DiscoveryModule,
         // Global: user providers listen with `@OnEvent('pipeline.event')` (do not register it again).
         EventEmitterModule.forRoot(),
         DatabaseModule.forRoot({
@@ -111,6 +130,7 @@ export class PipelineModule {
       providers,
       exports: [
         PipelineDefinitionService,
+        TreeCheckRegistry,
         RunService,
         RunOperationsService,
         PipelineSignals,

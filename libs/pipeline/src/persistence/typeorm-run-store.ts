@@ -168,6 +168,17 @@ export class TypeormRunStore extends RunStore {
     return (await m.query(st.text, st.params)) as Record<string, unknown>[];
   }
 
+  async touchNode(runId: string, nodeId: string, version: number): Promise<void> {
+    await this.read((m) =>
+      m.query("UPDATE `node_state` SET `updated_at` = ? WHERE `run_id` = ? AND `node_id` = ? AND `version` = ? AND `state` = 'RUNNING'", [
+        this.sql.date(new Date()),
+        runId,
+        nodeId,
+        version,
+      ]),
+    );
+  }
+
   async loadRunSnapshot(runId: string): Promise<RunSnapshot | null> {
     return this.read(async (m) => {
       const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });

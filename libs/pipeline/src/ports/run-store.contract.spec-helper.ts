@@ -190,6 +190,18 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect(await store.loadProcessSlice(run.id, 'nope')).toBeNull();
     });
 
+    it('touches a running node so recovery sees it as busy, without changing it', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const rec = node(run.id);
+      await store.apply(run.id, decision({ nodes: [{ expect: null, record: rec }] }), new Date(Date.now() - 60_000));
+      const before = new Date(Date.now() - 30_000);
+      expect((await store.listLiveNodes(['RUNNING'], 1000, before)).some((n) => n.runId === run.id)).toBe(true);
+      await store.touchNode(run.id, 'a', rec.version);
+      expect((await store.listLiveNodes(['RUNNING'], 1000, before)).some((n) => n.runId === run.id)).toBe(false);
+      expect(await store.loadNode(run.id, 'a')).toEqual(rec);
+    });
+
     it('joins many branches at once without conflicts; the last one wakes the parent exactly once', async () => {
       const run = newRun();
       await store.createRun(run);

@@ -118,6 +118,8 @@ export abstract class RunStore {
    */
   abstract loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null>;
   abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
+  /** Marks a RUNNING node at `version` as still being worked on (its `updated_at`), without changing its state. */
+  abstract touchNode(runId: string, nodeId: string, version: number): Promise<void>;
   /** Every process and node row of a run; null when the run is unknown. */
   abstract loadRunSnapshot(runId: string): Promise<RunSnapshot | null>;
   /** A node row (null if it has not run) with its run's state; null when the run is unknown. */

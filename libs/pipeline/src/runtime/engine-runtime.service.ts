@@ -64,7 +64,7 @@ export class EngineRuntime {
         const next = this.toJob(job.runId, effect);
         const delayed = 'delayMs' in effect && (effect.delayMs ?? 0) > 0;
         // Keep the first immediate step of a chain in this worker: no queue hop per node.
-        const inline = effect.type === 'execute' ? this.options.inlineExecute : effect.type === 'advance' && work.length === 0;
+        const inline = effect.type === 'advance' ? work.length === 0 : this.options.inlineExecute;
         if (!delayed && budget > 0 && inline) {
           budget--;
           work.push(next);
@@ -278,8 +278,25 @@ export class EngineRuntime {
       return this.decideAndApply(runId, `node ${nodeId}`, reload, decide({ ok: false, outputs: {}, finished: true, phase }), slice);
     }
     if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
-    const outcome = await this.callComponent(tree, rec, phase, slice.context);
+    const outcome = await this.withHeartbeat(rec, () => this.callComponent(tree, rec, phase, slice.context));
     return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), slice);
+  }
+
+  /** Runs `work` while touching the node row every `heartbeatMs` (see EngineRuntimeOptions). */
+  private async withHeartbeat<T>(rec: NodeRecord, work: () => Promise<T>): Promise<T> {
+    const every = this.options.heartbeatMs;
+    if (!every) return work();
+    const timer = setInterval(() => {
+      this.store.touchNode(rec.runId, rec.nodeId, rec.version).catch((e: unknown) => {
+        this.logger.warn(`run ${rec.runId} node ${rec.nodeId}: heartbeat failed: ${(e as Error)?.message ?? e}`);
+      });
+    }, every);
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async callComponent(
