@@ -2,9 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { NodeTimeoutModule } from '@app/node-timeout';
+import { NodeTimerEventModule } from '@app/node-timer-event';
 import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
+import { PipelineTimersController } from './controllers/pipeline-timers.controller';
 import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
 import { RunsController } from './controllers/runs.controller';
@@ -19,7 +22,8 @@ export interface AppModuleOptions {
 }
 
 /**
- * The API app in embedded mode: REST controllers plus the whole engine in one process.
+ * The API app in embedded mode: REST controllers plus the whole engine (timers included) in
+ * one process; with `REDIS_URL`, the REST side of the distributed deployment.
  * `forRoot` validates the configuration first (through `@nestjs/config`), because the database
  * URL decides how the engine's modules are built.
  */
@@ -52,9 +56,27 @@ export class AppModule {
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
         }),
+        // Operations commit here, so timer upkeep runs here too; embedded, also the scans and processors.
+        NodeTimeoutModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          settings: config.nodeTimeout,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
+        }),
+        NodeTimerEventModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          settings: config.nodeTimerEvent,
+        }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
       ],
-      controllers: [HealthController, PipelinesController, RunsController, RunOperationsController],
+      controllers: [
+        HealthController,
+        PipelinesController,
+        PipelineTimersController,
+        RunsController,
+        RunOperationsController,
+      ],
       providers: [
         QueueHealthIndicator,
         { provide: AppConfig, useValue: config },

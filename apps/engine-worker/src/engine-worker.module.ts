@@ -9,8 +9,9 @@ import { HealthController } from './health/health.controller';
 
 /**
  * Root module of the engine-worker: consumes the engine queue (advance / execute / schedule
- * jobs) through `PipelineModule` in the `worker` role, and answers `GET /health` with database
- * and Redis checks. Run as many as you like: they share the queue.
+ * jobs) through `PipelineModule` in the `worker` role and the timer modules' dispatch and
+ * handle queues, and answers `GET /health` with database and Redis checks. Run as many as you
+ * like: they share the queues.
  */
 @Module({})
 export class EngineWorkerModule {
@@ -42,8 +43,22 @@ export class EngineWorkerModule {
             concurrency: config.WORKER_CONCURRENCY,
           },
         }),
-        NodeTimeoutModule.forRoot(),
-        NodeTimerEventModule.forRoot(),
+        // Timer processors: the dispatch and handle queues of both timer modules.
+        NodeTimeoutModule.forRoot({
+          role: 'worker',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          concurrency: config.WORKER_CONCURRENCY,
+          settings: config.nodeTimeout,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
+        }),
+        NodeTimerEventModule.forRoot({
+          role: 'worker',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          concurrency: config.WORKER_CONCURRENCY,
+          settings: config.nodeTimerEvent,
+        }),
       ],
       controllers: [HealthController],
       providers: [QueueHealthIndicator, { provide: EngineWorkerConfig, useValue: config }],

@@ -17,7 +17,7 @@ async function bootstrap(): Promise<void> {
   app.useLogger(serviceLogLevels(config.LOG_LEVEL));
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
-    `reconciling every ${config.RECONCILE_INTERVAL_MS} ms (grace ${config.RECONCILE_GRACE_MS} ms); health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
+    `scanning timer pools every ≤ ${config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL} s; reconciling every ${config.RECONCILE_INTERVAL_MS} ms (grace ${config.RECONCILE_GRACE_MS} ms); health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,
   );
 }
 

@@ -8,10 +8,11 @@ import { TimerScannerConfig, validateTimerScannerConfig } from './config/timer-s
 import { HealthController } from './health/health.controller';
 
 /**
- * Root module of the timer-scanner: runs the reconciler (`PipelineModule` in the `scanner`
- * role), which re-dispatches work whose job was lost (worker killed, Redis flushed); the
- * timer scans of node-timeout / node-timer-event join it with their issue. Several may run:
- * re-dispatching is idempotent (deterministic job ids, versioned state).
+ * Root module of the timer-scanner: scans the executing pools of node-timeout and
+ * node-timer-event (rebuilding them from the database at start and after a Redis loss) and
+ * sends due entries to their dispatch queues; runs the reconciler (`PipelineModule` in the
+ * `scanner` role), which re-dispatches work whose job was lost (worker killed, Redis
+ * flushed). Several may run: taking due entries is atomic, re-dispatching idempotent.
  */
 @Module({})
 export class TimerScannerModule {
@@ -40,8 +41,20 @@ export class TimerScannerModule {
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           reconcile: { intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS },
         }),
-        NodeTimeoutModule.forRoot(),
-        NodeTimerEventModule.forRoot(),
+        // The scan loops: take due entries from the executing pools, send them to the dispatch queues.
+        NodeTimeoutModule.forRoot({
+          role: 'scanner',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          settings: config.nodeTimeout,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
+        }),
+        NodeTimerEventModule.forRoot({
+          role: 'scanner',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          settings: config.nodeTimerEvent,
+        }),
       ],
       controllers: [HealthController],
       providers: [QueueHealthIndicator, { provide: TimerScannerConfig, useValue: config }],

@@ -1,45 +1,110 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import {
+  BullMqTimerJobQueue,
+  ExecutingPool,
+  InProcessExecutingPool,
+  InProcessTimerJobQueue,
+  RedisExecutingPool,
+  nodeTimerPartsFor,
+  TimerJobQueue,
+  type PipelineRole,
+} from '@app/pipeline';
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import {
+  NODE_TIMEOUT_OPTIONS,
+  type NodeTimeoutModuleOptions,
+  type ResolvedNodeTimeoutOptions,
+} from './node-timeout.options';
 import {
   DEFAULT_NODE_TIMEOUT_SETTINGS,
   NODE_TIMEOUT_SETTINGS,
-  NodeTimeoutSettings,
+  type NodeTimeoutSettings,
 } from './node-timeout.settings';
+import { NodeTimeoutConfigService } from './runtime/node-timeout-config.service';
+import { NodeTimeoutKind } from './runtime/node-timeout.kind';
+import { NodeTimeoutRuntime } from './runtime/node-timeout-runtime.service';
+import { NodeTimeoutTreeChecks } from './runtime/node-timeout-tree-checks';
+import { NodeTimeoutTargetModule } from './runtime/run-operations-timeout-target';
 import { BUILT_IN_TIMEOUT_STRATEGIES } from './strategies/forced-fail.strategies';
 import { NodeTimeoutStrategyRegistry } from './strategies/node-timeout-strategy-registry.service';
 
 /**
- * Contrib module `node-timeout` (bamboo's `pipeline.contrib.node_timeout`, DESIGN §7).
+ * Contrib module `node-timeout` (bamboo's `pipeline.contrib.node_timeout`, DESIGN §7):
+ * `timeout_config: {enable, action, seconds}` on activities.
  *
- * Provides today: its settings; the `NodeTimeoutStrategyRegistry`, which discovers every
- * `@TimeoutStrategy` provider (`NodeTimeoutStrategy` subclasses) at boot and refuses
- * duplicate names; and the built-in strategies `forced_fail` and `forced_fail_and_skip`
- * (fails, then skips so the run goes on), which act through a `NodeTimeoutTarget` the app
- * binds to its operations service. The library also exports, as plain functions, the
- * per-run configs of the `timeout_config: {enable, action, seconds}` key
- * (`applyNodeTimeoutConfigs`, `batchCreateNodeTimeoutConfig`) and the tree check
- * `nodeTimeoutChecks` (`INVALID_TIMER`, `UNKNOWN_ACTION`). The executing pool port and its
- * adapters live in `@app/pipeline` (`ExecutingPool`).
+ * Import it once at the root of every app, next to `PipelineModule` (global), with the
+ * process's role. It provides the `NodeTimeoutStrategyRegistry` (every `@TimeoutStrategy`
+ * provider of the app, discovered at boot; duplicate names fail the boot) with the built-ins
+ * `forced_fail` and `forced_fail_and_skip` (fails, then skips so the run goes on) bound to
+ * the engine's operations; the tree checks (`INVALID_TIMER`, `UNKNOWN_ACTION`) through the
+ * core's `@PipelineTreeChecks` extension point; `NodeTimeoutConfigService` behind
+ * `PUT /pipelines/:id/node-timeouts`; and the timers themselves (`NodeTimeoutRuntime`): pool
+ * upkeep on node state changes, the scan loop, the dispatch and handle processors, each where
+ * the role runs it. The executing pool is a replaceable provider.
  *
- * Not yet here: arming and disarming pool entries when a configured node enters and leaves
- * RUNNING, rebuilding the pool from the database on start, the handle-queue processor, and
- * Termite's two timeout kinds (queue-wait and running, DESIGN §8).
+ * Not here yet: Termite's queue-wait timeout (dispatched but not started, DESIGN §8); this
+ * one is the running timeout, counted from the node entering RUNNING.
  */
 @Module({})
 export class NodeTimeoutModule {
-  static forRoot(settings: Partial<NodeTimeoutSettings> = {}): DynamicModule {
+  static forRoot(options: NodeTimeoutModuleOptions = {}): DynamicModule {
+    const role: PipelineRole = options.role ?? (options.redisUrl ? 'api' : 'embedded');
+    if (role !== 'embedded' && !options.redisUrl) {
+      throw new Error(`NodeTimeoutModule: role '${role}' needs a redisUrl (distributed mode)`);
+    }
+    const settings: NodeTimeoutSettings = { ...DEFAULT_NODE_TIMEOUT_SETTINGS, ...options.settings };
+    const scanIntervalSeconds = options.scanIntervalSeconds ?? 1;
+    if (!(scanIntervalSeconds > 0))
+      throw new Error('NodeTimeoutModule: scanIntervalSeconds must be greater than 0');
+    const resolved: ResolvedNodeTimeoutOptions = {
+      role,
+      parts: nodeTimerPartsFor(role),
+      scanIntervalMs: scanIntervalSeconds * 1000,
+      firedRecordTtlMs: (options.firedRecordTtlSeconds ?? 15 * 24 * 3600) * 1000,
+    };
+    const redisUrl = options.redisUrl;
+    const poolProvider: Provider = options.executingPool
+      ? ({ provide: ExecutingPool, ...options.executingPool } as Provider)
+      : {
+          provide: ExecutingPool,
+          useFactory: (): ExecutingPool =>
+            redisUrl
+              ? new RedisExecutingPool({ redisUrl, clientName: `node-timeout:${role}` })
+              : new InProcessExecutingPool(),
+        };
+    const queueProvider: Provider = {
+      provide: TimerJobQueue,
+      useFactory: (): TimerJobQueue =>
+        redisUrl
+          ? new BullMqTimerJobQueue({
+              redisUrl,
+              prefix: options.queuePrefix,
+              concurrency: options.concurrency,
+              clientName: `node-timeout:${role}`,
+            })
+          : new InProcessTimerJobQueue({ concurrency: options.concurrency }),
+    };
     return {
       module: NodeTimeoutModule,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, NodeTimeoutTargetModule],
       providers: [
-        {
-          provide: NODE_TIMEOUT_SETTINGS,
-          useValue: { ...DEFAULT_NODE_TIMEOUT_SETTINGS, ...settings },
-        },
+        { provide: NODE_TIMEOUT_SETTINGS, useValue: settings },
+        { provide: NODE_TIMEOUT_OPTIONS, useValue: resolved },
+        poolProvider,
+        queueProvider,
         NodeTimeoutStrategyRegistry,
         ...BUILT_IN_TIMEOUT_STRATEGIES,
+        NodeTimeoutKind,
+        NodeTimeoutRuntime,
+        NodeTimeoutTreeChecks,
+        NodeTimeoutConfigService,
       ],
-      exports: [NODE_TIMEOUT_SETTINGS, NodeTimeoutStrategyRegistry],
+      exports: [
+        NODE_TIMEOUT_SETTINGS,
+        NodeTimeoutStrategyRegistry,
+        NodeTimeoutConfigService,
+        NodeTimeoutRuntime,
+      ],
     };
   }
 }

@@ -1,3 +1,6 @@
+import { plainToInstance } from 'class-transformer';
+import { IsNotEmpty, IsString, Matches, validateSync } from 'class-validator';
+
 /**
  * Settings of the node-timeout contrib module (DESIGN §7), named as in bamboo-pipeline so
  * a bamboo deployment's settings carry over; each can be set from the environment by the
@@ -24,3 +27,47 @@ export const DEFAULT_NODE_TIMEOUT_SETTINGS: Readonly<NodeTimeoutSettings> = Obje
 
 /** Injection token of the resolved {@link NodeTimeoutSettings}. */
 export const NODE_TIMEOUT_SETTINGS = Symbol('NODE_TIMEOUT_SETTINGS');
+
+const QUEUE_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** The settings as environment variables, validated like every app setting. */
+class NodeTimeoutEnvironment implements NodeTimeoutSettings {
+  @Matches(QUEUE_NAME, {
+    message: 'PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE may hold letters, digits, _ . - only',
+  })
+  PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE: string =
+    DEFAULT_NODE_TIMEOUT_SETTINGS.PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE;
+
+  @Matches(QUEUE_NAME, {
+    message: 'PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE may hold letters, digits, _ . - only',
+  })
+  PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE: string =
+    DEFAULT_NODE_TIMEOUT_SETTINGS.PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE;
+
+  @IsString()
+  @IsNotEmpty()
+  PIPELINE_NODE_TIMEOUT_EXECUTING_POOL: string =
+    DEFAULT_NODE_TIMEOUT_SETTINGS.PIPELINE_NODE_TIMEOUT_EXECUTING_POOL;
+}
+
+/**
+ * The module's settings from environment variables (unset or empty ones keep their default),
+ * for the config file of each app that hosts the module; other variables are ignored.
+ * @throws Error listing every bad setting
+ */
+export function readNodeTimeoutSettings(env: Record<string, unknown>): NodeTimeoutSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_NODE_TIMEOUT_SETTINGS)) {
+    const value = env[key];
+    if (value !== undefined && value !== null && String(value).trim() !== '')
+      raw[key] = String(value).trim();
+  }
+  const config = plainToInstance(NodeTimeoutEnvironment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    throw new Error(
+      `Invalid node-timeout settings: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`,
+    );
+  }
+  return { ...config };
+}

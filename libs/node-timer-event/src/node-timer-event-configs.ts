@@ -118,3 +118,10 @@ function forEachServiceActivity(tree: PipelineTree, visit: (act: ServiceActivity
     }
   }
 }
+
+/** Ids of every ServiceActivity of `tree`, nested sub-process trees included. */
+export function serviceActivityIds(tree: PipelineTree): Set<string> {
+  const ids = new Set<string>();
+  if (isTree(tree)) forEachServiceActivity(tree, (act) => ids.add(act.id));
+  return ids;
+}

@@ -1,46 +1,104 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import {
+  BullMqTimerJobQueue,
+  ExecutingPool,
+  InProcessExecutingPool,
+  InProcessTimerJobQueue,
+  RedisExecutingPool,
+  nodeTimerPartsFor,
+  TimerJobQueue,
+  type PipelineRole,
+} from '@app/pipeline';
+import { DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ActionRegistry } from './actions/action-registry.service';
 import { BUILT_IN_TIMER_EVENT_ACTIONS } from './actions/forced-fail.actions';
 import {
+  NODE_TIMER_EVENT_OPTIONS,
+  type NodeTimerEventModuleOptions,
+  type ResolvedNodeTimerEventOptions,
+} from './node-timer-event.options';
+import {
   DEFAULT_NODE_TIMER_EVENT_SETTINGS,
   NODE_TIMER_EVENT_SETTINGS,
-  NodeTimerEventSettings,
+  type NodeTimerEventSettings,
 } from './node-timer-event.settings';
+import { NodeTimerEventConfigService } from './runtime/node-timer-event-config.service';
+import { NodeTimerEventKind } from './runtime/node-timer-event.kind';
+import { NodeTimerEventRuntime } from './runtime/node-timer-event-runtime.service';
+import { NodeTimerEventTreeChecks } from './runtime/node-timer-event-tree-checks';
+import { TimerActionTargetModule } from './runtime/run-operations-timer-action-target';
 
 /**
  * Contrib module `node-timer-event` (bamboo's `pipeline.contrib.node_timer_event`,
- * DESIGN §7).
+ * DESIGN §7): timer boundary events on activities, `events.timer_events: [{enable, action,
+ * timer_type, defined}]`.
  *
- * Provides today: its settings; the `ActionRegistry`, which discovers every
- * `@TimerEventAction` provider (`BaseAction` subclasses) of the app at boot and refuses
- * duplicate names; and the built-in actions `bamboo_engine_forced_fail` and
- * `bamboo_engine_forced_fail_and_skip`, which act through a `TimerActionTarget` the app
- * binds to its operations service. The library also exports, as plain functions: ISO 8601
- * timer parsing with luxon (`parseTimerEvent`, `firstDue`, `nextDue`: `time_date`,
- * `time_duration`, `time_cycle` without drift), the per-run configs
- * (`applyNodeTimerEventConfigs`, `batchCreateNodeTimerEventConfig`) and the tree check
- * `nodeTimerEventChecks` (`INVALID_TIMER`, `UNKNOWN_ACTION`). The executing pool port and
- * its adapters live in `@app/pipeline` (`ExecutingPool`).
- *
- * Not yet here: arming and disarming pool entries on node state changes, the scanner loop,
- * the handle-queue processor and the pool adapter provider.
+ * Import it once at the root of every app, next to `PipelineModule` (global), with the
+ * process's role. It provides the `ActionRegistry` (every `@TimerEventAction` provider of the
+ * app, discovered at boot; duplicate names fail the boot) with the built-ins
+ * `bamboo_engine_forced_fail` and `bamboo_engine_forced_fail_and_skip` bound to the engine's
+ * operations; the tree checks (`INVALID_TIMER`, `UNKNOWN_ACTION`) through the core's
+ * `@PipelineTreeChecks` extension point; `NodeTimerEventConfigService` behind
+ * `PUT /pipelines/:id/node-timer-events`; and the timers themselves (`NodeTimerEventRuntime`):
+ * pool upkeep on node state changes, the scan loop, the dispatch and handle processors,
+ * each where the role runs it. The executing pool is a replaceable provider
+ * (`options.executingPool`, or `overrideProvider(ExecutingPool)` in tests).
  */
 @Module({})
 export class NodeTimerEventModule {
-  static forRoot(settings: Partial<NodeTimerEventSettings> = {}): DynamicModule {
+  static forRoot(options: NodeTimerEventModuleOptions = {}): DynamicModule {
+    const role: PipelineRole = options.role ?? (options.redisUrl ? 'api' : 'embedded');
+    if (role !== 'embedded' && !options.redisUrl) {
+      throw new Error(`NodeTimerEventModule: role '${role}' needs a redisUrl (distributed mode)`);
+    }
+    const settings: NodeTimerEventSettings = {
+      ...DEFAULT_NODE_TIMER_EVENT_SETTINGS,
+      ...options.settings,
+    };
+    const resolved: ResolvedNodeTimerEventOptions = { role, parts: nodeTimerPartsFor(role) };
+    const redisUrl = options.redisUrl;
+    const poolProvider: Provider = options.executingPool
+      ? ({ provide: ExecutingPool, ...options.executingPool } as Provider)
+      : {
+          provide: ExecutingPool,
+          useFactory: (): ExecutingPool =>
+            redisUrl
+              ? new RedisExecutingPool({ redisUrl, clientName: `node-timer-event:${role}` })
+              : new InProcessExecutingPool(),
+        };
+    const queueProvider: Provider = {
+      provide: TimerJobQueue,
+      useFactory: (): TimerJobQueue =>
+        redisUrl
+          ? new BullMqTimerJobQueue({
+              redisUrl,
+              prefix: options.queuePrefix,
+              concurrency: options.concurrency,
+              clientName: `node-timer-event:${role}`,
+            })
+          : new InProcessTimerJobQueue({ concurrency: options.concurrency }),
+    };
     return {
       module: NodeTimerEventModule,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, TimerActionTargetModule],
       providers: [
-        {
-          provide: NODE_TIMER_EVENT_SETTINGS,
-          useValue: { ...DEFAULT_NODE_TIMER_EVENT_SETTINGS, ...settings },
-        },
+        { provide: NODE_TIMER_EVENT_SETTINGS, useValue: settings },
+        { provide: NODE_TIMER_EVENT_OPTIONS, useValue: resolved },
+        poolProvider,
+        queueProvider,
         ActionRegistry,
         ...BUILT_IN_TIMER_EVENT_ACTIONS,
+        NodeTimerEventKind,
+        NodeTimerEventRuntime,
+        NodeTimerEventTreeChecks,
+        NodeTimerEventConfigService,
       ],
-      exports: [NODE_TIMER_EVENT_SETTINGS, ActionRegistry],
+      exports: [
+        NODE_TIMER_EVENT_SETTINGS,
+        ActionRegistry,
+        NodeTimerEventConfigService,
+        NodeTimerEventRuntime,
+      ],
     };
   }
 }

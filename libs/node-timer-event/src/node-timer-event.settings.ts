@@ -1,10 +1,22 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
 /**
  * Settings of the node-timer-event contrib module (DESIGN §7), named as in
  * bamboo-pipeline so a bamboo deployment's settings carry over; each can be set from
  * the environment by the app config that hosts the module.
  */
 export interface NodeTimerEventSettings {
-  /** Prefix of every Redis key the module writes. */
+  /** Prefix of the pool members (`<prefix>:run:…:node:…:version:…:index:…`), as in bamboo. */
   PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX: string;
   /** Queue of the jobs that run a due timer event's action (bamboo: `None` = default queue). */
   PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE: string;
@@ -36,3 +48,77 @@ export const DEFAULT_NODE_TIMER_EVENT_SETTINGS: Readonly<NodeTimerEventSettings>
 
 /** Injection token of the resolved {@link NodeTimerEventSettings}. */
 export const NODE_TIMER_EVENT_SETTINGS = Symbol('NODE_TIMER_EVENT_SETTINGS');
+
+const QUEUE_NAME = /^[A-Za-z0-9_.-]+$/;
+const NUMERIC = new Set([
+  'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL',
+  'PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME',
+]);
+
+/** The settings as environment variables, validated like every app setting. */
+class NodeTimerEventEnvironment implements NodeTimerEventSettings {
+  @IsString()
+  @IsNotEmpty()
+  PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX: string =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX;
+
+  @Matches(QUEUE_NAME, {
+    message: 'PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE may hold letters, digits, _ . - only',
+  })
+  PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE: string =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE;
+
+  @Matches(QUEUE_NAME, {
+    message: 'PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE may hold letters, digits, _ . - only',
+  })
+  PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE: string =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE;
+
+  @IsString()
+  @IsNotEmpty()
+  PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL: string =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL;
+
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: 'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL must be a number of seconds' },
+  )
+  @Min(0.001, {
+    message: 'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL must be at least 0.001 (seconds)',
+  })
+  @Max(3600, {
+    message: 'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL must be at most 3600 (seconds)',
+  })
+  PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL: number =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL;
+
+  @IsInt({ message: 'PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME must be a whole number of seconds' })
+  @Min(1, { message: 'PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME must be at least 1 (second)' })
+  PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME: number =
+    DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME;
+}
+
+/**
+ * The module's settings from environment variables (unset or empty ones keep their default),
+ * for the config file of each app that hosts the module; other variables are ignored.
+ * @throws Error listing every bad setting
+ */
+export function readNodeTimerEventSettings(env: Record<string, unknown>): NodeTimerEventSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_NODE_TIMER_EVENT_SETTINGS)) {
+    const value = env[key];
+    if (value === undefined || value === null || String(value).trim() === '') continue;
+    const text = String(value).trim();
+    // Numbers stay text when they do not parse, so the message names the setting.
+    raw[key] =
+      NUMERIC.has(key) && text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
+  }
+  const config = plainToInstance(NodeTimerEventEnvironment, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    throw new Error(
+      `Invalid node-timer-event settings: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`,
+    );
+  }
+  return { ...config };
+}

@@ -2,6 +2,7 @@ import { InvalidTimerError } from './invalid-timer.error';
 import {
   firstDue,
   nextDue,
+  occurrenceAt,
   parseTimerEvent,
   type ParseTimerOptions,
   type TimerSchedule,
@@ -308,5 +309,39 @@ describe('parseTimerEvent: garbage', () => {
     const schedule = parse('time_cycle', 'R3/2030-03-30T09:00:00+01:00[Europe/Berlin]/P1DT2H');
     expect(JSON.parse(JSON.stringify(schedule))).toEqual(schedule);
     expect(schedule.timerType === 'time_cycle' && schedule.duration).toEqual({ days: 1, hours: 2 });
+  });
+});
+
+describe('occurrenceAt: a firing counts itself from its due time', () => {
+  const started = at('2024-01-31T09:00:00Z');
+
+  it.each([
+    ['time_cycle', 'R5/PT10S'],
+    ['time_cycle', 'R/PT0.25S'],
+    ['time_cycle', 'R4/P1M'],
+    ['time_cycle', 'R6/P1D'],
+    ['time_cycle', 'R3/2024-01-01T00:00:00Z/P1W'],
+    ['time_cycle', 'R/2024-03-30T09:00:00[Europe/Berlin]/P1D'],
+  ] as [TimerType, string][])('%s %s: the k-th due time is occurrence k', (type, defined) => {
+    const schedule = parse(type, defined, { zone: 'Europe/Berlin' });
+    const list = dues(schedule, started, 6).filter((d): d is number => d !== null);
+    expect(list.map((d) => occurrenceAt(schedule, started, d))).toEqual(list.map((_, i) => i + 1));
+  });
+
+  it('is 1 for dates and durations, and caps at the repetitions', () => {
+    expect(occurrenceAt(parse('time_date', '2019-10-01T12:00:00Z'), started, 5)).toBe(1);
+    expect(occurrenceAt(parse('time_duration', 'PT5S'), started, started + 5 * S)).toBe(1);
+    const r2 = parse('time_cycle', 'R2/PT1S');
+    expect(occurrenceAt(r2, started, started + 10 * S)).toBe(2);
+  });
+
+  it('tolerates fractions of a ms, and counts far-away firings without walking forever', () => {
+    const cycle = parse('time_cycle', 'R/PT0.1S');
+    expect(occurrenceAt(cycle, started, started + 100.4)).toBe(1);
+    expect(occurrenceAt(cycle, started, started + 200.3)).toBe(2);
+    const daily = parse('time_cycle', 'R/P1D', { zone: 'Europe/Berlin' });
+    let due = firstDue(daily, started)!;
+    for (let k = 1; k < 400; k++) due = nextDue(daily, due, k)!;
+    expect(occurrenceAt(daily, started, due)).toBe(400);
   });
 });

@@ -43,6 +43,9 @@ export const MAX_TIMER_DEFINITION_LENGTH = 256;
 /** Past this many calendar steps, catching up a cycle's start jumps instead of walking. */
 const MAX_WALK = 10_000;
 
+/** Calendar steps `occurrenceAt` walks before estimating the rest. */
+const MAX_OCCURRENCE_WALK = 100_000;
+
 export interface TimeDateSchedule {
   timerType: 'time_date';
   defined: string;
@@ -152,6 +155,36 @@ export function nextDue(
   if (schedule.timerType !== 'time_cycle') return null;
   if (schedule.repetitions !== null && firedCount >= schedule.repetitions) return null;
   return plus(previousDue, schedule.duration, schedule.zone);
+}
+
+/**
+ * Which firing (1 = the first) of `schedule` is the one due at `dueAt`, for a node that
+ * entered RUNNING at `nodeStartedAt`: the inverse of `firstDue` / `nextDue`, so a firing can
+ * count itself from its due time alone (the executing pool stores nothing else). Always 1
+ * for a date or a duration; capped at the cycle's repetitions.
+ */
+export function occurrenceAt(schedule: TimerSchedule, nodeStartedAt: number, dueAt: number): number {
+  if (schedule.timerType !== 'time_cycle') return 1;
+  const first = firstDue(schedule, nodeStartedAt);
+  // Half a ms of slack: due times may carry fractions of a ms.
+  if (first === null || dueAt <= first + 0.5) return 1;
+  const fixed = fixedLengthMs(schedule.duration, schedule.zone);
+  let n: number;
+  if (fixed !== null) {
+    n = Math.round((dueAt - first) / fixed) + 1;
+  } else {
+    // Calendar units (months, days across DST): walk, as nextDue chains them.
+    let at = first;
+    n = 1;
+    while (at < dueAt - 0.5 && n < MAX_OCCURRENCE_WALK) {
+      at = plus(at, schedule.duration, schedule.zone);
+      n++;
+    }
+    if (at < dueAt - 0.5) {
+      n += Math.round((dueAt - at) / Duration.fromObject(schedule.duration).toMillis());
+    }
+  }
+  return schedule.repetitions === null ? n : Math.min(n, schedule.repetitions);
 }
 
 // ------------------------------------------------------------------ parsing

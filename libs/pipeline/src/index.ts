@@ -15,6 +15,8 @@ export * from './signals';
 export type { Operation, OperationType } from './engine/operations';
 export type { EngineEvent } from './engine/decision';
 export { EngineRuntime } from './runtime/engine-runtime.service';
+export type { CompiledTree, CompiledNode } from './engine/compiled-tree';
+export type { NodeRecord, RunRecord } from './engine/run-state';
 export { RunStore } from './ports/run-store.port';
 export { JobQueue } from './ports/job-queue.port';
 export * from './runtime/run-views';

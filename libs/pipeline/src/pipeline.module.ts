@@ -1,8 +1,10 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
+import { TreeCheckRegistry } from './definitions/tree-check-registry.service';
 import { DatabaseModule } from './persistence/database.module';
 import { PIPELINE_ENTITIES } from './persistence/entities';
 import { JobQueue } from './ports/job-queue.port';
@@ -31,7 +33,7 @@ import { PIPELINE_SIGNALS_OPTIONS, PipelineSignals } from './signals/pipeline-si
  * - `embedded`: everything in one process, in-process queue (no Redis);
  * - `api`: REST only; dispatches jobs to the queue, runs none;
  * - `worker`: consumes the queue (execute/schedule/advance jobs);
- * - `scanner`: runs the reconciler (and, later, the timer scans).
+ * - `scanner`: runs the reconciler (and the timer modules' scans).
  */
 export type PipelineRole = 'embedded' | 'api' | 'worker' | 'scanner';
 
@@ -65,7 +67,8 @@ export interface PipelineModuleOptions {
 /**
  * The engine as one Nest module: database (migrated at start-up), components, stored
  * definitions, runs, and the runtime parts the process's role needs. Import it once, at the
- * root of an app.
+ * root of an app. Global, so extension modules (node-timeout, node-timer-event) inject the
+ * engine's services without importing it again.
  */
 @Module({})
 export class PipelineModule {
@@ -89,6 +92,7 @@ export class PipelineModule {
     };
     const providers: Provider[] = [
       PipelineDefinitionService,
+      TreeCheckRegistry,
       RunService,
       RunOperationsService,
       PipelineSignals,
@@ -111,7 +115,9 @@ export class PipelineModule {
     }
     return {
       module: PipelineModule,
+      global: true,
       imports: [
+        DiscoveryModule,
         // Global: user providers listen with `@OnEvent('pipeline.event')` (do not register it again).
         EventEmitterModule.forRoot(),
         DatabaseModule.forRoot({
@@ -124,6 +130,7 @@ export class PipelineModule {
       providers,
       exports: [
         PipelineDefinitionService,
+        TreeCheckRegistry,
         RunService,
         RunOperationsService,
         PipelineSignals,

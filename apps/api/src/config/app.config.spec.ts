@@ -97,6 +97,19 @@ describe('validateAppConfig', () => {
   it('rejects out-of-range ports', () => {
     expect(() => validateAppConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
+
+  it('reads the timer settings of DESIGN §7 through their libs, listing their problems with the rest', () => {
+    const config = validateAppConfig({
+      PIPELINE_NODE_TIMEOUT_EXECUTING_POOL: 'timeouts',
+      PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL: '0.2',
+    });
+    expect(config.nodeTimeout.PIPELINE_NODE_TIMEOUT_EXECUTING_POOL).toBe('timeouts');
+    expect(config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL).toBe(0.2);
+    expect(config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX).toBe('bamboo:v1:node_timer_event');
+    expect(() =>
+      validateAppConfig({ PORT: 'x', PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE: 'a:b', PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME: '0' }),
+    ).toThrow(/PORT[\s\S]*PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE[\s\S]*PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME/);
+  });
 });
 
 describe('logLevelsFor', () => {

@@ -1,3 +1,13 @@
+import {
+  DEFAULT_NODE_TIMEOUT_SETTINGS,
+  readNodeTimeoutSettings,
+  type NodeTimeoutSettings,
+} from '@app/node-timeout';
+import {
+  DEFAULT_NODE_TIMER_EVENT_SETTINGS,
+  readNodeTimerEventSettings,
+  type NodeTimerEventSettings,
+} from '@app/node-timer-event';
 import type { LogLevel } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import {
@@ -75,6 +85,12 @@ export class AppConfig {
   @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: AppLogLevel = 'log';
 
+  /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), validated by the node-timeout lib. */
+  nodeTimeout: NodeTimeoutSettings = { ...DEFAULT_NODE_TIMEOUT_SETTINGS };
+
+  /** `PIPELINE_NODE_TIMER_EVENT_*` (DESIGN §7), validated by the node-timer-event lib. */
+  nodeTimerEvent: NodeTimerEventSettings = { ...DEFAULT_NODE_TIMER_EVENT_SETTINGS };
+
   get mode(): 'embedded' | 'distributed' {
     return this.REDIS_URL ? 'distributed' : 'embedded';
   }
@@ -132,9 +148,20 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
     stopAtFirstError: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) {
+  const problems = flatten(errors);
+  try {
+    config.nodeTimeout = readNodeTimeoutSettings(env);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  try {
+    config.nodeTimerEvent = readNodeTimerEventSettings(env);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  if (problems.length > 0) {
     throw new Error(
-      `Invalid configuration:\n${flatten(errors)
+      `Invalid configuration:\n${problems
         .map((m) => `  - ${m}`)
         .join('\n')}`,
     );

@@ -1,3 +1,5 @@
+import { readNodeTimeoutSettings, type NodeTimeoutSettings } from '@app/node-timeout';
+import { readNodeTimerEventSettings, type NodeTimerEventSettings } from '@app/node-timer-event';
 import { ServiceEnvironment, validateServiceEnvironment } from '@app/pipeline';
 import { IsInt, Max, Min } from 'class-validator';
 
@@ -8,9 +10,18 @@ export class EngineWorkerConfig extends ServiceEnvironment {
   @Min(1)
   @Max(1000)
   WORKER_CONCURRENCY: number = 16;
+
+  /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), read by the node-timeout lib after the fields above. */
+  nodeTimeout!: NodeTimeoutSettings;
+
+  /** `PIPELINE_NODE_TIMER_EVENT_*` (DESIGN §7), read by the node-timer-event lib. */
+  nodeTimerEvent!: NodeTimerEventSettings;
 }
 
 /** `ConfigModule` validate hook: every problem at once, then refuse to boot. */
 export function validateEngineWorkerConfig(env: Record<string, unknown>): EngineWorkerConfig {
-  return validateServiceEnvironment(EngineWorkerConfig, env, 'engine-worker');
+  const config = validateServiceEnvironment(EngineWorkerConfig, env, 'engine-worker');
+  config.nodeTimeout = readNodeTimeoutSettings(env);
+  config.nodeTimerEvent = readNodeTimerEventSettings(env);
+  return config;
 }

@@ -1,3 +1,5 @@
+import { readNodeTimeoutSettings, type NodeTimeoutSettings } from '@app/node-timeout';
+import { readNodeTimerEventSettings, type NodeTimerEventSettings } from '@app/node-timer-event';
 import { ServiceEnvironment, validateServiceEnvironment } from '@app/pipeline';
 import { IsInt, Max, Min } from 'class-validator';
 
@@ -16,9 +18,18 @@ export class TimerScannerConfig extends ServiceEnvironment {
   @Min(1_000)
   @Max(86_400_000)
   RECONCILE_GRACE_MS: number = 15_000;
+
+  /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), read by the node-timeout lib after the fields above. */
+  nodeTimeout!: NodeTimeoutSettings;
+
+  /** `PIPELINE_NODE_TIMER_EVENT_*` (DESIGN §7), read by the node-timer-event lib. */
+  nodeTimerEvent!: NodeTimerEventSettings;
 }
 
 /** `ConfigModule` validate hook: every problem at once, then refuse to boot. */
 export function validateTimerScannerConfig(env: Record<string, unknown>): TimerScannerConfig {
-  return validateServiceEnvironment(TimerScannerConfig, env, 'timer-scanner');
+  const config = validateServiceEnvironment(TimerScannerConfig, env, 'timer-scanner');
+  config.nodeTimeout = readNodeTimeoutSettings(env);
+  config.nodeTimerEvent = readNodeTimerEventSettings(env);
+  return config;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Like } from 'typeorm';
 import { ComponentRegistry } from '../components/component-registry.service';
@@ -9,6 +9,7 @@ import { InvalidTreeError } from '../errors/invalid-tree.error';
 import { NotFoundError } from '../errors/not-found.error';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
+import type { ValidateOptions } from '../model/validation.types';
 import type { Page } from '../runtime/run-views';
 import { isTransientConflict, isUniqueViolation } from '../persistence/db-errors';
 import {
@@ -29,6 +30,7 @@ import {
   type UpdatePipelineInput,
   type ValidationAnswer,
 } from './pipeline-definition.views';
+import { TreeCheckRegistry } from './tree-check-registry.service';
 
 /** A key: lowercase so it means the same under MySQL's case-insensitive collations. */
 const KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -54,14 +56,14 @@ export class PipelineDefinitionService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly components: ComponentRegistry,
+    /** Extra node checks contributed by other libs (timer definitions...); none without it. */
+    @Optional() private readonly treeChecks?: TreeCheckRegistry,
   ) {}
 
   /** Checks a definition; answers every problem found and never throws for a bad tree. */
   validate(input: { format?: string; definition: unknown }): ValidationAnswer {
     this.checkFormat(input.format);
-    const result = validateTree(input.definition, {
-      componentExists: (code: string, version?: string) => this.components.has(code, version),
-    });
+    const result = validateTree(input.definition, this.validateOptions());
     return { valid: result.valid, errors: result.errors };
   }
 
@@ -79,11 +81,18 @@ export class PipelineDefinitionService {
    */
   analyse(format: string | undefined, definition: unknown): { tree: PipelineTree; converges: Record<string, string> } {
     this.checkFormat(format);
-    const result = validateTree(definition, {
-      componentExists: (code: string, version?: string) => this.components.has(code, version),
-    });
+    const result = validateTree(definition, this.validateOptions());
     if (!result.valid) throw new InvalidTreeError(result.errors);
     return { tree: definition as PipelineTree, converges: result.converges };
+  }
+
+  /** Components known to the registry, plus the checks other libs contribute. */
+  private validateOptions(): ValidateOptions {
+    const extraChecks = this.treeChecks?.nodeChecks() ?? [];
+    return {
+      componentExists: (code: string, version?: string) => this.components.has(code, version),
+      ...(extraChecks.length ? { extraChecks } : {}),
+    };
   }
 
   /** Builds a definition: validates the tree and stores it as version 1. */
@@ -145,7 +154,11 @@ export class PipelineDefinitionService {
     }
   }
 
-  /** Validates a new tree and stores it as the next version; runs already started keep theirs. */
+  /**
+   * Validates a new tree and stores it as the next version; runs already started keep theirs.
+   * With `baseVersion`, refuses (409 VERSION_MOVED) when the latest version is no longer that
+   * one, so a read-modify-write (applying timer configs) never overwrites a concurrent update.
+   */
   async update(idOrKey: string, input: UpdatePipelineInput): Promise<PipelineView> {
     const format = this.checkFormat(input.format);
     const tree = this.validateOrThrow(format, input.definition);
@@ -156,6 +169,13 @@ export class PipelineDefinitionService {
         return await runInTransaction(this.dataSource, async (em) => {
           // Locked (MySQL) so concurrent updates queue here instead of racing to the same version.
           const current = await this.findDefinition(em, idOrKey, true);
+          if (input.baseVersion !== undefined && input.baseVersion !== current.latestVersion) {
+            throw new ConflictError(
+              `Pipeline '${idOrKey}' is at version ${current.latestVersion}, not ${input.baseVersion}`,
+              { id: current.id, latestVersion: current.latestVersion, baseVersion: input.baseVersion },
+              'VERSION_MOVED',
+            );
+          }
           const now = new Date();
           const nextVersion = current.latestVersion + 1;
           const version = em.create(PipelineVersionEntity, {

@@ -64,6 +64,8 @@ export interface UpdatePipelineInput {
   definition: unknown;
   format?: string;
   name?: string;
+  /** Only if the latest version is still this one (else 409 VERSION_MOVED). */
+  baseVersion?: number;
 }
 
 /** Settings changed without a new version (`PATCH /pipelines/:id`): the switch and the limits. */
