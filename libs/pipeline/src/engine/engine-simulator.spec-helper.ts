@@ -42,7 +42,7 @@ export class EngineSimulator {
     this.behaviour = b;
   }
 
-  private slice(processId: string, extra: string[] = []) {
+  slice(processId: string, extra: string[] = []) {
     const process = this.processes.get(processId)!;
     const nodes = new Map<string, NodeRecord>();
     for (const id of [process.currentNodeId, process.scopeId, ...extra]) {

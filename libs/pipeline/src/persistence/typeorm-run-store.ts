@@ -109,12 +109,14 @@ export class TypeormRunStore extends RunStore {
         sql.parentOf(processId),
       ]);
       if (!head[0]) return null;
+      const process = sql.processFromRow(head[0]);
       return {
         run: sql.runFromRow(runId, head[0]),
-        process: sql.processFromRow(head[0]),
+        process,
         parent: parent[0] ? sql.processFromRow(parent[0]) : null,
         nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
         context: sql.contextFromRows(ctx),
+        lookedUp: new Set([process.currentNodeId, process.scopeId, ...extraNodeIds]),
       };
     }
     return this.read(async (m) => {
@@ -132,13 +134,15 @@ export class TypeormRunStore extends RunStore {
         parent: parent ? sql.processFromRow(parent) : null,
         nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
         context: sql.contextFromRows(ctx),
+        lookedUp: new Set(ids),
       };
     });
   }
 
-  async loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null> {
+  async loadNodeSlice(runId: string, nodeId: string, withContext: boolean, lookahead: string[] = []): Promise<NodeSlice | null> {
     const sql = this.sql;
-    const statements = [sql.node(runId, nodeId), sql.runAndProcessOfNode(runId, nodeId), ...(withContext ? [sql.contextOfNode(runId, nodeId)] : [])];
+    const ids = [...new Set([nodeId, ...lookahead])];
+    const statements = [sql.nodes(runId, ids), sql.runAndProcessOfNode(runId, nodeId), ...(withContext ? [sql.contextOfNode(runId, nodeId)] : [])];
     const [nodeRows, head, ctx = []] = sql.mysql
       ? await this.batchRead(statements)
       : await this.read(async (m) => {
@@ -146,15 +150,17 @@ export class TypeormRunStore extends RunStore {
           for (const st of statements) out.push(await this.select(m, st));
           return out;
         });
-    if (!nodeRows[0] || !head[0]) return null;
-    const node = sql.nodeFromRow(nodeRows[0]);
+    const nodes = new Map(nodeRows.map((r) => [r.node_id as string, sql.nodeFromRow(r)]));
+    const node = nodes.get(nodeId);
+    if (!node || !head[0]) return null;
     return {
       run: sql.runFromRow(runId, head[0]),
       process: sql.processFromRow(head[0]),
       parent: null,
-      nodes: new Map([[nodeId, node]]),
+      nodes,
       node,
       context: sql.contextFromRows(ctx),
+      lookedUp: new Set(ids),
     };
   }
 

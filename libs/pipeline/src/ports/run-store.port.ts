@@ -36,6 +36,11 @@ export interface ProcessSlice {
   parent: ProcessRecord | null;
   nodes: Map<string, NodeRecord>;
   context: Record<string, unknown>;
+  /**
+   * Node ids the store looked up: each is in `nodes`, or has no row. Lets the runtime chain a
+   * step into a node it knows the state of without reading again (see `engine/chain.ts`).
+   */
+  lookedUp?: ReadonlySet<string>;
 }
 
 /** What a step needs beyond the run and its process (so each transition reads no more than it uses). */
@@ -116,7 +121,7 @@ export abstract class RunStore {
    * process (and the scope's stored context when `withContext`). Null when the run or the
    * node row is unknown.
    */
-  abstract loadNodeSlice(runId: string, nodeId: string, withContext: boolean): Promise<NodeSlice | null>;
+  abstract loadNodeSlice(runId: string, nodeId: string, withContext: boolean, lookahead?: string[]): Promise<NodeSlice | null>;
   abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
   /** Marks a RUNNING node at `version` as still being worked on (its `updated_at`), without changing its state. */
   abstract touchNode(runId: string, nodeId: string, version: number): Promise<void>;

@@ -5,6 +5,7 @@ import { LazyVariableRegistry } from '../components/lazy-variable-registry.servi
 import { ComponentData, type ParentData, type Service } from '../components/service';
 import type { CompiledTree } from '../engine/compiled-tree';
 import { droppedDecision, type Decision, type Effect } from '../engine/decision';
+import { mergeDecisions, ownAdvance, stateAfter, type ChainState } from '../engine/chain';
 import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
@@ -20,6 +21,9 @@ import { StaleStateError } from '../ports/stale-state.error';
 import { jobId, type EngineJob } from '../queue/engine-job';
 import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
 import { TreeCache } from './tree-cache';
+
+/** Steps merged into one transaction at most (see `chain`). */
+const MAX_CHAINED_STEPS = 8;
 
 /** Compare-and-set conflicts retried before giving the job back to the queue. */
 const MAX_STALE_RETRIES = 20;
@@ -181,11 +185,12 @@ export class EngineRuntime {
         this.logger.warn(`run ${runId} ${what}: not found, job dropped`);
         return [];
       }
-      const decision = await decide(tree, slice);
-      if (decision.dropped) {
-        this.logger.debug(`run ${runId} ${what}: dropped (${decision.dropped})`);
+      const first = await decide(tree, slice);
+      if (first.dropped) {
+        this.logger.debug(`run ${runId} ${what}: dropped (${first.dropped})`);
         return [];
       }
+      const decision = await this.chain(tree, slice, first);
       try {
         const { woken } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
@@ -198,6 +203,35 @@ export class EngineRuntime {
         slice = undefined;
       }
     }
+  }
+
+  /**
+   * While `d` moves its process on to a node whose row is known (read with the slice, or
+   * written by `d`), decide that step too and merge it in: one transaction per transition
+   * instead of two (see `engine/chain.ts`). Stops at anything needing another read.
+   */
+  private async chain(tree: CompiledTree, slice: ProcessSlice, d: Decision): Promise<Decision> {
+    if (!slice.lookedUp) return d;
+    const base: ChainState = { run: slice.run, process: slice.process, nodes: slice.nodes, context: slice.context };
+    let merged = d;
+    for (let i = 0; i < MAX_CHAINED_STEPS; i++) {
+      const next = ownAdvance(merged, slice.process.id);
+      if (!next) break;
+      const after = stateAfter(base, merged);
+      const p = after.process;
+      if (p.state !== 'ACTIVE' || p.rev !== next.rev) break;
+      if (p.destinationId !== p.currentNodeId) {
+        const node = tree.nodes.get(p.currentNodeId);
+        // A sub-process's end needs its parent process and owner node: not in this read.
+        if (!node || (node.kind === 'end' && tree.scope(p.scopeId).parentNodeId)) break;
+        if (!slice.lookedUp.has(p.currentNodeId) && !after.nodes.has(p.currentNodeId)) break;
+      }
+      const lazy = await this.resolveLazy(tree, p.scopeId, after.context, slice.run.id, p.currentNodeId);
+      const stepped = step({ tree, ...after, parent: slice.parent, lazy, now: new Date(), newId: randomUUID });
+      if (stepped.dropped || stepped.contextResets.length) break;
+      merged = mergeDecisions(merged, stepped, next);
+    }
+    return merged;
   }
 
   private logDecision(runId: string, d: Decision): void {
@@ -263,7 +297,7 @@ export class EngineRuntime {
     const tree = await this.tree(runId);
     // Read once, before the component runs; the outcome is decided on this same read and only
     // reloaded if the node changed meanwhile (the compare-and-set says so).
-    const slice = await this.store.loadNodeSlice(runId, nodeId, true);
+    const slice = tree ? await this.store.loadNodeSlice(runId, nodeId, true, lookahead(tree, nodeId)) : null;
     const rec = slice?.node;
     if (!tree || !slice || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
@@ -392,3 +426,25 @@ function sliceNeeds(tree: CompiledTree | null, p: ProcessRecord): SliceNeeds {
 
 const NO_NEEDS: SliceNeeds = Object.freeze({ parent: false, context: false, owner: false });
 const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, owner: false });
+
+/**
+ * Nodes a completing activity's process may walk into next without a decision of its own:
+ * along single flows (converge gateways, start events), and every target of an exclusive
+ * gateway. Their rows are read with the node's, so those steps chain into one transaction.
+ */
+function lookahead(tree: CompiledTree, nodeId: string): string[] {
+  const out: string[] = [];
+  let cur = tree.nodes.get(nodeId);
+  for (let depth = 0; cur && depth < 4 && out.length < 16; depth++) {
+    if (cur.kind === 'exclusive') {
+      out.push(...cur.outgoing.map((o) => o.target));
+      break;
+    }
+    if (cur.outgoing.length !== 1) break;
+    const target = cur.outgoing[0].target;
+    out.push(target);
+    cur = tree.nodes.get(target);
+    if (!cur || (cur.kind !== 'converge' && cur.kind !== 'exclusive' && cur.kind !== 'start')) break;
+  }
+  return out;
+}

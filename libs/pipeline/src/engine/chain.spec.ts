@@ -1,0 +1,88 @@
+import { TreeBuilder } from '../model/tree-generators';
+import { validateTree } from '../model/validate-tree';
+import { mergeDecisions, ownAdvance, stateAfter } from './chain';
+import type { Decision } from './decision';
+import { EngineSimulator } from './engine-simulator.spec-helper';
+import { complete, step } from './step';
+
+/** Chaining (one transaction for "finish this node, enter the next") must decide exactly what two steps would. */
+
+function tree() {
+  const b = new TreeBuilder('chain').start().end().activity('w').gateway('cg1', 'ConvergeGateway').activity('a1');
+  b.chain('start', 'w', 'cg1', 'a1', 'end');
+  return b.build();
+}
+
+function sim(): EngineSimulator {
+  const t = tree();
+  const v = validateTree(t);
+  const s = new EngineSimulator(t, v.converges, {}, (id, inputs, phase) =>
+    id === 'w' && phase === 'execute' ? { ok: true, outputs: {}, finished: false } : { ok: true, outputs: { done: id }, finished: true },
+  );
+  s.runToEnd();
+  return s;
+}
+
+/** w completes; then the process walks cg1 and enters a1: three decisions, or one merged. */
+function chained(s: EngineSimulator): Decision {
+  const w = s.nodes.get('w')!;
+  const slice = s.slice(w.processId, ['w', 'cg1', 'a1']);
+  let merged = complete({ ...slice, nodeId: 'w', version: w.version, outcome: { ok: true, outputs: { cb: 1 }, finished: true, phase: 'schedule' } });
+  for (;;) {
+    const next = ownAdvance(merged, slice.process.id);
+    if (!next) return merged;
+    const after = stateAfter(slice, merged);
+    merged = mergeDecisions(merged, step({ ...slice, ...after }), next);
+  }
+}
+
+describe('chaining decisions', () => {
+  it('ends where the unchained steps end, with one guard per row', () => {
+    const a = sim();
+    const d = chained(a);
+    expect(d.nodes.map((w) => [w.record.nodeId, w.record.state, w.expect?.state ?? null])).toEqual([
+      ['w', 'FINISHED', 'RUNNING'],
+      ['cg1', 'FINISHED', null],
+      ['a1', 'RUNNING', null],
+    ]);
+    expect(d.processes).toHaveLength(1);
+    expect(d.processes[0].expectRev).toBe(a.processes.get(d.processes[0].record.id)!.rev - 0);
+    expect(d.effects).toEqual([{ type: 'execute', nodeId: 'a1', version: 1 }]);
+    expect(d.events.map((e) => `${e.type}:${e.nodeId}`)).toEqual(['node_finish:w', 'node_enter:cg1', 'node_finish:cg1', 'node_enter:a1']);
+    a.apply(d);
+    a.pending.push(...d.effects);
+    a.runToEnd();
+
+    const b = sim();
+    b.operate({ type: 'callback', nodeId: 'w', version: 1, data: {}, callbackType: 'callback' });
+    b.setBehaviour((id) => ({ ok: true, outputs: id === 'w' ? { cb: 1 } : { done: id }, finished: true }));
+    b.runToEnd();
+    expect(a.run.state).toBe('FINISHED');
+    expect(b.run.state).toBe('FINISHED');
+    for (const id of ['start', 'w', 'cg1', 'a1', 'end']) expect(a.state(id)).toBe(b.state(id));
+    expect(a.nodes.get('w')!.outputs).toEqual(b.nodes.get('w')!.outputs);
+  });
+
+  it('keeps the first guard of a row written twice and the last record; merges run writes', () => {
+    const a: Decision = {
+      nodes: [{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: { nodeId: 'x', state: 'FINISHED' } as never }],
+      processes: [{ expectRev: 3, record: { id: 'p', rev: 4 } as never }],
+      joins: [], context: [{ scopeId: 's', key: 'k', value: 1 }], contextResets: [],
+      run: { expectRev: 7, state: 'FAILED' }, histories: [], events: [],
+      effects: [{ type: 'advance', processId: 'p', rev: 4 }],
+    };
+    const b: Decision = {
+      nodes: [{ expect: { state: 'FINISHED', version: 1, callbackSeq: 0 }, record: { nodeId: 'x', state: 'RUNNING' } as never }],
+      processes: [{ expectRev: 4, record: { id: 'p', rev: 5 } as never }],
+      joins: [], context: [{ scopeId: 's', key: 'k', value: 2 }], contextResets: [],
+      run: { expectRev: 8, outputs: { o: 1 } }, histories: [], events: [],
+      effects: [{ type: 'execute', nodeId: 'x', version: 2 }],
+    };
+    const m = mergeDecisions(a, b, a.effects[0]);
+    expect(m.nodes).toEqual([{ expect: { state: 'RUNNING', version: 1, callbackSeq: 0 }, record: { nodeId: 'x', state: 'RUNNING' } }]);
+    expect(m.processes).toEqual([{ expectRev: 3, record: { id: 'p', rev: 5 } }]);
+    expect(m.run).toEqual({ expectRev: 7, state: 'FAILED', outputs: { o: 1 } });
+    expect(m.context.map((c) => c.value)).toEqual([1, 2]);
+    expect(m.effects).toEqual([{ type: 'execute', nodeId: 'x', version: 2 }]);
+  });
+});
