@@ -189,6 +189,21 @@ export function definitionServiceSuite(
       expect((await service.get(id)).latestVersion).toBe(2);
     });
 
+    it('answers what a run needs: the chosen version analysed, the current switch every time', async () => {
+      const { id } = await service.create({ name: 'R', definition: tree('r1') });
+      await service.update(id, { definition: tree('r2') });
+      const latest = await service.forRun(id);
+      expect(latest).toMatchObject({ pipelineId: id, version: 2, enabled: true, definition: { id: 'r2' } });
+      expect(latest.converges).toEqual({});
+      expect(await service.forRun('r', 1)).toMatchObject({ version: 1, definition: { id: 'r1' } });
+      await service.patch(id, { enabled: false });
+      expect(await service.forRun(id)).toMatchObject({ version: 2, enabled: false });
+      await service.update(id, { definition: tree('r3') });
+      expect(await service.forRun(id)).toMatchObject({ version: 3, definition: { id: 'r3' } });
+      await expect(service.forRun(id, 9)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.forRun('missing')).rejects.toBeInstanceOf(NotFoundError);
+    });
+
     it('numbers concurrent updates without gaps or duplicates', async () => {
       const { id } = await service.create({ name: 'C', definition: tree() });
       const versions = await Promise.all(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Like } from 'typeorm';
@@ -52,6 +53,8 @@ const WRITE_ATTEMPTS = 5;
 @Injectable()
 export class PipelineDefinitionService {
   private readonly logger = new Logger(PipelineDefinitionService.name);
+
+  private readonly analysedVersions = new LRUCache<string, { format: string; tree: PipelineTree; converges: Record<string, string> }>({ max: 256 });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -275,6 +278,35 @@ export class PipelineDefinitionService {
       const row = await this.findVersion(em, definition, version ?? definition.latestVersion);
       return toView(definition, row);
     });
+  }
+
+  /**
+   * What starting a run needs: the switch and limits (read every time) and the version's tree,
+   * validated, with its converge map. A stored version never changes and components are fixed
+   * at boot, so a version's analysis is cached for the life of the process (re-checked once
+   * per process: a component may have gone since the build). The tree is shared: read-only.
+   */
+  async forRun(idOrKey: string, version?: number): Promise<PipelineVersionRecord & { converges: Record<string, string> }> {
+    const definition = await runRead(this.dataSource, (em) => this.findDefinition(em, idOrKey));
+    const v = version ?? definition.latestVersion;
+    const cacheKey = `${definition.id}@${v}`;
+    let analysed = this.analysedVersions.get(cacheKey);
+    if (!analysed) {
+      const row = await runRead(this.dataSource, (em) => this.findVersion(em, definition, v));
+      analysed = { format: row.format, ...this.analyse(row.format, row.definition) };
+      this.analysedVersions.set(cacheKey, analysed);
+    }
+    return {
+      pipelineId: definition.id,
+      key: definition.key,
+      version: v,
+      format: analysed.format,
+      definition: analysed.tree,
+      converges: analysed.converges,
+      enabled: definition.enabled,
+      maxConcurrentRuns: definition.maxConcurrentRuns,
+      queueMode: definition.queueMode,
+    };
   }
 
   /** What a run needs: the tree of one version (latest unless `version`) and the switch and limits. */

@@ -4,6 +4,7 @@ import { PipelineDefinitionService } from '../definitions/pipeline-definition.se
 import { compileTree } from '../engine/compiled-tree';
 import type { NodeRecord } from '../engine/run-state';
 import { varKey } from '../engine/variables';
+import type { PipelineTree } from '../model/tree.types';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { RunStore, type RunRow } from '../ports/run-store.port';
 import { EngineRuntime } from './engine-runtime.service';
@@ -34,26 +35,24 @@ export class RunService {
 
   /** Start a run of a stored pipeline (latest version unless `version`). 404 unknown pipeline/version. */
   async start(req: StartRunRequest): Promise<RunView> {
-    const def = await this.definitions.getVersion(req.pipelineId, req.version);
+    const def = await this.definitions.forRun(req.pipelineId, req.version);
     if (!def.enabled) {
       throw new ConflictError(`pipeline '${req.pipelineId}' is disabled`, { pipelineId: req.pipelineId }, 'PIPELINE_DISABLED');
     }
-    return this.launch(undefined, def.definition, { pipelineId: def.pipelineId, version: def.version }, req);
+    const analysed = { tree: def.definition, converges: def.converges };
+    return this.launch(analysed, { pipelineId: def.pipelineId, version: def.version }, req);
   }
 
   /** Validate an inline tree (400 InvalidTreeError) and run it once. */
   async startInline(req: StartInlineRunRequest): Promise<RunView> {
-    return this.launch(req.format, req.definition, { pipelineId: null, version: null }, req);
+    return this.launch(this.definitions.analyse(req.format, req.definition), { pipelineId: null, version: null }, req);
   }
 
   private async launch(
-    format: string | undefined,
-    definition: unknown,
+    { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
     origin: { pipelineId: string | null; version: number | null },
     req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number },
   ): Promise<RunView> {
-    // Stored versions are re-checked too: a component may have gone since the build.
-    const { tree, converges } = this.definitions.analyse(format, definition);
     const inputs = req.inputs ?? {};
     if (typeof inputs !== 'object' || Array.isArray(inputs)) {
       throw new BadRequestError('inputs must be an object', 'INVALID_INPUTS');
