@@ -4,14 +4,18 @@
  * `batchCreateNodeTimeoutConfig` collects the configs a run registers when it starts (the
  * caller stores the records). Shapes and keys are the seed's (snake_case data).
  */
-import type { PipelineTree, ServiceActivity, TimeoutConfig } from '@app/pipeline';
+import {
+  applyToServiceActivities,
+  collectFromServiceActivities,
+  type ContribResult,
+  type PipelineTree,
+  type TimeoutConfig,
+} from '@app/pipeline';
+
+export { serviceActivityIds, type ContribResult } from '@app/pipeline';
 
 /** `{nodeId: {enable, action, seconds}}`: the seed's `configs` argument. */
 export type NodeTimeoutConfigs = Readonly<Record<string, TimeoutConfig>>;
-
-/** The seed's contrib API answer: `data` when `result`, else `message` says why. */
-export type ContribResult<T> =
-  { result: true; data: T; message: string } | { result: false; data: null; message: string };
 
 /** The seed's `TimeoutNodeConfig` row: one node's enabled timeout in a run. */
 export interface NodeTimeoutConfigRecord {
@@ -32,13 +36,9 @@ export function applyNodeTimeoutConfigs(
   tree: PipelineTree,
   configs: NodeTimeoutConfigs,
 ): PipelineTree {
-  const copy = structuredClone(tree);
-  forEachServiceActivity(copy, (act) => {
-    if (!Object.hasOwn(configs, act.id)) return;
-    const { enable, action, seconds } = configs[act.id];
+  return applyToServiceActivities(tree, configs, (act, { enable, action, seconds }) => {
     act.timeout_config = { enable, action, seconds };
   });
-  return copy;
 }
 
 /**
@@ -51,53 +51,18 @@ export function batchCreateNodeTimeoutConfig(
   rootPipelineId: string,
   tree: PipelineTree,
 ): ContribResult<NodeTimeoutConfigRecord[]> {
-  if (!isTree(tree)) {
-    return { result: false, data: null, message: 'pipeline_tree has no activities' };
-  }
-  const data: NodeTimeoutConfigRecord[] = [];
-  const skipped: string[] = [];
-  forEachServiceActivity(tree, (act) => {
+  return collectFromServiceActivities(tree, 'timeout config(s)', (act, skip) => {
     const config = act.timeout_config;
-    if (!config?.enable) return;
+    if (!config?.enable) return null;
     const { seconds, action } = config;
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-      skipped.push(`${act.id}: seconds ${JSON.stringify(seconds)} is not a positive number`);
-      return;
+      skip(`${act.id}: seconds ${JSON.stringify(seconds)} is not a positive number`);
+      return null;
     }
     if (typeof action !== 'string' || action === '') {
-      skipped.push(`${act.id}: action ${JSON.stringify(action)} is not a name`);
-      return;
+      skip(`${act.id}: action ${JSON.stringify(action)} is not a name`);
+      return null;
     }
-    data.push({ root_pipeline_id: rootPipelineId, node_id: act.id, action, timeout: seconds });
+    return { root_pipeline_id: rootPipelineId, node_id: act.id, action, timeout: seconds };
   });
-  const message = skipped.length
-    ? `skipped ${skipped.length} invalid timeout config(s): ${skipped.join('; ')}`
-    : '';
-  return { result: true, data, message };
-}
-
-function isTree(tree: unknown): tree is PipelineTree {
-  const activities = (tree as { activities?: unknown } | null)?.activities;
-  return typeof activities === 'object' && activities !== null;
-}
-
-/**
- * Visits every ServiceActivity: the tree's own first, in key order, then each nested
- * sub-process tree in the order met (a queue, so nesting depth costs no stack).
- */
-function forEachServiceActivity(tree: PipelineTree, visit: (act: ServiceActivity) => void): void {
-  const queue: PipelineTree[] = [tree];
-  for (let i = 0; i < queue.length; i++) {
-    for (const act of Object.values(queue[i].activities)) {
-      if (act?.type === 'ServiceActivity') visit(act);
-      else if (act?.type === 'SubProcess' && isTree(act.pipeline)) queue.push(act.pipeline);
-    }
-  }
-}
-
-/** Ids of every ServiceActivity of `tree`, nested sub-process trees included. */
-export function serviceActivityIds(tree: PipelineTree): Set<string> {
-  const ids = new Set<string>();
-  if (isTree(tree)) forEachServiceActivity(tree, (act) => ids.add(act.id));
-  return ids;
 }

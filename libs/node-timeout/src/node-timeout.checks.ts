@@ -1,7 +1,13 @@
-import { isPlainObject, type NodeCheck, type ValidationIssue } from '@app/pipeline';
+import {
+  isPlainObject,
+  timerActionCheck,
+  type KnownTimerActions,
+  type NodeCheck,
+  type ValidationIssue,
+} from '@app/pipeline';
 
 /** The strategy names a tree may use: a list, or a lookup such as `(n) => registry.has(n)`. */
-export type KnownActions = Iterable<string> | ((name: string) => boolean);
+export type KnownActions = KnownTimerActions;
 
 /**
  * A tree-validation check (`ValidateOptions.extraChecks`) for `timeout_config` of
@@ -10,11 +16,7 @@ export type KnownActions = Iterable<string> | ((name: string) => boolean);
  * Disabled configs are checked too: enabling one later must not surprise.
  */
 export function nodeTimeoutChecks(knownActions: KnownActions): NodeCheck {
-  const names = typeof knownActions === 'function' ? null : new Set(knownActions);
-  const isKnown = names
-    ? (name: string) => names.has(name)
-    : (knownActions as (name: string) => boolean);
-  const hint = names ? ` (known: ${[...names].sort().join(', ') || 'none'})` : '';
+  const checkAction = timerActionCheck(knownActions, ' (known: none)');
   return (node, path) => {
     const raw = node as unknown as Record<string, unknown>;
     const config = raw?.timeout_config;
@@ -42,20 +44,8 @@ export function nodeTimeoutChecks(knownActions: KnownActions): NodeCheck {
         `timeout_config of node '${node.id}': seconds must be a number greater than 0 (got ${JSON.stringify(seconds) ?? 'nothing'})`,
       );
     }
-    const action = config.action;
-    if (typeof action !== 'string' || action === '') {
-      add(
-        'INVALID_TIMER',
-        `${at}.action`,
-        `timeout_config of node '${node.id}': action must be a non-empty string`,
-      );
-    } else if (!isKnown(action)) {
-      add(
-        'UNKNOWN_ACTION',
-        `${at}.action`,
-        `timeout_config of node '${node.id}': unknown action '${action}'${hint}`,
-      );
-    }
+    const bad = checkAction(config.action);
+    if (bad) add(bad.code, `${at}.action`, `timeout_config of node '${node.id}': ${bad.problem}`);
     return issues;
   };
 }

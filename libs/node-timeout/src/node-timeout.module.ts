@@ -1,14 +1,5 @@
-import {
-  BullMqTimerJobQueue,
-  ExecutingPool,
-  InProcessExecutingPool,
-  InProcessTimerJobQueue,
-  RedisExecutingPool,
-  nodeTimerPartsFor,
-  TimerJobQueue,
-  type PipelineRole,
-} from '@app/pipeline';
-import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { nodeTimerProviders, resolveNodeTimerRole } from '@app/pipeline';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import {
   NODE_TIMEOUT_OPTIONS,
@@ -48,41 +39,16 @@ import { NodeTimeoutStrategyRegistry } from './strategies/node-timeout-strategy-
 @Module({})
 export class NodeTimeoutModule {
   static forRoot(options: NodeTimeoutModuleOptions = {}): DynamicModule {
-    const role: PipelineRole = options.role ?? (options.redisUrl ? 'api' : 'embedded');
-    if (role !== 'embedded' && !options.redisUrl) {
-      throw new Error(`NodeTimeoutModule: role '${role}' needs a redisUrl (distributed mode)`);
-    }
+    const { role, parts } = resolveNodeTimerRole('NodeTimeoutModule', options);
     const settings: NodeTimeoutSettings = { ...DEFAULT_NODE_TIMEOUT_SETTINGS, ...options.settings };
     const scanIntervalSeconds = options.scanIntervalSeconds ?? 1;
     if (!(scanIntervalSeconds > 0))
       throw new Error('NodeTimeoutModule: scanIntervalSeconds must be greater than 0');
     const resolved: ResolvedNodeTimeoutOptions = {
       role,
-      parts: nodeTimerPartsFor(role),
+      parts,
       scanIntervalMs: scanIntervalSeconds * 1000,
       firedRecordTtlMs: (options.firedRecordTtlSeconds ?? 15 * 24 * 3600) * 1000,
-    };
-    const redisUrl = options.redisUrl;
-    const poolProvider: Provider = options.executingPool
-      ? ({ provide: ExecutingPool, ...options.executingPool } as Provider)
-      : {
-          provide: ExecutingPool,
-          useFactory: (): ExecutingPool =>
-            redisUrl
-              ? new RedisExecutingPool({ redisUrl, clientName: `node-timeout:${role}` })
-              : new InProcessExecutingPool(),
-        };
-    const queueProvider: Provider = {
-      provide: TimerJobQueue,
-      useFactory: (): TimerJobQueue =>
-        redisUrl
-          ? new BullMqTimerJobQueue({
-              redisUrl,
-              prefix: options.queuePrefix,
-              concurrency: options.concurrency,
-              clientName: `node-timeout:${role}`,
-            })
-          : new InProcessTimerJobQueue({ concurrency: options.concurrency }),
     };
     return {
       module: NodeTimeoutModule,
@@ -90,12 +56,23 @@ export class NodeTimeoutModule {
       providers: [
         { provide: NODE_TIMEOUT_SETTINGS, useValue: settings },
         { provide: NODE_TIMEOUT_OPTIONS, useValue: resolved },
-        poolProvider,
-        queueProvider,
+        ...nodeTimerProviders({
+          clientName: 'node-timeout',
+          role,
+          options,
+          kind: NodeTimeoutKind,
+          runtime: NodeTimeoutRuntime,
+          driver: {
+            pool: settings.PIPELINE_NODE_TIMEOUT_EXECUTING_POOL,
+            dispatchQueue: settings.PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE,
+            handleQueue: settings.PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE,
+            scanIntervalMs: resolved.scanIntervalMs,
+            firedRecordTtlMs: resolved.firedRecordTtlMs,
+            parts,
+          },
+        }),
         NodeTimeoutStrategyRegistry,
         ...BUILT_IN_TIMEOUT_STRATEGIES,
-        NodeTimeoutKind,
-        NodeTimeoutRuntime,
         NodeTimeoutTreeChecks,
         NodeTimeoutConfigService,
       ],

@@ -1,5 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import { IsNotEmpty, IsString, Matches, validateSync } from 'class-validator';
+import { readTimerSettings, TIMER_QUEUE_NAME } from '@app/pipeline';
+import { IsNotEmpty, IsString, Matches } from 'class-validator';
 
 /**
  * Settings of the node-timeout contrib module (DESIGN §7), named as in bamboo-pipeline so
@@ -28,17 +28,15 @@ export const DEFAULT_NODE_TIMEOUT_SETTINGS: Readonly<NodeTimeoutSettings> = Obje
 /** Injection token of the resolved {@link NodeTimeoutSettings}. */
 export const NODE_TIMEOUT_SETTINGS = Symbol('NODE_TIMEOUT_SETTINGS');
 
-const QUEUE_NAME = /^[A-Za-z0-9_.-]+$/;
-
 /** The settings as environment variables, validated like every app setting. */
 class NodeTimeoutEnvironment implements NodeTimeoutSettings {
-  @Matches(QUEUE_NAME, {
+  @Matches(TIMER_QUEUE_NAME, {
     message: 'PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE may hold letters, digits, _ . - only',
   })
   PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE: string =
     DEFAULT_NODE_TIMEOUT_SETTINGS.PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE;
 
-  @Matches(QUEUE_NAME, {
+  @Matches(TIMER_QUEUE_NAME, {
     message: 'PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE may hold letters, digits, _ . - only',
   })
   PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE: string =
@@ -56,18 +54,9 @@ class NodeTimeoutEnvironment implements NodeTimeoutSettings {
  * @throws Error listing every bad setting
  */
 export function readNodeTimeoutSettings(env: Record<string, unknown>): NodeTimeoutSettings {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(DEFAULT_NODE_TIMEOUT_SETTINGS)) {
-    const value = env[key];
-    if (value !== undefined && value !== null && String(value).trim() !== '')
-      raw[key] = String(value).trim();
-  }
-  const config = plainToInstance(NodeTimeoutEnvironment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(config, { validationError: { target: false, value: false } });
-  if (errors.length > 0) {
-    throw new Error(
-      `Invalid node-timeout settings: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`,
-    );
-  }
-  return { ...config };
+  return readTimerSettings(env, {
+    name: 'node-timeout',
+    defaults: DEFAULT_NODE_TIMEOUT_SETTINGS,
+    schema: NodeTimeoutEnvironment,
+  });
 }

@@ -4,15 +4,19 @@
  * `batchCreateNodeTimerEventConfig` collects the configs a run registers when it starts
  * (the caller stores the records). Shapes and keys are the seed's (snake_case data).
  */
-import type { PipelineTree, ServiceActivity, TimerEventDefinition } from '@app/pipeline';
+import {
+  applyToServiceActivities,
+  collectFromServiceActivities,
+  type ContribResult,
+  type PipelineTree,
+  type TimerEventDefinition,
+} from '@app/pipeline';
 import { parseTimerEvent, type TimerType } from './timer-schedule';
+
+export { serviceActivityIds, type ContribResult } from '@app/pipeline';
 
 /** `{nodeId: [timer events]}`: the seed's `configs` argument. */
 export type NodeTimerEventConfigs = Readonly<Record<string, readonly TimerEventDefinition[]>>;
-
-/** The seed's contrib API answer: `data` when `result`, else `message` says why. */
-export type ContribResult<T> =
-  { result: true; data: T; message: string } | { result: false; data: null; message: string };
 
 /** One enabled, valid timer event of a node, as the seed stores it. */
 export interface TimerEventRecord {
@@ -42,12 +46,10 @@ export function applyNodeTimerEventConfigs(
   tree: PipelineTree,
   configs: NodeTimerEventConfigs,
 ): PipelineTree {
-  const copy = structuredClone(tree);
-  forEachServiceActivity(copy, (act) => {
-    if (!Object.hasOwn(configs, act.id)) return;
+  return applyToServiceActivities(tree, configs, (act, events) => {
     act.events = {
       ...(act.events ?? {}),
-      timer_events: configs[act.id].map((e) => ({
+      timer_events: events.map((e) => ({
         enable: e.enable,
         action: e.action,
         timer_type: e.timer_type,
@@ -55,7 +57,6 @@ export function applyNodeTimerEventConfigs(
       })),
     };
   });
-  return copy;
 }
 
 /**
@@ -68,14 +69,9 @@ export function batchCreateNodeTimerEventConfig(
   rootPipelineId: string,
   tree: PipelineTree,
 ): ContribResult<NodeTimerEventConfigRecord[]> {
-  if (!isTree(tree)) {
-    return { result: false, data: null, message: 'pipeline_tree has no activities' };
-  }
-  const data: NodeTimerEventConfigRecord[] = [];
-  const skipped: string[] = [];
-  forEachServiceActivity(tree, (act) => {
+  return collectFromServiceActivities(tree, 'timer event(s)', (act, skip) => {
     const timerEvents = act.events?.timer_events;
-    if (!Array.isArray(timerEvents)) return;
+    if (!Array.isArray(timerEvents)) return null;
     const events: TimerEventRecord[] = [];
     timerEvents.forEach((event, position) => {
       if (!event?.enable) return;
@@ -89,39 +85,9 @@ export function batchCreateNodeTimerEventConfig(
           defined: event.defined,
         });
       } catch (error) {
-        skipped.push(`${act.id} event ${position}: ${(error as Error).message}`);
+        skip(`${act.id} event ${position}: ${(error as Error).message}`);
       }
     });
-    if (events.length) data.push({ root_pipeline_id: rootPipelineId, node_id: act.id, events });
+    return events.length ? { root_pipeline_id: rootPipelineId, node_id: act.id, events } : null;
   });
-  const message = skipped.length
-    ? `skipped ${skipped.length} invalid timer event(s): ${skipped.join('; ')}`
-    : '';
-  return { result: true, data, message };
-}
-
-function isTree(tree: unknown): tree is PipelineTree {
-  const activities = (tree as { activities?: unknown } | null)?.activities;
-  return typeof activities === 'object' && activities !== null;
-}
-
-/**
- * Visits every ServiceActivity: the tree's own first, in key order, then each nested
- * sub-process tree in the order met (a queue, so nesting depth costs no stack).
- */
-function forEachServiceActivity(tree: PipelineTree, visit: (act: ServiceActivity) => void): void {
-  const queue: PipelineTree[] = [tree];
-  for (let i = 0; i < queue.length; i++) {
-    for (const act of Object.values(queue[i].activities)) {
-      if (act?.type === 'ServiceActivity') visit(act);
-      else if (act?.type === 'SubProcess' && isTree(act.pipeline)) queue.push(act.pipeline);
-    }
-  }
-}
-
-/** Ids of every ServiceActivity of `tree`, nested sub-process trees included. */
-export function serviceActivityIds(tree: PipelineTree): Set<string> {
-  const ids = new Set<string>();
-  if (isTree(tree)) forEachServiceActivity(tree, (act) => ids.add(act.id));
-  return ids;
 }

@@ -1,14 +1,5 @@
-import {
-  BullMqTimerJobQueue,
-  ExecutingPool,
-  InProcessExecutingPool,
-  InProcessTimerJobQueue,
-  RedisExecutingPool,
-  nodeTimerPartsFor,
-  TimerJobQueue,
-  type PipelineRole,
-} from '@app/pipeline';
-import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { nodeTimerProviders, resolveNodeTimerRole } from '@app/pipeline';
+import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ActionRegistry } from './actions/action-registry.service';
 import { BUILT_IN_TIMER_EVENT_ACTIONS } from './actions/forced-fail.actions';
@@ -47,49 +38,35 @@ import { TimerActionTargetModule } from './runtime/run-operations-timer-action-t
 @Module({})
 export class NodeTimerEventModule {
   static forRoot(options: NodeTimerEventModuleOptions = {}): DynamicModule {
-    const role: PipelineRole = options.role ?? (options.redisUrl ? 'api' : 'embedded');
-    if (role !== 'embedded' && !options.redisUrl) {
-      throw new Error(`NodeTimerEventModule: role '${role}' needs a redisUrl (distributed mode)`);
-    }
+    const { role, parts } = resolveNodeTimerRole('NodeTimerEventModule', options);
     const settings: NodeTimerEventSettings = {
       ...DEFAULT_NODE_TIMER_EVENT_SETTINGS,
       ...options.settings,
     };
-    const resolved: ResolvedNodeTimerEventOptions = { role, parts: nodeTimerPartsFor(role) };
-    const redisUrl = options.redisUrl;
-    const poolProvider: Provider = options.executingPool
-      ? ({ provide: ExecutingPool, ...options.executingPool } as Provider)
-      : {
-          provide: ExecutingPool,
-          useFactory: (): ExecutingPool =>
-            redisUrl
-              ? new RedisExecutingPool({ redisUrl, clientName: `node-timer-event:${role}` })
-              : new InProcessExecutingPool(),
-        };
-    const queueProvider: Provider = {
-      provide: TimerJobQueue,
-      useFactory: (): TimerJobQueue =>
-        redisUrl
-          ? new BullMqTimerJobQueue({
-              redisUrl,
-              prefix: options.queuePrefix,
-              concurrency: options.concurrency,
-              clientName: `node-timer-event:${role}`,
-            })
-          : new InProcessTimerJobQueue({ concurrency: options.concurrency }),
-    };
+    const resolved: ResolvedNodeTimerEventOptions = { role, parts };
     return {
       module: NodeTimerEventModule,
       imports: [DiscoveryModule, TimerActionTargetModule],
       providers: [
         { provide: NODE_TIMER_EVENT_SETTINGS, useValue: settings },
         { provide: NODE_TIMER_EVENT_OPTIONS, useValue: resolved },
-        poolProvider,
-        queueProvider,
+        ...nodeTimerProviders({
+          clientName: 'node-timer-event',
+          role,
+          options,
+          kind: NodeTimerEventKind,
+          runtime: NodeTimerEventRuntime,
+          driver: {
+            pool: settings.PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL,
+            dispatchQueue: settings.PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE,
+            handleQueue: settings.PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE,
+            scanIntervalMs: settings.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL * 1000,
+            firedRecordTtlMs: settings.PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME * 1000,
+            parts,
+          },
+        }),
         ActionRegistry,
         ...BUILT_IN_TIMER_EVENT_ACTIONS,
-        NodeTimerEventKind,
-        NodeTimerEventRuntime,
         NodeTimerEventTreeChecks,
         NodeTimerEventConfigService,
       ],

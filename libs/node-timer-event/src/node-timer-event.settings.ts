@@ -1,14 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import {
-  IsInt,
-  IsNotEmpty,
-  IsNumber,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { readTimerSettings, TIMER_QUEUE_NAME } from '@app/pipeline';
+import { IsInt, IsNotEmpty, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 
 /**
  * Settings of the node-timer-event contrib module (DESIGN §7), named as in
@@ -49,12 +40,6 @@ export const DEFAULT_NODE_TIMER_EVENT_SETTINGS: Readonly<NodeTimerEventSettings>
 /** Injection token of the resolved {@link NodeTimerEventSettings}. */
 export const NODE_TIMER_EVENT_SETTINGS = Symbol('NODE_TIMER_EVENT_SETTINGS');
 
-const QUEUE_NAME = /^[A-Za-z0-9_.-]+$/;
-const NUMERIC = new Set([
-  'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL',
-  'PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME',
-]);
-
 /** The settings as environment variables, validated like every app setting. */
 class NodeTimerEventEnvironment implements NodeTimerEventSettings {
   @IsString()
@@ -62,13 +47,13 @@ class NodeTimerEventEnvironment implements NodeTimerEventSettings {
   PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX: string =
     DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_KEY_PREFIX;
 
-  @Matches(QUEUE_NAME, {
+  @Matches(TIMER_QUEUE_NAME, {
     message: 'PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE may hold letters, digits, _ . - only',
   })
   PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE: string =
     DEFAULT_NODE_TIMER_EVENT_SETTINGS.PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE;
 
-  @Matches(QUEUE_NAME, {
+  @Matches(TIMER_QUEUE_NAME, {
     message: 'PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE may hold letters, digits, _ . - only',
   })
   PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE: string =
@@ -104,21 +89,13 @@ class NodeTimerEventEnvironment implements NodeTimerEventSettings {
  * @throws Error listing every bad setting
  */
 export function readNodeTimerEventSettings(env: Record<string, unknown>): NodeTimerEventSettings {
-  const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(DEFAULT_NODE_TIMER_EVENT_SETTINGS)) {
-    const value = env[key];
-    if (value === undefined || value === null || String(value).trim() === '') continue;
-    const text = String(value).trim();
-    // Numbers stay text when they do not parse, so the message names the setting.
-    raw[key] =
-      NUMERIC.has(key) && text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
-  }
-  const config = plainToInstance(NodeTimerEventEnvironment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(config, { validationError: { target: false, value: false } });
-  if (errors.length > 0) {
-    throw new Error(
-      `Invalid node-timer-event settings: ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')}`,
-    );
-  }
-  return { ...config };
+  return readTimerSettings(env, {
+    name: 'node-timer-event',
+    defaults: DEFAULT_NODE_TIMER_EVENT_SETTINGS,
+    schema: NodeTimerEventEnvironment,
+    numeric: [
+      'PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL',
+      'PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME',
+    ],
+  });
 }

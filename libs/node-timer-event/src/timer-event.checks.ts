@@ -1,9 +1,15 @@
-import { isPlainObject, type NodeCheck, type ValidationIssue } from '@app/pipeline';
+import {
+  isPlainObject,
+  timerActionCheck,
+  type KnownTimerActions,
+  type NodeCheck,
+  type ValidationIssue,
+} from '@app/pipeline';
 import { InvalidTimerError } from './invalid-timer.error';
 import { parseTimerEvent, TIMER_TYPES, type ParseTimerOptions } from './timer-schedule';
 
 /** The action names a tree may use: a list, or a lookup such as `(n) => registry.has(n)`. */
-export type KnownActions = Iterable<string> | ((name: string) => boolean);
+export type KnownActions = KnownTimerActions;
 
 /**
  * A tree-validation check (`ValidateOptions.extraChecks`) for `events.timer_events` of
@@ -15,7 +21,7 @@ export function nodeTimerEventChecks(
   knownActions: KnownActions,
   options: ParseTimerOptions = {},
 ): NodeCheck {
-  const { isKnown, hint } = lookup(knownActions);
+  const checkAction = timerActionCheck(knownActions, ' (no action is registered)');
   return (node, path) => {
     const raw = node as unknown as Record<string, unknown>;
     if (raw?.type !== 'ServiceActivity' || raw.events === undefined || raw.events === null)
@@ -61,32 +67,10 @@ export function nodeTimerEventChecks(
           `timer event ${i} of node '${node.id}': ${error.message}`,
         );
       }
-      const action = event.action;
-      if (typeof action !== 'string' || action === '') {
-        add(
-          'INVALID_TIMER',
-          `${at}.action`,
-          `timer event ${i} of node '${node.id}': action must be a non-empty string`,
-        );
-      } else if (!isKnown(action)) {
-        add(
-          'UNKNOWN_ACTION',
-          `${at}.action`,
-          `timer event ${i} of node '${node.id}': unknown action '${action}'${hint}`,
-        );
-      }
+      const bad = checkAction(event.action);
+      if (bad)
+        add(bad.code, `${at}.action`, `timer event ${i} of node '${node.id}': ${bad.problem}`);
     });
     return issues;
-  };
-}
-
-/** A membership test, plus ` (known: a, b)` for messages when the names can be listed. */
-function lookup(knownActions: KnownActions): { isKnown: (name: string) => boolean; hint: string } {
-  if (typeof knownActions === 'function') return { isKnown: knownActions, hint: '' };
-  const names = new Set(knownActions);
-  const sorted = [...names].sort();
-  return {
-    isKnown: (name) => names.has(name),
-    hint: sorted.length ? ` (known: ${sorted.join(', ')})` : ' (no action is registered)',
   };
 }

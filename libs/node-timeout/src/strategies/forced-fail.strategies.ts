@@ -1,4 +1,4 @@
-import { PipelineError } from '@app/pipeline';
+import { forceFailNode } from '@app/pipeline';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import {
   NodeTimeoutStrategy,
@@ -6,7 +6,7 @@ import {
   type TimeoutStrategyResult,
 } from './node-timeout-strategy';
 import { NodeTimeoutTarget } from './node-timeout-target.port';
-import { TimeoutStrategy } from './timeout-strategy.decorator';
+import { getTimeoutStrategyMetadata, TimeoutStrategy } from './timeout-strategy.decorator';
 
 /** Who the seed names as the operator of a forced failure. */
 export const TIMEOUT_NODE_OPERATOR = 'bamboo_engine';
@@ -17,54 +17,40 @@ export function timeoutExData(node: TimedOutNode): string {
 }
 
 /**
- * Runs one operation of the target: `true`/`undefined` = done; `false` or a conflict /
- * not-found error = the node moved on (answered, not thrown). Other errors propagate (retried).
+ * The two built-ins, which differ only in whether the skip follows. The target is optional
+ * so the module boots without one; a timeout firing without one throws.
  */
-async function attempt(
-  run: () => Promise<boolean | void>,
-  what: string,
-): Promise<TimeoutStrategyResult> {
-  try {
-    const ok = (await run()) !== false;
-    return { result: ok, message: ok ? '' : `${what} was not applicable` };
-  } catch (error) {
-    if (
-      error instanceof PipelineError &&
-      (error.kind === 'conflict' || error.kind === 'not_found')
-    ) {
-      return { result: false, message: `${what} was refused: ${error.message}` };
-    }
-    throw error;
-  }
-}
-
-function bound(target: NodeTimeoutTarget | undefined, name: string): NodeTimeoutTarget {
-  if (!target)
-    throw new Error(`Timeout strategy '${name}' fired, but no NodeTimeoutTarget is bound`);
-  return target;
-}
-
-/** Built-in `forced_fail`: the node fails; the run stops there until retried, skipped or revoked. */
 @Injectable()
-@TimeoutStrategy('forced_fail')
-export class ForcedFailStrategy extends NodeTimeoutStrategy {
-  private readonly logger = new Logger(ForcedFailStrategy.name);
+abstract class ForcedFailBuiltIn extends NodeTimeoutStrategy {
+  /** Skip the node once it failed, so the run goes on. */
+  protected abstract readonly thenSkip: boolean;
+  private readonly logger = new Logger(this.constructor.name);
 
   constructor(@Optional() private readonly target?: NodeTimeoutTarget) {
     super();
   }
 
   async dealWithTimeoutNode(node: TimedOutNode): Promise<TimeoutStrategyResult> {
-    const target = bound(this.target, 'forced_fail');
-    const out = await attempt(
-      () => target.forcedFail(node.runId, node.nodeId, node.version, timeoutExData(node)),
-      'forced fail',
-    );
+    if (!this.target) {
+      const name = getTimeoutStrategyMetadata(this.constructor)?.name;
+      throw new Error(`Timeout strategy '${name}' fired, but no NodeTimeoutTarget is bound`);
+    }
+    const out = await forceFailNode(this.target, node, timeoutExData(node), {
+      thenSkip: this.thenSkip,
+    });
+    const done = this.thenSkip ? 'failed and skipped' : 'failed';
     this.logger.log(
-      `node ${node.nodeId} of run ${node.runId} timed out: ${out.result ? 'failed' : out.message}`,
+      `node ${node.nodeId} of run ${node.runId} timed out: ${out.applied ? done : out.message}`,
     );
-    return out;
+    return { result: out.applied, message: out.message };
   }
+}
+
+/** Built-in `forced_fail`: the node fails; the run stops there until retried, skipped or revoked. */
+@Injectable()
+@TimeoutStrategy('forced_fail')
+export class ForcedFailStrategy extends ForcedFailBuiltIn {
+  protected readonly thenSkip = false;
 }
 
 /**
@@ -74,27 +60,8 @@ export class ForcedFailStrategy extends NodeTimeoutStrategy {
  */
 @Injectable()
 @TimeoutStrategy('forced_fail_and_skip')
-export class ForcedFailAndSkipStrategy extends NodeTimeoutStrategy {
-  private readonly logger = new Logger(ForcedFailAndSkipStrategy.name);
-
-  constructor(@Optional() private readonly target?: NodeTimeoutTarget) {
-    super();
-  }
-
-  async dealWithTimeoutNode(node: TimedOutNode): Promise<TimeoutStrategyResult> {
-    const target = bound(this.target, 'forced_fail_and_skip');
-    const failed = await attempt(
-      () => target.forcedFail(node.runId, node.nodeId, node.version, timeoutExData(node)),
-      'forced fail',
-    );
-    const out = failed.result
-      ? await attempt(() => target.skip(node.runId, node.nodeId), 'skip')
-      : failed;
-    this.logger.log(
-      `node ${node.nodeId} of run ${node.runId} timed out: ${out.result ? 'failed and skipped' : out.message}`,
-    );
-    return out;
-  }
+export class ForcedFailAndSkipStrategy extends ForcedFailBuiltIn {
+  protected readonly thenSkip = true;
 }
 
 /** The built-in strategies, provided by `NodeTimeoutModule`. */

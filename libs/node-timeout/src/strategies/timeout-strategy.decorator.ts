@@ -1,12 +1,13 @@
+import {
+  readTimerActionMetadata,
+  timerActionDecorator,
+  type TimerActionMetadata,
+} from '@app/pipeline';
 import { DiscoveryService } from '@nestjs/core';
 import { InvalidTimeoutStrategyError } from './invalid-timeout-strategy.error';
 
-/** Options as stored on the class. */
-export interface TimeoutStrategyMetadata {
-  /** What trees put in `timeout_config.action`; unique in the app. */
-  name: string;
-  description?: string;
-}
+/** Options as stored on the class; `name` is what trees put in `timeout_config.action`. */
+export type TimeoutStrategyMetadata = TimerActionMetadata;
 
 /** The discoverable decorator behind `@TimeoutStrategy`, found by `DiscoveryService` at boot. */
 export const TIMEOUT_STRATEGY = DiscoveryService.createDecorator<TimeoutStrategyMetadata>();
@@ -20,21 +21,18 @@ export const TIMEOUT_STRATEGY = DiscoveryService.createDecorator<TimeoutStrategy
  *   async dealWithTimeoutNode(node: TimedOutNode) { ...; return { result: true, message: '' }; }
  * }
  * ```
+ * @throws InvalidTimeoutStrategyError for a missing or blank name
  */
 export function TimeoutStrategy(nameOrOptions: string | TimeoutStrategyMetadata): ClassDecorator {
-  const metadata = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
-  if (typeof metadata?.name !== 'string' || metadata.name.trim() === '') {
-    throw new InvalidTimeoutStrategyError('@TimeoutStrategy needs a non-empty string name', {
-      options: nameOrOptions,
-    });
-  }
-  const stored: TimeoutStrategyMetadata = { ...metadata };
-  return (target) => {
-    TIMEOUT_STRATEGY(stored)(target);
-  };
+  return timerActionDecorator(
+    TIMEOUT_STRATEGY,
+    '@TimeoutStrategy',
+    nameOrOptions,
+    (message, context) => new InvalidTimeoutStrategyError(message, context),
+  );
 }
 
 /** Reads the metadata back from a class; `undefined` if not decorated. */
 export function getTimeoutStrategyMetadata(target: object): TimeoutStrategyMetadata | undefined {
-  return Reflect.getMetadata(TIMEOUT_STRATEGY.KEY, target) as TimeoutStrategyMetadata | undefined;
+  return readTimerActionMetadata(TIMEOUT_STRATEGY, target);
 }

@@ -1,42 +1,21 @@
-import { PipelineError, type ComponentData, type ParentData } from '@app/pipeline';
+import { forceFailNode, type ComponentData, type ParentData } from '@app/pipeline';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { BaseAction, type TimerActionEvent } from './base-action';
 import { TimerActionTarget } from './timer-action-target.port';
-import { TimerEventAction } from './timer-event-action.decorator';
+import { getTimerEventActionMetadata, TimerEventAction } from './timer-event-action.decorator';
 
 /** Who the seed names as the operator of a forced failure. */
 export const TIMER_EVENT_OPERATOR = 'bamboo_engine';
 
 /**
- * Runs one operation of the target: `true`/`undefined` = done, `false` or a conflict /
- * not-found error = the node moved on (nothing to do). Other errors propagate (retried).
+ * The two built-ins, which differ only in whether the skip follows. The target is optional
+ * so the module boots without one; a built-in firing without one throws.
  */
-async function attempt(run: () => Promise<boolean | void>): Promise<boolean> {
-  try {
-    return (await run()) !== false;
-  } catch (error) {
-    if (
-      error instanceof PipelineError &&
-      (error.kind === 'conflict' || error.kind === 'not_found')
-    ) {
-      return false;
-    }
-    throw error;
-  }
-}
-
-function bound(target: TimerActionTarget | undefined, action: string): TimerActionTarget {
-  if (!target) {
-    throw new Error(`Timer event action '${action}' fired, but no TimerActionTarget is bound`);
-  }
-  return target;
-}
-
-/** Built-in `bamboo_engine_forced_fail`: the node fails (`ex_data` "forced fail by bamboo_engine"). */
 @Injectable()
-@TimerEventAction('bamboo_engine_forced_fail')
-export class ForcedFailAction extends BaseAction {
-  private readonly logger = new Logger(ForcedFailAction.name);
+abstract class ForcedFailBuiltIn extends BaseAction {
+  /** Skip the node once it failed, so the run goes on. */
+  protected abstract readonly thenSkip: boolean;
+  private readonly logger = new Logger(this.constructor.name);
 
   constructor(@Optional() private readonly target?: TimerActionTarget) {
     super();
@@ -47,20 +26,26 @@ export class ForcedFailAction extends BaseAction {
     _parentData: ParentData,
     event: TimerActionEvent,
   ): Promise<boolean> {
-    const target = bound(this.target, 'bamboo_engine_forced_fail');
-    const done = await attempt(() =>
-      target.forcedFail(
-        event.runId,
-        event.nodeId,
-        event.version,
-        `forced fail by ${TIMER_EVENT_OPERATOR}`,
-      ),
-    );
+    if (!this.target) {
+      const name = getTimerEventActionMetadata(this.constructor)?.name;
+      throw new Error(`Timer event action '${name}' fired, but no TimerActionTarget is bound`);
+    }
+    const out = await forceFailNode(this.target, event, `forced fail by ${TIMER_EVENT_OPERATOR}`, {
+      thenSkip: this.thenSkip,
+    });
+    const skip = this.thenSkip && out.failed ? `, skip ${out.skipped ? 'done' : 'refused'}` : '';
     this.logger.log(
-      `node ${event.nodeId} of run ${event.runId}: forced fail ${done ? 'done' : 'not applicable'}`,
+      `node ${event.nodeId} of run ${event.runId}: forced fail ${out.failed ? 'done' : 'not applicable'}${skip}`,
     );
-    return done;
+    return out.applied;
   }
+}
+
+/** Built-in `bamboo_engine_forced_fail`: the node fails (`ex_data` "forced fail by bamboo_engine"). */
+@Injectable()
+@TimerEventAction('bamboo_engine_forced_fail')
+export class ForcedFailAction extends ForcedFailBuiltIn {
+  protected readonly thenSkip = false;
 }
 
 /**
@@ -69,33 +54,8 @@ export class ForcedFailAction extends BaseAction {
  */
 @Injectable()
 @TimerEventAction('bamboo_engine_forced_fail_and_skip')
-export class ForcedFailAndSkipAction extends BaseAction {
-  private readonly logger = new Logger(ForcedFailAndSkipAction.name);
-
-  constructor(@Optional() private readonly target?: TimerActionTarget) {
-    super();
-  }
-
-  async do(
-    _data: ComponentData,
-    _parentData: ParentData,
-    event: TimerActionEvent,
-  ): Promise<boolean> {
-    const target = bound(this.target, 'bamboo_engine_forced_fail_and_skip');
-    const failed = await attempt(() =>
-      target.forcedFail(
-        event.runId,
-        event.nodeId,
-        event.version,
-        `forced fail by ${TIMER_EVENT_OPERATOR}`,
-      ),
-    );
-    const skipped = failed && (await attempt(() => target.skip(event.runId, event.nodeId)));
-    this.logger.log(
-      `node ${event.nodeId} of run ${event.runId}: forced fail ${failed ? 'done' : 'not applicable'}${failed ? `, skip ${skipped ? 'done' : 'refused'}` : ''}`,
-    );
-    return skipped;
-  }
+export class ForcedFailAndSkipAction extends ForcedFailBuiltIn {
+  protected readonly thenSkip = true;
 }
 
 /** The built-in actions, provided by `NodeTimerEventModule`. */

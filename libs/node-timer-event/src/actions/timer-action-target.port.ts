@@ -1,22 +1,10 @@
-/**
- * What the built-in timer event actions need from the engine: bamboo's `forced_fail_activity`
- * and `skip_node` operations. Bind it (e.g. `{ provide: TimerActionTarget, useExisting: ... }`)
- * to the operations service, visible to `NodeTimerEventModule`; without a binding the
- * built-ins throw when they fire.
- *
- * Each method answers `false` (or throws a `PipelineError` of kind `conflict` / `not_found`,
- * which the built-ins read the same way) when the node is no longer in a state that allows
- * it: the timer then simply does nothing. Other errors are transient and retried.
- */
-export abstract class TimerActionTarget {
-  /** Forces the RUNNING node, at `version`, to fail with `exData` as its error. */
-  abstract forcedFail(
-    runId: string,
-    nodeId: string,
-    version: number,
-    exData: string,
-  ): Promise<boolean | void>;
+import { NodeTimerTarget } from '@app/pipeline';
 
-  /** Skips the FAILED node so the run goes on. */
-  abstract skip(runId: string, nodeId: string): Promise<boolean | void>;
-}
+/**
+ * What the built-in timer event actions need from the engine (`forcedFail`, `skip`; see
+ * `NodeTimerTarget`). Bind it (e.g. `{ provide: TimerActionTarget, useExisting: ... }`) to
+ * the operations service, visible to `NodeTimerEventModule`; without a binding the
+ * built-ins throw when they fire. A token of its own, so timer events can be rebound without
+ * touching timeouts.
+ */
+export abstract class TimerActionTarget extends NodeTimerTarget {}

@@ -1,12 +1,13 @@
+import {
+  readTimerActionMetadata,
+  timerActionDecorator,
+  type TimerActionMetadata,
+} from '@app/pipeline';
 import { DiscoveryService } from '@nestjs/core';
 import { InvalidTimerActionError } from './invalid-timer-action.error';
 
-/** Options as stored on the class. */
-export interface TimerEventActionMetadata {
-  /** What trees put in `events.timer_events[].action`; unique in the app. */
-  name: string;
-  description?: string;
-}
+/** Options as stored on the class; `name` is what trees put in `events.timer_events[].action`. */
+export type TimerEventActionMetadata = TimerActionMetadata;
 
 /** The discoverable decorator behind `@TimerEventAction`, found by `DiscoveryService` at boot. */
 export const TIMER_EVENT_ACTION = DiscoveryService.createDecorator<TimerEventActionMetadata>();
@@ -21,22 +22,18 @@ export const TIMER_EVENT_ACTION = DiscoveryService.createDecorator<TimerEventAct
  *   do(data: ComponentData, parentData: ParentData): boolean { ...; return true; }
  * }
  * ```
+ * @throws InvalidTimerActionError for a missing or blank name
  */
 export function TimerEventAction(nameOrOptions: string | TimerEventActionMetadata): ClassDecorator {
-  const metadata = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions;
-  if (typeof metadata?.name !== 'string' || metadata.name.trim() === '') {
-    throw new InvalidTimerActionError('@TimerEventAction needs a non-empty string name', {
-      options: nameOrOptions,
-    });
-  }
-  const stored: TimerEventActionMetadata = { ...metadata };
-  return (target) => {
-    TIMER_EVENT_ACTION(stored)(target);
-  };
+  return timerActionDecorator(
+    TIMER_EVENT_ACTION,
+    '@TimerEventAction',
+    nameOrOptions,
+    (message, context) => new InvalidTimerActionError(message, context),
+  );
 }
 
 /** Reads the metadata back from a class; `undefined` if not decorated. */
 export function getTimerEventActionMetadata(target: object): TimerEventActionMetadata | undefined {
-  return Reflect.getMetadata(TIMER_EVENT_ACTION.KEY, target) as
-    TimerEventActionMetadata | undefined;
+  return readTimerActionMetadata(TIMER_EVENT_ACTION, target);
 }
