@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BaselinesResult } from '../scenarios/baselines';
 import type { HopLatencyResult } from '../scenarios/hop-latency';
-import type { StartApiResult, StartApiVariant } from '../scenarios/start-api';
+import { D_OFFERED_RATE, type StartApiResult, type StartApiVariant } from '../scenarios/start-api';
 import type { ThroughputResult } from '../scenarios/throughput';
 import type { HttpValidationResult, InProcessValidationResult } from '../scenarios/validation';
 import type { GitInfo, MachineInfo } from './environment';
@@ -156,11 +156,12 @@ function rows(sizes: Sizes): Row[] {
     },
     { label: '     noop node cycle (done → next done) p50 / p99', cell: (r) => fmtP(r.C?.cycleMs) },
     {
-      label: `D  start API, stored pipeline (${sizes.dRuns} runs, ${sizes.dConcurrency} in flight)`,
-      cell: (r) => startApi(r.D?.stored),
+      label: `D  start API, stored pipeline, ${D_OFFERED_RATE} runs/s offered (${sizes.dRuns} runs)`,
+      cell: (r) => startApi(r.D?.paced),
       target: '≥ 300/s, p99 < 100 ms',
     },
-    { label: '     inline tree (POST /runs)', cell: (r) => startApi(r.D?.inline) },
+    { label: `     most it takes: stored, ${sizes.dConcurrency} in flight`, cell: (r) => startApi(r.D?.stored) },
+    { label: `     most it takes: inline tree (POST /runs), ${sizes.dConcurrency} in flight`, cell: (r) => startApi(r.D?.inline) },
     {
       label: '     all stored runs finished',
       cell: (r) =>

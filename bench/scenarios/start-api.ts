@@ -24,9 +24,15 @@ export interface StartApiVariant {
 }
 
 export interface StartApiResult {
+  /** At a fixed offered rate (open loop): the latency users see when the engine keeps up. */
+  paced: StartApiVariant & { offeredPerSecond: number };
+  /** Saturated, `dConcurrency` requests in flight: the most the API takes. */
   stored: StartApiVariant;
   inline: StartApiVariant;
 }
+
+/** The start rate the issue's target names (runs/s), offered open-loop for the paced variant. */
+export const D_OFFERED_RATE = 300;
 
 const SMALL_TREE_ACTIVITIES = 3;
 
@@ -57,13 +63,51 @@ async function startMany(
   };
 }
 
+/**
+ * Open loop: request i is sent at i / rate seconds whether or not earlier ones have answered,
+ * so a slow engine shows up as latency (queueing), not as a politely lower rate.
+ */
+async function startPaced(
+  ctx: ScenarioContext,
+  tag: string,
+  start: () => Promise<RunView>,
+  rate: number,
+): Promise<StartApiVariant & { offeredPerSecond: number }> {
+  const n = ctx.sizes.dRuns;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const wait = (i * 1000) / rate - msSince(t0);
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const t = process.hrtime.bigint();
+    pending.push(start().then(() => void latencies.push(msSince(t))));
+  }
+  await Promise.all(pending);
+  const ms = round(msSince(t0), 1);
+  await ctx.target.client.waitFinished(tag, n, { pollMs: 50 });
+  const drainMs = round(msSince(t0), 1);
+  return {
+    offeredPerSecond: rate,
+    runs: n,
+    concurrency: 0,
+    ms,
+    runsPerSecond: perSecond(n, ms),
+    latencyMs: summarize(latencies),
+    drainMs,
+    runsFinishedPerSecond: perSecond(n, drainMs),
+  };
+}
+
 export async function scenarioD(ctx: ScenarioContext): Promise<StartApiResult> {
   const { client } = ctx.target;
   const tree = linearTree(SMALL_TREE_ACTIVITIES, { id: 'bench-small' });
   const pipeline = await client.createPipeline(newTag('d').toLowerCase(), tree);
+  const pacedTag = newTag('D-paced');
+  const paced = await startPaced(ctx, pacedTag, () => client.startStored(pipeline.id, pacedTag), D_OFFERED_RATE);
   const storedTag = newTag('D-stored');
   const stored = await startMany(ctx, storedTag, () => client.startStored(pipeline.id, storedTag));
   const inlineTag = newTag('D-inline');
   const inline = await startMany(ctx, inlineTag, () => client.startInline(tree, inlineTag));
-  return { stored, inline };
+  return { paced, stored, inline };
 }
