@@ -60,7 +60,10 @@ export class EngineRuntime {
   async handle(first: EngineJob): Promise<void> {
     const work: EngineJob[] = [first];
     let budget = this.options.inlineStepBudget;
-    while (work.length > 0) {
+    for (let walked = 0; work.length > 0; walked++) {
+      // Let the event loop breathe between inline steps: on SQLite every query is synchronous,
+      // so a long chain would otherwise keep HTTP requests (and other runs) waiting.
+      if (walked > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const job = work.shift()!;
       const effects = await this.handleOne(job);
       const later: QueuedJob[] = [];
