@@ -42,6 +42,11 @@ export interface ComponentOutcome {
   threw?: boolean;
   /** The `schedule` call processed the oldest pending callback (`NodeRecord.callbacks[0]`). */
   consumedCallback?: boolean;
+  /**
+   * `schedule` calls this outcome covers (default: 1 for a schedule outcome, 0 for execute).
+   * A poll due at once is called again before anything is saved, so one outcome may cover several.
+   */
+  schedules?: number;
 }
 
 export interface CompleteInput extends StepInput {
@@ -336,7 +341,7 @@ export function complete(input: CompleteInput): Decision {
   const b = new DecisionBuilder(input);
   const act = tree.activity(nodeId);
   const outputs = { ...(rec.outputs ?? {}), ...outcome.outputs };
-  const scheduleTimes = outcome.phase === 'schedule' ? rec.scheduleTimes + 1 : rec.scheduleTimes;
+  const scheduleTimes = rec.scheduleTimes + (outcome.schedules ?? (outcome.phase === 'schedule' ? 1 : 0));
   const callbacks = outcome.consumedCallback ? rec.callbacks.slice(1) : rec.callbacks;
 
   if (outcome.ok) {

@@ -22,6 +22,9 @@ import { jobId, type EngineJob } from '../queue/engine-job';
 import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
 import { TreeCache } from './tree-cache';
 
+/** `schedule` calls of a poll due at once made in one go before saving (see `callComponent`). */
+const MAX_IMMEDIATE_POLLS = 16;
+
 /** Steps merged into one transaction at most (see `chain`). */
 const MAX_CHAINED_STEPS = 8;
 
@@ -365,35 +368,46 @@ export class EngineRuntime {
     const consumedCallback = phase === 'schedule' && rec.callbacks.length > 0;
     const callbackData = consumedCallback ? rec.callbacks[0] : undefined;
     if (phase === 'execute') await callHook(component, 'nodeEnter', data, parentData, this.logger);
-    let ok: boolean;
+    let call = phase;
+    let ok = true;
     let exData: unknown;
     let threw = false;
-    try {
-      const result =
-        phase === 'execute' ? await component.execute(data, parentData) : await component.schedule(data, parentData, callbackData);
-      ok = result !== false;
-      if (!ok) exData = data.outputs.ex_data;
-    } catch (e) {
-      ok = false;
-      threw = true;
-      exData = data.outputs.ex_data ?? (e instanceof Error ? e.message : String(e));
-      this.logger.warn(`run ${rec.runId} node ${rec.nodeId}: ${phase} threw: ${(e as Error)?.stack ?? e}`);
+    let finished = false;
+    let schedules = 0;
+    let pollDelayMs: number | undefined;
+    for (let immediate = 0; ; immediate++) {
+      parentData.scheduleTimes = rec.scheduleTimes + schedules;
+      try {
+        const result =
+          call === 'execute' ? await component.execute(data, parentData) : await component.schedule(data, parentData, callbackData);
+        ok = result !== false;
+        if (!ok) exData = data.outputs.ex_data;
+      } catch (e) {
+        ok = false;
+        threw = true;
+        exData = data.outputs.ex_data ?? (e instanceof Error ? e.message : String(e));
+        this.logger.warn(`run ${rec.runId} node ${rec.nodeId}: ${call} threw: ${(e as Error)?.stack ?? e}`);
+      }
+      if (call === 'schedule') schedules++;
+      finished = !component.scheduleType || data.scheduleFinished;
+      if (!ok || finished || component.scheduleType !== 'poll') break;
+      pollDelayMs = Math.max(0, Math.round(component.pollIntervalSeconds(data, rec.scheduleTimes + schedules) * 1000));
+      // A poll due at once is called right here, not through a saved state and a queued job.
+      if (pollDelayMs > 0 || immediate >= MAX_IMMEDIATE_POLLS) break;
+      pollDelayMs = undefined;
+      call = 'schedule';
     }
-    const finished = !component.scheduleType || data.scheduleFinished;
     if (threw) {
-      await callHook(component, phase === 'execute' ? 'nodeExecuteException' : 'nodeScheduleException', data, parentData, this.logger, callbackData);
+      await callHook(component, call === 'execute' ? 'nodeExecuteException' : 'nodeScheduleException', data, parentData, this.logger, callbackData);
     }
     const retrying = !!act.retry && rec.retries < act.retry.max;
     if (!ok && !act.error_ignorable) {
-      await callHook(component, phase === 'execute' ? 'nodeExecuteFail' : 'nodeScheduleFail', data, parentData, this.logger, callbackData);
+      await callHook(component, call === 'execute' ? 'nodeExecuteFail' : 'nodeScheduleFail', data, parentData, this.logger, callbackData);
     } else if ((ok && finished) || (!ok && !retrying)) {
       await callHook(component, 'nodeFinish', data, parentData, this.logger);
     }
-    const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase, threw, consumedCallback };
-    if (ok && !finished && component.scheduleType === 'poll') {
-      const times = phase === 'execute' ? 0 : rec.scheduleTimes + 1;
-      outcome.pollDelayMs = Math.max(0, Math.round(component.pollIntervalSeconds(data, times) * 1000));
-    }
+    const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase: call, schedules, threw, consumedCallback };
+    if (pollDelayMs !== undefined) outcome.pollDelayMs = pollDelayMs;
     return outcome;
   }
 }
