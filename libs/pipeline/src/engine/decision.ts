@@ -59,7 +59,14 @@ export interface EngineEvent {
 
 export type Effect =
   /** Let a process take its next step (enter its current node). */
-  | { type: 'advance'; processId: string; rev: number; delayMs?: number }
+  | {
+      type: 'advance';
+      processId: string;
+      rev: number;
+      delayMs?: number;
+      /** The node the process will enter (a read-ahead hint the runtime adds; never needed). */
+      nodeId?: string;
+    }
   /** Run an activity's component `execute` for that node version. */
   | { type: 'execute'; nodeId: string; version: number; delayMs?: number }
   /** Call `schedule` of a polling component after a delay. */

@@ -117,6 +117,7 @@ export class TypeormRunStore extends RunStore {
         nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
         context: sql.contextFromRows(ctx),
         lookedUp: new Set([process.currentNodeId, process.scopeId, ...extraNodeIds]),
+        contextLoaded: true,
       };
     }
     return this.read(async (m) => {
@@ -135,6 +136,7 @@ export class TypeormRunStore extends RunStore {
         nodes: new Map(nodes.map((r) => [r.node_id as string, sql.nodeFromRow(r)])),
         context: sql.contextFromRows(ctx),
         lookedUp: new Set(ids),
+        contextLoaded: want.context,
       };
     });
   }
@@ -161,6 +163,7 @@ export class TypeormRunStore extends RunStore {
       node,
       context: sql.contextFromRows(ctx),
       lookedUp: new Set(ids),
+      contextLoaded: withContext,
     };
   }
 

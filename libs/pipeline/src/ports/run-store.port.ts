@@ -41,6 +41,8 @@ export interface ProcessSlice {
    * step into a node it knows the state of without reading again (see `engine/chain.ts`).
    */
   lookedUp?: ReadonlySet<string>;
+  /** `context` was read (else it is empty because the step did not need it). */
+  contextLoaded?: boolean;
 }
 
 /** What a step needs beyond the run and its process (so each transition reads no more than it uses). */

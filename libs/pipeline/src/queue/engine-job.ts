@@ -4,7 +4,7 @@
 
 export type EngineJob =
   /** A process takes its next step; stale when the process rev moved on. */
-  | { kind: 'advance'; runId: string; processId: string; rev: number }
+  | { kind: 'advance'; runId: string; processId: string; rev: number; /** Hint: the node it will enter, to read ahead. */ nodeId?: string }
   /** Run a component's `execute` for a node version. */
   | { kind: 'execute'; runId: string; nodeId: string; version: number }
   /** Call a polling component's `schedule` for a node version. */
@@ -27,7 +27,7 @@ export function parseEngineJob(data: unknown): EngineJob {
   const str = (k: string) => typeof d?.[k] === 'string' && (d[k] as string).length > 0;
   const int = (k: string) => Number.isInteger(d?.[k]) && (d[k] as number) >= 0;
   if (d && str('runId')) {
-    if (d.kind === 'advance' && str('processId') && int('rev')) return d as EngineJob;
+    if (d.kind === 'advance' && str('processId') && int('rev') && (d.nodeId === undefined || str('nodeId'))) return d as EngineJob;
     if (d.kind === 'execute' && str('nodeId') && int('version')) return d as EngineJob;
     if (d.kind === 'schedule' && str('nodeId') && int('version') && int('scheduleTimes')) return d as EngineJob;
   }

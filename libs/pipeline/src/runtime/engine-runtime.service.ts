@@ -55,7 +55,8 @@ export class EngineRuntime {
     this.trees.put(run.id, compiled);
     this.signals.publish(run.events ?? []);
     if (run.state === 'RUNNING') {
-      await this.enqueue([{ kind: 'advance', runId: run.id, processId: run.rootProcess.id, rev: run.rootProcess.rev }]);
+      const { id: processId, rev, currentNodeId: nodeId } = run.rootProcess;
+      await this.enqueue([{ kind: 'advance', runId: run.id, processId, rev, nodeId }]);
     }
   }
 
@@ -136,7 +137,7 @@ export class EngineRuntime {
   private toJob(runId: string, e: Effect): EngineJob {
     switch (e.type) {
       case 'advance':
-        return { kind: 'advance', runId, processId: e.processId, rev: e.rev };
+        return { kind: 'advance', runId, processId: e.processId, rev: e.rev, ...(e.nodeId ? { nodeId: e.nodeId } : {}) };
       case 'execute':
         return { kind: 'execute', runId, nodeId: e.nodeId, version: e.version };
       case 'schedule':
@@ -151,7 +152,7 @@ export class EngineRuntime {
   private async handleOne(job: EngineJob): Promise<Effect[]> {
     switch (job.kind) {
       case 'advance':
-        return this.advance(job.runId, job.processId, job.rev);
+        return this.advance(job.runId, job.processId, job.rev, job.nodeId);
       case 'execute':
         return this.runComponent(job.runId, job.nodeId, job.version, 'execute');
       case 'schedule':
@@ -199,7 +200,8 @@ export class EngineRuntime {
       const decision = await this.chain(tree, slice, first);
       try {
         const { woken } = await this.store.apply(runId, decision, new Date());
-        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
+        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
+        addNodeHints(decision);
         this.logDecision(runId, decision);
         await this.signals.publishDecision(runId, decision);
         return decision.effects;
@@ -230,6 +232,7 @@ export class EngineRuntime {
         const node = tree.nodes.get(p.currentNodeId);
         // A sub-process's end needs its parent process and owner node: not in this read.
         if (!node || (node.kind === 'end' && tree.scope(p.scopeId).parentNodeId)) break;
+        if (!slice.contextLoaded && NEEDS_CONTEXT.has(node.kind)) break;
         if (!slice.lookedUp.has(p.currentNodeId) && !after.nodes.has(p.currentNodeId)) break;
       }
       const lazy = await this.resolveLazy(tree, p.scopeId, after.context, slice.run.id, p.currentNodeId);
@@ -250,9 +253,16 @@ export class EngineRuntime {
     }
   }
 
-  private async advance(runId: string, processId: string, rev: number): Promise<Effect[]> {
+  private async advance(runId: string, processId: string, rev: number, nodeId?: string): Promise<Effect[]> {
     const tree = await this.tree(runId);
-    const load = () => this.store.loadProcessSlice(runId, processId, [], (p) => sliceNeeds(tree, p));
+    // Knowing the node it enters, read the rows it may walk into too, so those steps chain.
+    const ahead = tree && nodeId && tree.nodes.has(nodeId) ? lookahead(tree, nodeId) : [];
+    const load = () =>
+      this.store.loadProcessSlice(runId, processId, ahead, (p) => {
+        const needs = sliceNeeds(tree, p);
+        // Steps chained after this one may render inputs or conditions: read the context too.
+        return ahead.length && !needs.context ? { ...needs, context: true } : needs;
+      });
     return this.decideAndApply(runId, `process ${processId}`, load, async (tree, slice) => {
       if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
       const lazy = await this.resolveLazy(tree, slice.process.scopeId, slice.context, slice.run.id, slice.process.currentNodeId);
@@ -441,6 +451,9 @@ function sliceNeeds(tree: CompiledTree | null, p: ProcessRecord): SliceNeeds {
   }
 }
 
+/** Node kinds whose step reads the scope's context (inputs, params, conditions, outputs). */
+const NEEDS_CONTEXT: ReadonlySet<string> = new Set(['activity', 'subprocess', 'exclusive', 'conditional_parallel', 'end']);
+
 const NO_NEEDS: SliceNeeds = Object.freeze({ parent: false, context: false, owner: false });
 const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, owner: false });
 
@@ -464,4 +477,13 @@ function lookahead(tree: CompiledTree, nodeId: string): string[] {
     if (!cur || (cur.kind !== 'converge' && cur.kind !== 'exclusive' && cur.kind !== 'start')) break;
   }
   return out;
+}
+
+/** Tells each advance effect which node its process will enter (see `lookahead`). */
+function addNodeHints(d: Decision): void {
+  for (const e of d.effects) {
+    if (e.type !== 'advance' || e.nodeId) continue;
+    const p = d.processes.find((w) => w.record.id === e.processId)?.record;
+    if (p) e.nodeId = p.currentNodeId;
+  }
 }
