@@ -29,6 +29,9 @@ describe('database error classification', () => {
     expect(isTransientConflict(Object.assign(new Error('x'), { code: 'ER_LOCK_DEADLOCK', errno: 1213 }))).toBe(true);
     expect(isTransientConflict(new Error('x'))).toBe(false);
     expect(isTransientConflict(undefined)).toBe(false);
-    expect(isUniqueViolation(Object.assign(new Error('x'), { code: 'ER_DUP_ENTRY' }))).toBe(false);
+    // The run store runs SQLite statements straight on better-sqlite3, whose errors come unwrapped.
+    expect(isUniqueViolation(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }))).toBe(true);
+    expect(isUniqueViolation(Object.assign(new Error('x'), { code: 'ER_DUP_ENTRY' }))).toBe(true);
+    expect(isUniqueViolation(new Error('x'))).toBe(false);
   });
 });

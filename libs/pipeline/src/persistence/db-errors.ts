@@ -11,8 +11,8 @@ function driverErrorOf(err: unknown): DriverError | undefined {
 
 /** Did a write fail on a unique index or primary key (SQLite, or MySQL's ER_DUP_ENTRY 1062)? */
 export function isUniqueViolation(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const driverError = err.driverError as DriverError | undefined;
+  // Statements run straight on better-sqlite3 (the run store's hot path) throw unwrapped errors.
+  const driverError = driverErrorOf(err);
   const code = driverError?.code;
   return (
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||

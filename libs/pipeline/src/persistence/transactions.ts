@@ -52,3 +52,25 @@ export function runRead<T>(ds: DataSource, fn: (manager: EntityManager) => Promi
   const lock = lockFor(ds);
   return lock ? lock.run(work) : work();
 }
+
+/** The parts of a better-sqlite3 database and statement the run store uses directly. */
+export interface SqliteDatabase {
+  prepare(sql: string): SqliteStatement;
+  transaction<T>(fn: () => T): () => T;
+}
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+
+/**
+ * Runs `fn` synchronously on the SQLite connection itself (no ORM in between), under the same
+ * lock as every other piece of work on it, so it never interleaves with a transaction.
+ */
+export function runOnSqlite<T>(ds: DataSource, fn: (db: SqliteDatabase) => T): Promise<T> {
+  const lock = lockFor(ds);
+  const db = (ds.driver as unknown as { databaseConnection: SqliteDatabase }).databaseConnection;
+  if (!lock || !db) throw new Error('runOnSqlite needs a better-sqlite3 DataSource');
+  return lock.run(async () => fn(db));
+}

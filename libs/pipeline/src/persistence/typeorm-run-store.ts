@@ -26,7 +26,7 @@ import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
-import { isMysqlFamily, runInTransaction, runRead } from './transactions';
+import { isMysqlFamily, runInTransaction, runOnSqlite, runRead, type SqliteDatabase, type SqliteStatement } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
 
@@ -66,9 +66,7 @@ export class TypeormRunStore extends RunStore {
   async createRun(run: NewRun): Promise<void> {
     const statements = this.sql.createRunStatements(run);
     if (!this.sql.mysql) {
-      await this.tx(async (m) => {
-        for (const st of statements) await m.query(st.text, st.params);
-      });
+      await runOnSqlite(this.ds, (db) => db.transaction(() => statements.forEach((st) => this.sqliteRun(db, st)))());
       return;
     }
     const qr = this.ds.createQueryRunner();
@@ -120,15 +118,15 @@ export class TypeormRunStore extends RunStore {
         contextLoaded: true,
       };
     }
-    return this.read(async (m) => {
-      const [head] = await this.select(m, sql.runAndProcess(runId, processId));
+    return runOnSqlite(this.ds, (db) => {
+      const [head] = this.sqliteAll(db, sql.runAndProcess(runId, processId));
       if (!head) return null;
       const process = sql.processFromRow(head);
       const want = needs(process);
       const ids = [...new Set([process.currentNodeId, ...(want.owner ? [process.scopeId] : []), ...extraNodeIds])];
-      const nodes = await this.select(m, sql.nodes(runId, ids));
-      const ctx = want.context ? await this.select(m, sql.context(runId, process.scopeId)) : [];
-      const parent = want.parent && process.parentId ? (await this.select(m, sql.processById(process.parentId)))[0] : undefined;
+      const nodes = this.sqliteAll(db, sql.nodes(runId, ids));
+      const ctx = want.context ? this.sqliteAll(db, sql.context(runId, process.scopeId)) : [];
+      const parent = want.parent && process.parentId ? this.sqliteAll(db, sql.processById(process.parentId))[0] : undefined;
       return {
         run: sql.runFromRow(runId, head),
         process,
@@ -147,11 +145,7 @@ export class TypeormRunStore extends RunStore {
     const statements = [sql.nodes(runId, ids), sql.runAndProcessOfNode(runId, nodeId), ...(withContext ? [sql.contextOfNode(runId, nodeId)] : [])];
     const [nodeRows, head, ctx = []] = sql.mysql
       ? await this.batchRead(statements)
-      : await this.read(async (m) => {
-          const out: Record<string, unknown>[][] = [];
-          for (const st of statements) out.push(await this.select(m, st));
-          return out;
-        });
+      : await runOnSqlite(this.ds, (db) => statements.map((st) => this.sqliteAll(db, st)));
     const nodes = new Map(nodeRows.map((r) => [r.node_id as string, sql.nodeFromRow(r)]));
     const node = nodes.get(nodeId);
     if (!node || !head[0]) return null;
@@ -173,8 +167,27 @@ export class TypeormRunStore extends RunStore {
     return (statements.length === 1 ? [raw] : raw) as Record<string, unknown>[][];
   }
 
-  private async select(m: EntityManager, st: Sql): Promise<Record<string, unknown>[]> {
-    return (await m.query(st.text, st.params)) as Record<string, unknown>[];
+  /** Prepared statements of the SQLite connection, by text (a few dozen distinct texts in practice). */
+  private readonly sqliteStatements = new Map<string, SqliteStatement>();
+
+  private sqliteStatement(db: SqliteDatabase, text: string): SqliteStatement {
+    let st = this.sqliteStatements.get(text);
+    if (!st) {
+      if (this.sqliteStatements.size >= 1000) this.sqliteStatements.clear();
+      st = db.prepare(text);
+      this.sqliteStatements.set(text, st);
+    }
+    return st;
+  }
+
+  private sqliteAll(db: SqliteDatabase, st: Sql): Record<string, unknown>[] {
+    return this.sqliteStatement(db, st.text).all(...st.params.map(sqliteValue)) as Record<string, unknown>[];
+  }
+
+  private sqliteRun(db: SqliteDatabase, st: Sql): StatementResult {
+    const prepared = this.sqliteStatement(db, st.text);
+    const params = st.params.map(sqliteValue);
+    return prepared.reader ? { rows: prepared.all(...params) as Record<string, unknown>[] } : { affected: prepared.run(...params).changes };
   }
 
   async touchNode(runId: string, nodeId: string, version: number): Promise<void> {
@@ -264,16 +277,18 @@ export class TypeormRunStore extends RunStore {
   }
 
   private async applyOnSqlite(runId: string, statements: Statement[]): Promise<ApplyResult> {
-    return this.tx(async (m) => {
-      const results: StatementResult[] = [];
-      for (const st of statements) {
-        const r = await m.queryRunner!.query(st.text, st.params, true);
-        results.push(st.role.kind === 'join-rev' ? { rows: r.records as Record<string, unknown>[] } : { affected: r.affected ?? 0 });
-        // Stop at the first lost guard (the transaction rolls back).
-        if (st.role.kind === 'guard' && r.affected !== 1) break;
-      }
-      return this.readResults(runId, statements.slice(0, results.length), results);
-    });
+    return runOnSqlite(this.ds, (db) =>
+      db.transaction(() => {
+        const results: StatementResult[] = [];
+        for (const st of statements) {
+          const r = this.sqliteRun(db, st);
+          results.push(r);
+          // Stop at the first lost guard: readResults throws, and the transaction rolls back.
+          if (st.role.kind === 'guard' && r.affected !== 1) break;
+        }
+        return this.readResults(runId, statements.slice(0, results.length), results);
+      })(),
+    );
   }
 
   /** Checks each guard held (else StaleStateError) and which joins woke their parent. */
@@ -409,4 +424,11 @@ export class TypeormRunStore extends RunStore {
     });
     return rows.map((e) => M.nodeFromEntity(e));
   }
+}
+
+/** better-sqlite3 binds null but not undefined, numbers/strings/buffers but not booleans. */
+function sqliteValue(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
 }
