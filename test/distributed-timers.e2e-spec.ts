@@ -63,7 +63,7 @@ describeWithMysql('distributed timers (api + 2 workers + scanner as processes)',
           PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL: `${prefix}:node_timer_event:executing_node_pool`,
           PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL: '0.1',
         },
-        roleEnv: { scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' } },
+        roleEnv: { scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' }, worker: { COMPONENT_HEARTBEAT_MS: '500' } },
       });
     });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { Cluster } from './utils/cluster';
@@ -34,7 +36,7 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
         workers: 2,
         env: { LOG_LEVEL: 'log' },
         // Short grace and lock so recovery fits a test; the defaults are for production.
-        roleEnv: { scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' } },
+        roleEnv: { scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' }, worker: { COMPONENT_HEARTBEAT_MS: '500' } },
       });
     });
 
@@ -48,6 +50,32 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
     describe('conformance', () => conformanceSuite(() => http()));
 
     describe('operations', () => operationsSuite(() => http()));
+
+    it('runs a slow component once: its heartbeat keeps the reconciler (grace 2 s) away', async () => {
+      let hits = 0;
+      const server = createServer((_req, res) => {
+        hits++;
+        setTimeout(() => res.end('{"slow":true}'), 3500);
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as AddressInfo).port;
+      try {
+        const tree = chainTree('slow', [
+          { id: 'call', code: 'http_request', inputs: { url: plain(`http://127.0.0.1:${port}/slow`), timeoutSeconds: plain(20) } },
+        ]);
+        const { id } = (await http().post('/api/v1/runs').send({ definition: tree }).expect(201)).body;
+        let run;
+        const until = Date.now() + 30_000;
+        do {
+          await new Promise((r) => setTimeout(r, 200));
+          run = (await http().get(`/api/v1/runs/${id}`).expect(200)).body;
+        } while (run.state !== 'FINISHED' && Date.now() < until);
+        expect(run.state).toBe('FINISHED');
+        expect(hits).toBe(1);
+      } finally {
+        server.close();
+      }
+    });
 
     /** 20 runs × 10 poll nodes, started at once. */
     async function startRuns(n = 20): Promise<string[]> {

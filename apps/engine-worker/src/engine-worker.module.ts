@@ -36,6 +36,7 @@ export class EngineWorkerModule {
           databaseLogging: config.LOG_LEVEL === 'verbose',
           redisUrl: config.REDIS_URL,
           eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
+          componentHeartbeatMs: config.COMPONENT_HEARTBEAT_MS,
           role: 'worker',
           queue: {
             queueName: config.PIPELINE_ENGINE_QUEUE,

@@ -11,6 +11,15 @@ export class EngineWorkerConfig extends ServiceEnvironment {
   @Max(1000)
   WORKER_CONCURRENCY: number = 16;
 
+  /**
+   * How often a running component's node row is touched (ms) so the scanner's reconciler
+   * leaves it alone; keep the scanner's RECONCILE_GRACE_MS at 3× this or more.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  COMPONENT_HEARTBEAT_MS: number = 5_000;
+
   /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), read by the node-timeout lib after the fields above. */
   nodeTimeout!: NodeTimeoutSettings;
 
