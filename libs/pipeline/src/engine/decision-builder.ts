@@ -48,10 +48,15 @@ export class DecisionBuilder {
     if (record.state !== 'RUNNING' && record.awaiting !== null) record = { ...record, awaiting: null };
     const existing = this.nodeWrites.get(record.nodeId);
     if (existing) {
+      const prevRev = this.base.nodes.get(record.nodeId);
+      if (prevRev && record.version === prevRev.version) record = { ...record, callbackSeq: prevRev.callbackSeq + 1 };
       existing.record = record;
       return record;
     }
     const prev = this.base.nodes.get(record.nodeId);
+    // Every write of a row within one life bumps its revision, so a writer that read an older
+    // copy (an operation racing a component's progress) loses its compare-and-set.
+    if (prev && record.version === prev.version) record = { ...record, callbackSeq: prev.callbackSeq + 1 };
     const w: NodeWrite = {
       expect: prev ? { state: prev.state, version: prev.version, callbackSeq: prev.callbackSeq } : null,
       record,

@@ -3,7 +3,7 @@ import { TreeBuilder } from '../model/tree-generators';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
 import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper';
-import type { Operation } from './operations';
+import { operate, type Operation } from './operations';
 import type { NodeStateName, RunStateName } from './states';
 
 /**
@@ -251,6 +251,31 @@ describe('operations: scenarios', () => {
     s.runToEnd();
     expect(received).toEqual([1, 2, 3]);
     expect(s.nodes.get('m')).toMatchObject({ state: 'FINISHED', scheduleTimes: 3, callbacks: [] });
+  });
+
+  it('an operation decided on an older copy of a node loses to progress saved meanwhile', () => {
+    const b = new TreeBuilder('mc2').start().end().activity('m');
+    b.chain('start', 'm', 'end');
+    const s = sim(b.build());
+    s.setBehaviour((_id, _inputs, phase, rec) =>
+      phase === 'execute' ? { ok: true, outputs: {}, finished: false } : { ok: true, outputs: { seen: rec.callbacks[0] }, finished: false },
+    );
+    s.runToEnd();
+    s.operate({ type: 'callback', nodeId: 'm', version: 1, data: 'first', callbackType: 'multi_callback' });
+    // An operation reads the node now (callbacks: ['first'])…
+    const old = {
+      tree: s.tree,
+      run: { ...s.run },
+      processes: [...s.processes.values()].map((p) => ({ ...p })),
+      nodes: new Map([...s.nodes].map(([k, v]) => [k, structuredClone(v)])),
+      now: new Date(0),
+      newId: () => 'x',
+    };
+    s.runToEnd(); // …then the component takes 'first': outputs and schedule count saved, same version
+
+    expect(s.nodes.get('m')).toMatchObject({ state: 'RUNNING', outputs: { seen: 'first' }, callbacks: [] });
+    const late = operate(old, { type: 'callback', nodeId: 'm', version: 1, data: 'second', callbackType: 'multi_callback' });
+    expect(() => s.apply(late)).toThrow(/stale/);
   });
 
   it('a callback component takes one callback per version; a stale version is refused', () => {

@@ -479,14 +479,15 @@ function callback(b: DecisionBuilder, input: OperationInput, op: Extract<Operati
       'STALE_VERSION',
     );
   }
-  if (op.callbackType === 'callback' && running.callbackSeq > 0) {
-    throw new ConflictError(`node '${nodeId}' has already received its callback for version ${version}`, stateContext(input, nodeId, rec), 'CALLBACK_ALREADY_RECEIVED');
+  // A `callback` component takes one callback at a time: refused while one waits or is processed.
+  if (op.callbackType === 'callback' && (running.callbacks.length > 0 || running.awaiting === 'schedule')) {
+    throw new ConflictError(`node '${nodeId}' is already handling a callback (version ${version})`, stateContext(input, nodeId, rec), 'CALLBACK_ALREADY_RECEIVED');
   }
   b.event('pre_callback', nodeId, { version, data });
   // Stored first, processed by `schedule` in order; if execute is still in flight, its
   // completion picks the callback up (see `complete`).
   const wake = running.awaiting === 'callback';
-  b.node({ ...running, callbacks: [...running.callbacks, data], callbackSeq: running.callbackSeq + 1, awaiting: wake ? 'schedule' : running.awaiting });
+  b.node({ ...running, callbacks: [...running.callbacks, data], awaiting: wake ? 'schedule' : running.awaiting });
   if (wake) b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes: running.scheduleTimes, delayMs: 0 });
   b.event('post_callback', nodeId, { version, data });
   return b.d;

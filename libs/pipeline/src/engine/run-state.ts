@@ -72,7 +72,12 @@ export interface NodeRecord {
    * `multi_callback` component, are processed one by one, in order, each exactly once.
    */
   callbacks: unknown[];
-  /** Callbacks accepted in this version; every node write is a compare-and-set on it too. */
+  /**
+   * Revision of the row within this life (0 when the node enters a new version): every write
+   * bumps it and every node write is a compare-and-set on it too, so an operation that read
+   * an older copy (say, a callback racing the component's progress) never overwrites newer
+   * outputs or callbacks. (Stored as `callback_seq`: callbacks were its first user.)
+   */
   callbackSeq: number;
   inputs: Record<string, unknown> | null;
   outputs: Record<string, unknown> | null;

@@ -101,6 +101,12 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
       await expect(store.apply(run.id, same, at)).resolves.toEqual({ woken: [] });
     });
 
+    it('sends a transaction with its COMMIT as one batch when the server aborts at a lost guard (probed)', async () => {
+      // MariaDB 10.11 here; a server that evaluated the guard's subquery eagerly would answer false
+      // and keep the separate COMMIT (the contract suite's guard tests cover both paths' effects).
+      await expect((store as unknown as { canFoldCommit(): Promise<boolean> }).canFoldCommit()).resolves.toBe(true);
+    });
+
     it('would report an identical update as a lost race without FOUND_ROWS (the flag matters)', async () => {
       const other = await openStore(serverUrl, { flags: ['-FOUND_ROWS'] });
       try {

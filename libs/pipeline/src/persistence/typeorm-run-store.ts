@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ApplyResult, Decision } from '../engine/decision';
@@ -48,6 +48,7 @@ const errorCode = (err: unknown) =>
 @Injectable()
 export class TypeormRunStore extends RunStore {
   private readonly sql: RunSql;
+  private readonly logger = new Logger(TypeormRunStore.name);
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
@@ -258,20 +259,77 @@ export class TypeormRunStore extends RunStore {
    * COMMIT or ROLLBACK once the guards' matched-row counts are checked.
    */
   private async applyOnMysql(runId: string, statements: Statement[]): Promise<ApplyResult> {
+    const fold = await this.canFoldCommit();
     const qr = this.ds.createQueryRunner();
     let open = false;
     try {
       await qr.connect();
       const head = ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'];
+      // With `fold`, each guard is followed by a check that aborts the batch when it did not
+      // hold, so COMMIT can travel in the same batch: one round trip per transition.
+      const texts: string[] = [...head];
+      const resultIndex: number[] = [];
+      for (const st of statements) {
+        resultIndex.push(texts.length);
+        texts.push(st.text);
+        if (fold && st.role.kind === 'guard') texts.push(GUARD_CHECK);
+      }
+      if (fold) texts.push('COMMIT');
       open = true;
-      const raw = (await qr.query([...head, ...statements.map((st) => st.text)].join(';\n'), statements.flatMap((st) => st.params))) as unknown[];
-      const results = raw.slice(head.length).map((r) => (Array.isArray(r) ? { rows: r as Record<string, unknown>[] } : { affected: (r as { affectedRows: number }).affectedRows }));
+      let raw: unknown[];
+      try {
+        raw = (await qr.query(texts.join(';\n'), statements.flatMap((st) => st.params))) as unknown[];
+      } catch (e) {
+        if (fold && errnoOf(e) === GUARD_LOST_ERRNO) throw new StaleStateError(`a guard of run ${runId} no longer held`, { runId });
+        throw e;
+      }
+      if (fold) open = false;
+      const results = resultIndex.map((i) => {
+        const r = raw[i];
+        return Array.isArray(r) ? { rows: r as Record<string, unknown>[] } : { affected: (r as { affectedRows: number }).affectedRows };
+      });
       const outcome = this.readResults(runId, statements, results);
-      await qr.query('COMMIT');
-      open = false;
+      if (!fold) {
+        await qr.query('COMMIT');
+        open = false;
+      }
       return outcome;
     } finally {
       if (open) await qr.query('ROLLBACK').catch(() => undefined);
+      await qr.release();
+    }
+  }
+
+  private foldCommit?: Promise<boolean>;
+
+  /** Whether this server aborts a batch at a failed GUARD_CHECK (probed once, on a temporary table). */
+  private canFoldCommit(): Promise<boolean> {
+    return (this.foldCommit ??= this.probeFoldCommit());
+  }
+
+  private async probeFoldCommit(): Promise<boolean> {
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      await qr.query('CREATE TEMPORARY TABLE `pipeline_guard_probe` (`id` INT PRIMARY KEY)');
+      await qr.query('INSERT INTO `pipeline_guard_probe` VALUES (1)');
+      // A guard that holds (matched, not changed: FOUND_ROWS) must pass...
+      await qr.query(`START TRANSACTION;\nUPDATE \`pipeline_guard_probe\` SET \`id\` = 1 WHERE \`id\` = 1;\n${GUARD_CHECK};\nROLLBACK`);
+      // ...and one that does not must stop the batch before what follows.
+      try {
+        await qr.query(`START TRANSACTION;\nUPDATE \`pipeline_guard_probe\` SET \`id\` = 1 WHERE \`id\` = 2;\n${GUARD_CHECK};\nROLLBACK`);
+        return false;
+      } catch (e) {
+        await qr.query('ROLLBACK');
+        return errnoOf(e) === GUARD_LOST_ERRNO;
+      }
+    } catch (e) {
+      this.logger.warn(`one round trip per transaction is off (the guard probe failed: ${(e as Error)?.message ?? e})`);
+      return false;
+    } finally {
+      // A batch stopped by an error leaves its transaction open: never hand that back to the pool.
+      await qr.query('ROLLBACK').catch(() => undefined);
+      await qr.query('DROP TEMPORARY TABLE IF EXISTS `pipeline_guard_probe`').catch(() => undefined);
       await qr.release();
     }
   }
@@ -424,6 +482,19 @@ export class TypeormRunStore extends RunStore {
     });
     return rows.map((e) => M.nodeFromEntity(e));
   }
+}
+
+/**
+ * Fails the statement (ER_SUBQUERY_NO_1_ROW, 1242) unless the statement before it matched
+ * exactly one row; the server then runs nothing more of the batch, so a COMMIT after it never
+ * happens. Whether the server evaluates the subquery only when needed is probed at first use.
+ */
+const GUARD_CHECK = 'SELECT IF(ROW_COUNT() = 1, 1, (SELECT 1 UNION ALL SELECT 2))';
+const GUARD_LOST_ERRNO = 1242;
+
+function errnoOf(e: unknown): number | undefined {
+  const err = e as { errno?: number; driverError?: { errno?: number } };
+  return err?.driverError?.errno ?? err?.errno;
 }
 
 /** better-sqlite3 binds null but not undefined, numbers/strings/buffers but not booleans. */

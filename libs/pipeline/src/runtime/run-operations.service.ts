@@ -112,7 +112,7 @@ export class RunOperationsService {
   /**
    * Deliver a callback to a waiting node. `version` must be the node's current version (else
    * 409 STALE_VERSION). The data is stored under that check and handed to the component's
-   * `schedule` by a worker; a `callback` component takes one per version, a `multi_callback`
+   * `schedule` by a worker; a `callback` component takes one at a time, a `multi_callback`
    * one any number, processed in order.
    */
   async callback(runId: string, nodeId: string, version: number, data: unknown): Promise<OperationResult> {
