@@ -138,7 +138,46 @@ function countQueries(dataSource: DataSource): {
     configurable: true,
     writable: true,
   });
+  countDirectSqlite(dataSource, counts, shapes);
   return { counts, shapes };
+}
+
+/**
+ * The run store's hot path runs its statements straight on better-sqlite3 (prepared once,
+ * no ORM), which the logger never sees: count those where they are prepared and run.
+ */
+function countDirectSqlite(dataSource: DataSource, counts: Record<string, number>, shapes: Record<string, number>): void {
+  const db = (dataSource.driver as unknown as { databaseConnection?: Record<string, unknown> }).databaseConnection;
+  if (!db || typeof db.prepare !== 'function' || typeof db.transaction !== 'function') return;
+  const prepare = (db.prepare as (sql: string) => Record<string, unknown>).bind(db);
+  const count = (sql: string) => {
+    counts[statementKind(sql)]++;
+    const shape = statementShape(sql);
+    shapes[shape] = (shapes[shape] ?? 0) + 1;
+  };
+  db.prepare = (sql: string) => {
+    const statement = prepare(sql);
+    // Own properties shadow the prototype's methods: counting costs one call, no proxy.
+    for (const method of ['run', 'all', 'get'] as const) {
+      const original = statement[method] as ((...a: unknown[]) => unknown) | undefined;
+      if (typeof original !== 'function') continue;
+      statement[method] = (...args: unknown[]) => {
+        count(sql);
+        return original.apply(statement, args);
+      };
+    }
+    return statement;
+  };
+  const transaction = (db.transaction as (fn: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown).bind(db);
+  db.transaction = (fn: (...a: unknown[]) => unknown) => {
+    const wrapped = transaction(fn);
+    return (...args: unknown[]) => {
+      counts.begin++;
+      const result = wrapped(...args);
+      counts.commit++;
+      return result;
+    };
+  };
 }
 
 export async function startEmbedded(): Promise<EngineTarget> {
