@@ -9,6 +9,8 @@ import {
   logRedisErrors,
   redactRedisUrl,
   redisConnectionOptions,
+  pingRedis,
+  settlesWithin,
 } from './redis-connection';
 
 export interface BullMqJobQueueOptions extends Partial<EngineQueueSettings> {
@@ -18,7 +20,6 @@ export interface BullMqJobQueueOptions extends Partial<EngineQueueSettings> {
   clientName?: string;
 }
 
-const PING_TIMEOUT_MS = 2_000;
 const EVENTS_MAX_LEN = 1_000;
 /** How long shutdown waits for Redis to take handed-back jobs and close, once in-flight work is given up. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
@@ -30,21 +31,6 @@ interface InFlight {
   release: () => void;
 }
 
-/** Resolves true when `promise` settles first, false after `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The distributed queue: BullMQ on Redis.
@@ -190,17 +176,7 @@ export class BullMqJobQueue extends JobQueue {
   /** True when Redis answers within 2 s (for health checks). */
   override async ping(): Promise<boolean> {
     if (this.closing) return false;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<string>(
-        (resolve) => (timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS)),
-      );
-      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return pingRedis(this.client);
   }
 
   private async process(handler: JobHandler, job: Job, token: string | undefined): Promise<void> {
@@ -228,9 +204,9 @@ export class BullMqJobQueue extends JobQueue {
     const worker = this.worker;
     if (worker) {
       const closed = worker.close();
-      if (!(await within(closed, this.settings.shutdownTimeoutMs))) {
+      if (!(await settlesWithin(closed, this.settings.shutdownTimeoutMs))) {
         await this.handBack();
-        if (!(await within(closed, HAND_BACK_TIMEOUT_MS))) {
+        if (!(await settlesWithin(closed, HAND_BACK_TIMEOUT_MS))) {
           this.logger.warn(
             'worker did not close in time (Redis unreachable?); dropping its connections',
           );
@@ -238,7 +214,7 @@ export class BullMqJobQueue extends JobQueue {
         }
       }
     }
-    await within(
+    await settlesWithin(
       this.queue.close().catch((e) => this.logger.warn(`closing queue: ${(e as Error).message}`)),
       HAND_BACK_TIMEOUT_MS,
     );
@@ -261,7 +237,7 @@ export class BullMqJobQueue extends JobQueue {
         }
       }),
     );
-    await within(moved, HAND_BACK_TIMEOUT_MS);
+    await settlesWithin(moved, HAND_BACK_TIMEOUT_MS);
     for (const entry of entries) entry.release();
   }
 }

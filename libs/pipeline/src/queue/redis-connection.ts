@@ -103,3 +103,35 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
   );
   return client;
 }
+
+/** How long a health ping may take before Redis counts as unreachable. */
+export const REDIS_PING_TIMEOUT_MS = 2_000;
+
+/** PONG within `timeoutMs` (health checks); never throws. */
+export async function pingRedis(client: Redis, timeoutMs = REDIS_PING_TIMEOUT_MS): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    return (await Promise.race([client.ping(), timeout])) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves true when `promise` settles (either way) within `ms`, false otherwise (graceful shutdowns). */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

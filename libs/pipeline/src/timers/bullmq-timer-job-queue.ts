@@ -7,6 +7,8 @@ import {
   logRedisErrors,
   redactRedisUrl,
   redisConnectionOptions,
+  pingRedis,
+  settlesWithin,
 } from '../queue/redis-connection';
 import {
   parseTimerJobEntries,
@@ -32,23 +34,7 @@ export interface BullMqTimerJobQueueOptions {
 }
 
 const EVENTS_MAX_LEN = 1_000;
-const PING_TIMEOUT_MS = 2_000;
 
-/** Resolves true when `promise` settles first, false after `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The timer queues of distributed mode: one BullMQ queue per name (the settings' dispatch and
@@ -134,17 +120,7 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
 
   override async ping(): Promise<boolean> {
     if (this.closing) return false;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<string>(
-        (resolve) => (timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS)),
-      );
-      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return pingRedis(this.client);
   }
 
   private get client(): Redis {
@@ -173,7 +149,7 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
   private async shutdown(): Promise<void> {
     await Promise.all(
       [...this.workers.values()].map(async (worker) => {
-        if (!(await within(worker.close(), this.shutdownTimeoutMs))) {
+        if (!(await settlesWithin(worker.close(), this.shutdownTimeoutMs))) {
           this.logger.warn('a timer worker did not close in time; dropping its connections');
           await worker.disconnect().catch(() => undefined);
         }
@@ -181,7 +157,7 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
     );
     await Promise.all(
       [...this.queues.values()].map((q) =>
-        within(
+        settlesWithin(
           q.close().catch(() => undefined),
           5_000,
         ),

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../queue/redis-connection';
+import { createRedisClient, pingRedis } from '../queue/redis-connection';
 import { ExecutingPool, type PoolEntry } from './executing-pool.port';
 import { assertPoolEntries } from './invalid-pool-entry.error';
 
@@ -20,7 +20,6 @@ export interface RedisExecutingPoolOptions {
 
 /** Members per ZADD / ZREM call, so a huge batch never builds one giant command. */
 const CHUNK = 1_000;
-const PING_TIMEOUT_MS = 2_000;
 
 /**
  * Takes up to ARGV[2] members scored at most ARGV[1] and removes them, in one script: Redis
@@ -127,17 +126,7 @@ export class RedisExecutingPool extends ExecutingPool {
 
   override async ping(): Promise<boolean> {
     if (this.closing) return false;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const timeout = new Promise<string>(
-        (resolve) => (timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS)),
-      );
-      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    return pingRedis(this.client);
   }
 
   async close(): Promise<void> {
