@@ -1,9 +1,8 @@
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
-import { NodeHistoryEntity } from './entities/node-history.entity';
 import { NodeStateEntity } from './entities/node-state.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 
-/** Entity ↔ engine record mapping, kept in one place. */
+/** Entity → engine record mapping for the ORM read paths (the hot path maps rows in `run-sql.ts`). */
 export const RunRecordMapper = {
   nodeFromEntity(e: NodeStateEntity): NodeRecord {
     return {
@@ -29,28 +28,6 @@ export const RunRecordMapper = {
     };
   },
 
-  nodeToEntity(r: NodeRecord, updatedAt: Date): NodeStateEntity {
-    return Object.assign(new NodeStateEntity(), r, { callbacks: r.callbacks.length ? r.callbacks : null, updatedAt });
-  },
-
-  historyToEntity(kind: string, r: NodeRecord, createdAt: Date): NodeHistoryEntity {
-    return Object.assign(new NodeHistoryEntity(), {
-      runId: r.runId,
-      nodeId: r.nodeId,
-      kind,
-      version: r.version,
-      loop: r.loop,
-      retries: r.retries,
-      state: r.state,
-      inputs: r.inputs,
-      outputs: r.outputs,
-      exData: r.exData ?? null,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      createdAt,
-    });
-  },
-
   processFromEntity(e: RunProcessEntity): ProcessRecord {
     return {
       id: e.id,
@@ -63,9 +40,5 @@ export const RunRecordMapper = {
       pendingChildren: e.pendingChildren,
       rev: e.rev,
     };
-  },
-
-  processToEntity(r: ProcessRecord, updatedAt: Date): RunProcessEntity {
-    return Object.assign(new RunProcessEntity(), { ...r, updatedAt });
   },
 };

@@ -26,7 +26,7 @@ import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
-import { isMysqlFamily, runInTransaction, runOnSqlite, runRead, type SqliteDatabase, type SqliteStatement } from './transactions';
+import { isMysqlFamily, runOnSqlite, runRead, type SqliteDatabase, type SqliteStatement } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
 
@@ -53,10 +53,6 @@ export class TypeormRunStore extends RunStore {
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     super();
     this.sql = new RunSql(isMysqlFamily(ds));
-  }
-
-  private tx<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return runInTransaction(this.ds, fn);
   }
 
   private read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
