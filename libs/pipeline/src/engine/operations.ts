@@ -4,7 +4,7 @@ import type { Decision } from './decision';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
-import type { NodeRecord, ProcessRecord, RunRecord } from './run-state';
+import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
 import { fork, mapOutputs, targetOf } from './step';
 import { varKey } from './variables';
 
@@ -197,27 +197,7 @@ function pauseNode(b: DecisionBuilder, input: OperationInput, nodeId: string): D
   b.node(
     rec
       ? { ...rec, state: 'SUSPENDED' }
-      : {
-          runId: input.run.id,
-          nodeId,
-          scopeId: node.scopeId,
-          processId: '',
-          state: 'SUSPENDED',
-          version: 0,
-          loop: 0,
-          retries: 0,
-          skip: false,
-          errorIgnored: false,
-          scheduleTimes: 0,
-          awaiting: null,
-          callbacks: [],
-          callbackSeq: 0,
-          inputs: null,
-          outputs: null,
-          exData: null,
-          startedAt: null,
-          finishedAt: null,
-        },
+      : blankNodeRecord({ runId: input.run.id, nodeId, scopeId: node.scopeId, processId: '', state: 'SUSPENDED' }),
   );
   b.event('post_pause_node', nodeId, {});
   return b.d;

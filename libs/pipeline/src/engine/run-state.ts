@@ -85,3 +85,26 @@ export interface NodeRecord {
   startedAt: Date | null;
   finishedAt: Date | null;
 }
+
+/** A node row with nothing recorded yet (no life, no data), to be completed by the caller. */
+export function blankNodeRecord(
+  base: Pick<NodeRecord, 'runId' | 'nodeId' | 'scopeId' | 'processId' | 'state'> & Partial<NodeRecord>,
+): NodeRecord {
+  return {
+    version: 0,
+    loop: 0,
+    retries: 0,
+    skip: false,
+    errorIgnored: false,
+    scheduleTimes: 0,
+    awaiting: null,
+    callbacks: [],
+    callbackSeq: 0,
+    inputs: null,
+    outputs: null,
+    exData: null,
+    startedAt: null,
+    finishedAt: null,
+    ...base,
+  };
+}

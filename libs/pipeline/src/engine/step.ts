@@ -6,7 +6,7 @@ import { droppedDecision } from './decision';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
-import type { NodeRecord, ProcessRecord, RunRecord } from './run-state';
+import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
 import { renderInputs, ScopeVariables, type LazyValues } from './variables';
 
 /** Everything a step may read; the runtime loads exactly this before calling the core. */
@@ -64,7 +64,7 @@ function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, p
   mustTransit(prev, 'enter', node.id);
   const ready = prev?.state === 'READY';
   if (prev && !ready) b.history('loop', prev);
-  return {
+  return blankNodeRecord({
     runId: input.run.id,
     nodeId: node.id,
     scopeId: node.scopeId,
@@ -73,18 +73,8 @@ function enterRecord(b: DecisionBuilder, input: StepInput, node: CompiledNode, p
     version: (prev?.version ?? 0) + 1,
     loop: !prev ? 1 : ready ? Math.max(prev.loop, 1) : prev.loop + 1,
     retries: ready ? prev.retries : 0,
-    skip: false,
-    errorIgnored: false,
-    scheduleTimes: 0,
-    awaiting: null,
-    callbacks: [],
-    callbackSeq: 0,
-    inputs: null,
-    outputs: null,
-    exData: null,
     startedAt: input.now,
-    finishedAt: null,
-  };
+  });
 }
 
 function scopeOf(input: StepInput): ScopeVariables {
