@@ -3,7 +3,7 @@ import {
   type ConformanceCase,
   conformanceDir,
   findNodeState,
-  loadConformanceCases,
+  loadAllConformanceCases,
   type NodeTree,
 } from './conformance';
 import type request from 'supertest';
@@ -18,7 +18,7 @@ const POLL_INTERVAL_MS = 25;
 
 const dir = conformanceDir();
 if (!existsSync(dir)) throw new Error(`Conformance folder not found: ${dir} (set CONFORMANCE_DIR)`);
-const cases = loadConformanceCases(dir);
+const cases = loadAllConformanceCases();
 const invalid = cases.filter((c) => c.expect.valid === false);
 const valid = cases.filter((c) => c.expect.valid === true);
 const runnable = valid.filter((c) => c.expect.state !== undefined);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 /** One conformance case (see the README of the conformance folder). */
@@ -27,8 +27,20 @@ export function conformanceDir(): string {
     : resolve(__dirname, '../../../shared/conformance');
 }
 
-/** Every `*.json` under the folder, recursively, sorted by path: new fixtures need no code change. */
-export function loadConformanceCases(dir = conformanceDir()): ConformanceCase[] {
+/** The project's own fixtures (same format as the shared ones): regressions and parity cases. */
+export const PROJECT_CONFORMANCE_DIR = resolve(__dirname, '../conformance');
+
+/**
+ * The folders of a conformance tree that are replayed. `dag/` and `orderlines/` hold cases in
+ * formats not built yet (DESIGN §8.1, §8.2): they join this list with the formats work.
+ */
+export const CONFORMANCE_FOLDERS = ['validation', 'execution'] as const;
+
+/**
+ * Every `*.json` under the replayed folders of `dir`, recursively, sorted by path: new
+ * fixtures need no code change. `prefix` labels the cases of a second tree (e.g. `project/`).
+ */
+export function loadConformanceCases(dir = conformanceDir(), prefix = ''): ConformanceCase[] {
   const files: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d).sort()) {
@@ -37,11 +49,19 @@ export function loadConformanceCases(dir = conformanceDir()): ConformanceCase[] 
       else if (entry.endsWith('.json')) files.push(full);
     }
   };
-  walk(dir);
+  for (const folder of CONFORMANCE_FOLDERS) {
+    const sub = join(dir, folder);
+    if (existsSync(sub)) walk(sub);
+  }
   return files.map((full) => {
     const parsed = JSON.parse(readFileSync(full, 'utf8')) as Omit<ConformanceCase, 'file'>;
-    return { ...parsed, file: relative(dir, full) };
+    return { ...parsed, file: prefix + relative(dir, full) };
   });
+}
+
+/** The shared cases followed by the project's own (`project/…`). */
+export function loadAllConformanceCases(): ConformanceCase[] {
+  return [...loadConformanceCases(), ...loadConformanceCases(PROJECT_CONFORMANCE_DIR, 'project/')];
 }
 
 /** A node map as `GET /runs/:id` answers it (sub-process nodes under `children`). */
