@@ -201,7 +201,7 @@ function nodeRow(runId: string, startedAt: number): NodeRecord {
 
 async function poolScenario(
   label: string,
-  make: () => { pool: ExecutingPool; queue: TimerJobQueue },
+  make: (queues: string[], consume: boolean) => Promise<{ pool: ExecutingPool; queue: TimerJobQueue }>,
   options: Options,
   burst: boolean,
   separateScanner: boolean,
@@ -211,8 +211,8 @@ async function poolScenario(
   const kind = new BenchKind(engine, dueOf);
   const poolName = `bench_timers_${randomBytes(4).toString('hex')}`;
   const closers: (() => Promise<void>)[] = [];
-  const driver = (parts: NodeTimerParts) => {
-    const { pool, queue } = make();
+  const driver = async (parts: NodeTimerParts) => {
+    const { pool, queue } = await make([`${poolName}_dispatch`, `${poolName}_handle`], parts.handle);
     const d = new NodeTimerDriver(kind, pool, queue, engine, {
       pool: poolName,
       dispatchQueue: `${poolName}_dispatch`,
@@ -232,10 +232,10 @@ async function poolScenario(
     return d;
   };
   if (separateScanner) {
-    driver({ maintain: false, scan: true, handle: false });
-    driver({ maintain: true, scan: false, handle: true });
+    await driver({ maintain: false, scan: true, handle: false });
+    await driver({ maintain: true, scan: false, handle: true });
   } else {
-    driver({ maintain: true, scan: true, handle: true });
+    await driver({ maintain: true, scan: true, handle: true });
   }
   try {
     await sleep(200);
@@ -361,7 +361,7 @@ async function main(): Promise<void> {
     `pool: ${options.timers} timers, spread over ${options.spreadSeconds} s, and a burst\n`,
   );
   if (options.pools.includes('in-process')) {
-    const make = () => ({
+    const make = async () => ({
       pool: new InProcessExecutingPool() as ExecutingPool,
       queue: new InProcessTimerJobQueue({ concurrency: 32 }) as TimerJobQueue,
     });
@@ -385,9 +385,15 @@ async function main(): Promise<void> {
       notes.push('pool.redis skipped: set TEST_REDIS_URL to a reachable Redis');
     } else {
       const prefix = `bench_timers_${randomBytes(4).toString('hex')}`;
-      const make = () => ({
+      const make = async (queues: string[], consume: boolean) => ({
         pool: new RedisExecutingPool({ redisUrl }) as ExecutingPool,
-        queue: new BullMqTimerJobQueue({ redisUrl, prefix, concurrency: 32 }) as TimerJobQueue,
+        queue: (await BullMqTimerJobQueue.open({
+          redisUrl,
+          prefix,
+          concurrency: 32,
+          queues,
+          consume: consume ? queues : [],
+        })) as TimerJobQueue,
       });
       results['pool.redis.spread'] = await poolScenario(
         'redis + BullMQ, spread',

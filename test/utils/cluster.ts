@@ -1,7 +1,8 @@
 /**
  * Runs the distributed deployment for e2e suites: the api, N engine-workers and the
- * timer-scanner as separate OS processes from the built output (`npm run build`; built here
- * when missing), over a real MySQL database and Redis db. The same commands the docker images run.
+ * timer-scanner as separate OS processes, started with exactly the README's commands
+ * (`npm run start:api`, `npm run start:worker`, `npm run start:scanner`) from the built output
+ * (`npm run build`, run here once when a build is missing), over a real MySQL database and Redis db.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,8 @@ const ENTRY = {
   worker: 'dist/apps/engine-worker/apps/engine-worker/src/main.js',
   scanner: 'dist/apps/timer-scanner/apps/timer-scanner/src/main.js',
 } as const;
-const NEST_PROJECT = { api: 'api', worker: 'engine-worker', scanner: 'timer-scanner' } as const;
+/** The README's start command of each role (an npm script of package.json). */
+export const START_SCRIPT = { api: 'start:api', worker: 'start:worker', scanner: 'start:scanner' } as const;
 type Role = keyof typeof ENTRY;
 
 export interface ClusterOptions {
@@ -47,10 +49,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-function ensureBuilt(role: Role): void {
-  if (existsSync(join(ROOT, ENTRY[role]))) return;
-  const r = spawnSync('npx', ['nest', 'build', NEST_PROJECT[role]], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`nest build ${NEST_PROJECT[role]} failed`);
+/** `npm run build` when an app's output is missing (the README's distributed steps build once). */
+function ensureBuilt(): void {
+  if (Object.values(ENTRY).every((entry) => existsSync(join(ROOT, entry)))) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm run build failed');
+}
+
+/** Signals the whole process group of an app (npm, and the node process it started). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 async function waitHealthy(p: AppProcess, ms = 60_000): Promise<void> {
@@ -97,10 +110,11 @@ export class Cluster {
   }
 
   async spawn(role: Role, name: string): Promise<AppProcess> {
-    ensureBuilt(role);
+    ensureBuilt();
     const port = await freePort();
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? ROOT,
       NODE_ENV: 'production',
       DATABASE_URL: this.options.mysqlUrl,
       REDIS_URL: this.options.redisUrl,
@@ -109,7 +123,14 @@ export class Cluster {
       ...this.options.env,
       ...this.options.roleEnv?.[role],
     };
-    const child = spawn(process.execPath, [join(ROOT, ENTRY[role])], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `npm run start:<role>`, as the README says, in a process group of its own so a SIGKILL
+    // reaches the app itself (npm forwards SIGTERM to it, but cannot forward SIGKILL).
+    const child = spawn('npm', ['run', '--silent', START_SCRIPT[role]], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const logs: string[] = [];
     const keep = (b: Buffer) => {
       logs.push(b.toString());
@@ -124,11 +145,16 @@ export class Cluster {
     return p;
   }
 
-  /** Kill a process (SIGKILL by default: no shutdown hooks, in-flight work lost). */
+  /**
+   * Kill a process (SIGKILL by default: no shutdown hooks, in-flight work lost). SIGKILL goes to
+   * the app's whole process group; other signals to npm, which forwards them to the app once
+   * (a second SIGTERM would cut the app's graceful shutdown short).
+   */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.procs.get(name);
     if (!p) return;
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
+    if (signal === 'SIGKILL') signalGroup(p.child, 'SIGKILL');
+    else if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
     await p.exited;
     this.procs.delete(name);
   }
@@ -141,8 +167,8 @@ export class Cluster {
     await Promise.all(
       [...this.procs.keys()].map(async (name) => {
         const p = this.procs.get(name)!;
-        p.child.kill('SIGTERM');
-        const t = setTimeout(() => p.child.kill('SIGKILL'), 10_000);
+        if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+        const t = setTimeout(() => signalGroup(p.child, 'SIGKILL'), 10_000);
         await p.exited;
         clearTimeout(t);
         this.procs.delete(name);

@@ -1,4 +1,4 @@
-import { nodeTimerProviders, resolveNodeTimerRole } from '@app/pipeline';
+import { nodeTimerModuleParts, resolveNodeTimerRole } from '@app/pipeline';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import {
@@ -50,27 +50,28 @@ export class NodeTimeoutModule {
       scanIntervalMs: scanIntervalSeconds * 1000,
       firedRecordTtlMs: (options.firedRecordTtlSeconds ?? 15 * 24 * 3600) * 1000,
     };
+    const timers = nodeTimerModuleParts({
+      clientName: 'node-timeout',
+      role,
+      options,
+      kind: NodeTimeoutKind,
+      runtime: NodeTimeoutRuntime,
+      driver: {
+        pool: settings.PIPELINE_NODE_TIMEOUT_EXECUTING_POOL,
+        dispatchQueue: settings.PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE,
+        handleQueue: settings.PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE,
+        scanIntervalMs: resolved.scanIntervalMs,
+        firedRecordTtlMs: resolved.firedRecordTtlMs,
+        parts,
+      },
+    });
     return {
       module: NodeTimeoutModule,
-      imports: [DiscoveryModule, NodeTimeoutTargetModule],
+      imports: [DiscoveryModule, NodeTimeoutTargetModule, ...timers.imports],
       providers: [
         { provide: NODE_TIMEOUT_SETTINGS, useValue: settings },
         { provide: NODE_TIMEOUT_OPTIONS, useValue: resolved },
-        ...nodeTimerProviders({
-          clientName: 'node-timeout',
-          role,
-          options,
-          kind: NodeTimeoutKind,
-          runtime: NodeTimeoutRuntime,
-          driver: {
-            pool: settings.PIPELINE_NODE_TIMEOUT_EXECUTING_POOL,
-            dispatchQueue: settings.PIPELINE_NODE_TIMEOUT_DISPATCH_QUEUE,
-            handleQueue: settings.PIPELINE_NODE_TIMEOUT_HANDLE_QUEUE,
-            scanIntervalMs: resolved.scanIntervalMs,
-            firedRecordTtlMs: resolved.firedRecordTtlMs,
-            parts,
-          },
-        }),
+        ...timers.providers,
         NodeTimeoutStrategyRegistry,
         ...BUILT_IN_TIMEOUT_STRATEGIES,
         NodeTimeoutTreeChecks,

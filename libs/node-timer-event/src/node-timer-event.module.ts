@@ -1,4 +1,4 @@
-import { nodeTimerProviders, resolveNodeTimerRole } from '@app/pipeline';
+import { nodeTimerModuleParts, resolveNodeTimerRole } from '@app/pipeline';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ActionRegistry } from './actions/action-registry.service';
@@ -44,27 +44,28 @@ export class NodeTimerEventModule {
       ...options.settings,
     };
     const resolved: ResolvedNodeTimerEventOptions = { role, parts };
+    const timers = nodeTimerModuleParts({
+      clientName: 'node-timer-event',
+      role,
+      options,
+      kind: NodeTimerEventKind,
+      runtime: NodeTimerEventRuntime,
+      driver: {
+        pool: settings.PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL,
+        dispatchQueue: settings.PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE,
+        handleQueue: settings.PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE,
+        scanIntervalMs: settings.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL * 1000,
+        firedRecordTtlMs: settings.PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME * 1000,
+        parts,
+      },
+    });
     return {
       module: NodeTimerEventModule,
-      imports: [DiscoveryModule, TimerActionTargetModule],
+      imports: [DiscoveryModule, TimerActionTargetModule, ...timers.imports],
       providers: [
         { provide: NODE_TIMER_EVENT_SETTINGS, useValue: settings },
         { provide: NODE_TIMER_EVENT_OPTIONS, useValue: resolved },
-        ...nodeTimerProviders({
-          clientName: 'node-timer-event',
-          role,
-          options,
-          kind: NodeTimerEventKind,
-          runtime: NodeTimerEventRuntime,
-          driver: {
-            pool: settings.PIPELINE_NODE_TIMER_EVENT_EXECUTING_POOL,
-            dispatchQueue: settings.PIPELINE_NODE_TIMER_EVENT_DISPATCH_QUEUE,
-            handleQueue: settings.PIPELINE_NODE_TIMER_EVENT_HANDLE_QUEUE,
-            scanIntervalMs: settings.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL * 1000,
-            firedRecordTtlMs: settings.PIPELINE_NODE_TIMER_EVENT_MAX_EXPIRE_TIME * 1000,
-            parts,
-          },
-        }),
+        ...timers.providers,
         ActionRegistry,
         ...BUILT_IN_TIMER_EVENT_ACTIONS,
         NodeTimerEventTreeChecks,

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
@@ -12,7 +13,7 @@ import { RunStore } from './ports/run-store.port';
 import { TypeormRunStore } from './persistence/typeorm-run-store';
 import { InProcessJobQueue } from './queue/in-process-job-queue';
 import { Reconciler } from './runtime/reconciler.service';
-import { BullMqJobQueue } from './queue/bullmq-job-queue';
+import { bullMqJobQueueParts } from './queue/bullmq-job-queue';
 import { type EngineQueueSettings } from './queue/queue-settings';
 import {
   DEFAULT_COMPONENT_HEARTBEAT_MS,
@@ -83,13 +84,15 @@ export class PipelineModule {
       ...DEFAULT_ENGINE_RUNTIME_OPTIONS,
       heartbeatMs: distributed ? (options.componentHeartbeatMs ?? DEFAULT_COMPONENT_HEARTBEAT_MS) : null,
     };
-    const queueProvider: Provider = {
-      provide: JobQueue,
-      useFactory: (): JobQueue =>
-        distributed
-          ? new BullMqJobQueue({ redisUrl: options.redisUrl!, clientName: role, ...options.queue })
-          : new InProcessJobQueue(options.workerConcurrency ?? 4),
-    };
+    // Distributed: the engine queue through @nestjs/bullmq (a worker host only where jobs are consumed).
+    const queueParts = distributed
+      ? bullMqJobQueueParts({ redisUrl: options.redisUrl!, clientName: role, ...options.queue }, consumes)
+      : {
+          imports: [],
+          providers: [
+            { provide: JobQueue, useFactory: (): JobQueue => new InProcessJobQueue(options.workerConcurrency ?? 4) },
+          ],
+        };
     const providers: Provider[] = [
       PipelineDefinitionService,
       TreeCheckRegistry,
@@ -101,7 +104,7 @@ export class PipelineModule {
       Reconciler,
       JobQueueLifecycle,
       { provide: RunStore, useClass: TypeormRunStore },
-      queueProvider,
+      ...queueParts.providers,
       { provide: ENGINE_RUNTIME_OPTIONS, useValue: runtimeOptions },
     ];
     if (consumes) {
@@ -120,12 +123,15 @@ export class PipelineModule {
         DiscoveryModule,
         // Global: user providers listen with `@OnEvent('pipeline.event')` (do not register it again).
         EventEmitterModule.forRoot(),
+        // Global: the reconciler's interval and the timer scans' sleeps are registered in its SchedulerRegistry.
+        ScheduleModule.forRoot(),
         DatabaseModule.forRoot({
           databaseUrl: options.databaseUrl,
           logging: options.databaseLogging,
         }),
         ComponentsModule,
         TypeOrmModule.forFeature(PIPELINE_ENTITIES),
+        ...queueParts.imports,
       ],
       providers,
       exports: [

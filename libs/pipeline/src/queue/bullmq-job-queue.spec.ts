@@ -39,8 +39,8 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
     prefixes.push(prefix);
     return prefix;
   };
-  const make = (options: Partial<BullMqJobQueueOptions> = {}) => {
-    const q = new BullMqJobQueue({
+  const make = async (options: Partial<BullMqJobQueueOptions> = {}) => {
+    const q = await BullMqJobQueue.open({
       redisUrl,
       prefix: newPrefix(),
       backoffMs: 20,
@@ -73,10 +73,10 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
     await redis.quit();
   });
 
-  jobQueueContract('bullmq', async () => make());
+  jobQueueContract('bullmq', () => make());
 
   it('keeps distinct ids distinct, whatever characters they hold, and collapses each duplicate', async () => {
-    const q = make();
+    const q = await make();
     const ids = [
       'advance:r:p:1',
       'advance|r|p|1',
@@ -105,7 +105,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   // Re-adding a finished job's id is in the shared contract (the reconciler relies on it).
 
   it('collapses a duplicate of a job that is running', async () => {
-    const q = make();
+    const q = await make();
     const seen: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -123,7 +123,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   });
 
   it('retries a handler that throws, with backoff, until it succeeds', async () => {
-    const q = make({ attempts: 4, backoffMs: 20 });
+    const q = await make({ attempts: 4, backoffMs: 20 });
     const calls: number[] = [];
     q.consume(async () => {
       calls.push(Date.now());
@@ -140,7 +140,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
 
   it('keeps a job that failed every attempt for inspection, without blocking its id', async () => {
     const prefix = newPrefix();
-    const q = make({ prefix, attempts: 2, backoffMs: 10 });
+    const q = await make({ prefix, attempts: 2, backoffMs: 10 });
     let calls = 0;
     q.consume(async () => {
       calls++;
@@ -165,8 +165,8 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
 
   it('shares the jobs of one queue between two consumers, each job once', async () => {
     const prefix = newPrefix();
-    const a = make({ prefix, concurrency: 2 });
-    const b = make({ prefix, concurrency: 2 });
+    const a = await make({ prefix, concurrency: 2 });
+    const b = await make({ prefix, concurrency: 2 });
     const seen = new Map<string, number>();
     const by = { a: 0, b: 0 };
     const handler = (who: 'a' | 'b') => async (j: EngineJob) => {
@@ -187,7 +187,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   });
 
   it('counts waiting, delayed and running jobs in size()', async () => {
-    const q = make();
+    const q = await make();
     await q.add([
       { job: job(1), jobId: 's1' },
       { job: job(2), jobId: 's2', delayMs: 60_000 },
@@ -196,7 +196,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   });
 
   it('finishes in-flight jobs on close, takes no new ones, and closes twice safely', async () => {
-    const q = make({ concurrency: 1 });
+    const q = await make({ concurrency: 1 });
     const started: string[] = [];
     const finished: string[] = [];
     q.consume(async (j) => {
@@ -219,7 +219,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   it('hands a job still running when close() times out back to the queue, for another worker', async () => {
     const prefix = newPrefix();
     // A lock far longer than the test: the job must come back by the hand-back, not by lock expiry.
-    const stuck = make({ prefix, lockDurationMs: 60_000, shutdownTimeoutMs: 200 });
+    const stuck = await make({ prefix, lockDurationMs: 60_000, shutdownTimeoutMs: 200 });
     let stuckStarted = false;
     stuck.consume(() => {
       stuckStarted = true;
@@ -229,7 +229,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
     await until(() => stuckStarted);
     await stuck.close();
     expect(await stuck.ping()).toBe(false);
-    const rescuer = make({ prefix });
+    const rescuer = await make({ prefix });
     const seen: string[] = [];
     rescuer.consume(async (j) => void seen.push(pid(j)));
     await until(() => seen.length === 1);
@@ -238,12 +238,13 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
 
   it('runs again the job of a worker killed with SIGKILL', async () => {
     const prefix = newPrefix();
-    const producer = make({ prefix });
+    const producer = await make({ prefix });
     // A separate OS process consumes with a handler that never returns, then is killed.
     const script = `
+      require('reflect-metadata');
       const { BullMqJobQueue } = require(${JSON.stringify(resolve(__dirname, 'bullmq-job-queue.ts'))});
-      const q = new BullMqJobQueue({ redisUrl: ${JSON.stringify(redisUrl)}, prefix: ${JSON.stringify(prefix)}, lockDurationMs: 1000, stalledIntervalMs: 300 });
-      q.consume((job) => { process.stdout.write('started ' + job.processId + '\\n'); return new Promise(() => {}); });
+      BullMqJobQueue.open({ redisUrl: ${JSON.stringify(redisUrl)}, prefix: ${JSON.stringify(prefix)}, lockDurationMs: 1000, stalledIntervalMs: 300 }).then((q) =>
+        q.consume((job) => { process.stdout.write('started ' + job.processId + '\\n'); return new Promise(() => {}); }));
     `;
     const child = spawn(process.execPath, ['-r', '@swc-node/register', '-e', script], {
       cwd: resolve(__dirname, '../../../..'),
@@ -258,7 +259,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
     await new Promise((r) => child.once('exit', r));
 
     const seen: string[] = [];
-    const rescuer = make({ prefix, stalledIntervalMs: 300 });
+    const rescuer = await make({ prefix, stalledIntervalMs: 300 });
     rescuer.consume(async (j) => void seen.push(pid(j)));
     await until(() => seen.length === 1, 20_000);
     expect(seen).toEqual(['p1']);
@@ -266,7 +267,7 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
 
   it('keeps working after its keys are wiped (Redis flushed): lost jobs can be added again by id', async () => {
     const prefix = newPrefix();
-    const q = make({ prefix });
+    const q = await make({ prefix });
     const seen: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -294,13 +295,13 @@ describeWithRedis('BullMqJobQueue (Redis)', (redisUrl) => {
   });
 
   it('answers ping() while Redis is up', async () => {
-    expect(await make().ping()).toBe(true);
+    expect(await (await make()).ping()).toBe(true);
   });
 });
 
 describe('BullMqJobQueue (no Redis)', () => {
   it('answers ping() false, promptly, when Redis is unreachable, and still closes', async () => {
-    const q = new BullMqJobQueue({
+    const q = await BullMqJobQueue.open({
       redisUrl: 'redis://127.0.0.1:1/0',
       prefix: 'pipeline_test_unreachable',
     });
@@ -310,7 +311,9 @@ describe('BullMqJobQueue (no Redis)', () => {
     await q.close();
   });
 
-  it('refuses a URL that is not redis://', () => {
-    expect(() => new BullMqJobQueue({ redisUrl: 'http://127.0.0.1:6379' })).toThrow(/redis:\/\//);
+  it('refuses a URL that is not redis://', async () => {
+    await expect(BullMqJobQueue.open({ redisUrl: 'http://127.0.0.1:6379' })).rejects.toThrow(
+      /redis:\/\//,
+    );
   });
 });

@@ -1,15 +1,16 @@
-import { Logger } from '@nestjs/common';
-import { Queue, WaitingError, Worker, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type Job, type JobsOptions, type Queue, WaitingError, type Worker } from 'bullmq';
 import { JobQueue, type JobHandler, type QueuedJob } from '../ports/job-queue.port';
+import { type BoundWorkerHost, registerBullQueues } from './bullmq-registration';
 import type { EngineJob } from './engine-job';
 import { engineQueueSettings, type EngineQueueSettings } from './queue-settings';
+import type { Redis } from 'ioredis';
 import {
   createRedisClient,
   logRedisErrors,
-  redactRedisUrl,
-  redisConnectionOptions,
   pingRedis,
+  redactRedisUrl,
   settlesWithin,
 } from './redis-connection';
 
@@ -20,7 +21,8 @@ export interface BullMqJobQueueOptions extends Partial<EngineQueueSettings> {
   clientName?: string;
 }
 
-const EVENTS_MAX_LEN = 1_000;
+/** `BullModule.forRoot` config key of the engine queue. */
+const CONFIG_KEY = 'pipeline-engine';
 /** How long shutdown waits for Redis to take handed-back jobs and close, once in-flight work is given up. */
 const HAND_BACK_TIMEOUT_MS = 5_000;
 
@@ -31,9 +33,54 @@ interface InFlight {
   release: () => void;
 }
 
+/**
+ * The engine queue registered through `@nestjs/bullmq` (`BullModule`, a `@Processor` worker host
+ * where this process consumes), and the `JobQueue` provider on top of it. For `PipelineModule`.
+ */
+export function bullMqJobQueueParts(
+  options: BullMqJobQueueOptions,
+  consume: boolean,
+): { imports: DynamicModule[]; providers: Provider[] } {
+  const { redisUrl, clientName, ...overrides } = options;
+  const settings = engineQueueSettings(overrides);
+  const registration = registerBullQueues(
+    {
+      configKey: CONFIG_KEY,
+      redisUrl,
+      prefix: settings.prefix,
+      connectionName: `${settings.prefix}:${clientName ?? 'queue'}`,
+    },
+    [
+      {
+        name: settings.queueName,
+        worker: consume
+          ? {
+              concurrency: settings.concurrency,
+              lockDuration: settings.lockDurationMs,
+              stalledInterval: settings.stalledIntervalMs,
+              maxStalledCount: settings.maxStalledCount,
+            }
+          : null,
+      },
+    ],
+  );
+  const { queueToken, hostToken } = registration.queues[settings.queueName];
+  return {
+    imports: registration.imports,
+    providers: [
+      ...registration.providers,
+      {
+        provide: JobQueue,
+        useFactory: (queue: Queue, host?: BoundWorkerHost): JobQueue =>
+          new BullMqJobQueue(queue, host ?? null, settings, redisUrl),
+        inject: [queueToken, ...(hostToken ? [hostToken] : [])],
+      },
+    ],
+  };
+}
 
 /**
- * The distributed queue: BullMQ on Redis.
+ * The distributed queue: BullMQ on Redis, wired by `@nestjs/bullmq` (see `bullMqJobQueueParts`).
  *
  * Duplicates collapse through BullMQ *deduplication* (simple mode) keyed by
  * `QueuedJob.jobId`, not through custom BullMQ job ids: a dedup key lives from `add` until
@@ -52,44 +99,53 @@ interface InFlight {
  */
 export class BullMqJobQueue extends JobQueue {
   private readonly logger = new Logger(BullMqJobQueue.name);
-  readonly settings: EngineQueueSettings;
-  private readonly redisUrl: string;
-  private readonly clientName: string;
-  /** Producer connection: adds, counts, pings. The worker has its own (BullMQ makes two). */
-  private readonly client: Redis;
-  private readonly queue: Queue;
   private readonly jobOptions: JobsOptions;
   private worker: Worker | null = null;
   private readonly inFlight = new Map<string, InFlight>();
   private closing: Promise<void> | null = null;
+  /** Health checks' connection, opened by the first `ping()` (fails fast while Redis is away). */
+  private pingClient: Redis | null = null;
+  /** Closes the standalone application context of `open()`, after the queue. */
+  private onClosed: (() => Promise<void>) | null = null;
 
-  constructor(options: BullMqJobQueueOptions) {
+  /**
+   * @param queue the engine `Queue` (`@InjectQueue(settings.queueName)`)
+   * @param host its worker host in a consuming process, else null (`consume` then throws)
+   */
+  constructor(
+    private readonly queue: Queue,
+    private readonly host: BoundWorkerHost | null,
+    readonly settings: EngineQueueSettings,
+    private readonly redisUrl: string,
+  ) {
     super();
-    const { redisUrl, clientName, ...overrides } = options;
-    this.settings = engineQueueSettings(overrides);
-    this.redisUrl = redisUrl;
-    this.clientName = `${this.settings.prefix}:${clientName ?? 'queue'}`;
-    this.client = createRedisClient(redisUrl, {
-      connectionName: this.clientName,
-      logger: this.logger,
-    });
-    const { queueName, prefix } = this.settings;
-    // The events stream feeds QueueEvents, which the engine does not use: keep it short.
-    this.queue = new Queue(queueName, {
-      connection: this.client,
-      prefix,
-      streams: { events: { maxLen: EVENTS_MAX_LEN } },
-    });
-    logRedisErrors(this.queue, `queue ${queueName}`, this.logger);
+    logRedisErrors(queue, `queue ${settings.queueName}`, this.logger);
     this.jobOptions = {
-      attempts: this.settings.attempts,
-      backoff: { type: 'exponential', delay: this.settings.backoffMs },
+      attempts: settings.attempts,
+      backoff: { type: 'exponential', delay: settings.backoffMs },
       removeOnComplete: true,
-      removeOnFail: {
-        age: this.settings.removeOnFailAgeSeconds,
-        count: this.settings.removeOnFailCount,
-      },
+      removeOnFail: { age: settings.removeOnFailAgeSeconds, count: settings.removeOnFailCount },
     };
+  }
+
+  /**
+   * The adapter outside an app (specs, the bench, scripts): a standalone Nest application
+   * context holding exactly what `PipelineModule` registers. `close()` closes that context too.
+   */
+  static async open(
+    options: BullMqJobQueueOptions & { consume?: boolean },
+  ): Promise<BullMqJobQueue> {
+    const { consume = true, ...rest } = options;
+    const parts = bullMqJobQueueParts(rest, consume);
+    @Module({ imports: parts.imports, providers: parts.providers, exports: [JobQueue] })
+    class StandaloneBullMqJobQueueModule {}
+    const app = await NestFactory.createApplicationContext(StandaloneBullMqJobQueueModule, {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
+    const queue = app.get(JobQueue) as BullMqJobQueue;
+    queue.onClosed = () => app.close();
+    return queue;
   }
 
   /** One pipelined round trip for the whole batch. */
@@ -122,22 +178,12 @@ export class BullMqJobQueue extends JobQueue {
   consume(handler: JobHandler): void {
     if (this.worker) throw new Error('BullMqJobQueue.consume may be called once');
     if (this.closing) return;
+    if (!this.host)
+      throw new Error(
+        'BullMqJobQueue.consume: this process does not consume the queue (no worker host registered)',
+      );
     const s = this.settings;
-    const worker = new Worker(
-      s.queueName,
-      (job: Job, token?: string) => this.process(handler, job, token),
-      {
-        connection: redisConnectionOptions(this.redisUrl, {
-          maxRetriesPerRequest: null,
-          connectionName: `${this.clientName}:worker`,
-        }),
-        prefix: s.prefix,
-        concurrency: s.concurrency,
-        lockDuration: s.lockDurationMs,
-        stalledInterval: s.stalledIntervalMs,
-        maxStalledCount: s.maxStalledCount,
-      },
-    );
+    const worker = this.host.bind((job, token) => this.process(handler, job, token));
     logRedisErrors(worker, `worker ${s.queueName}`, this.logger);
     worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
@@ -150,6 +196,11 @@ export class BullMqJobQueue extends JobQueue {
       this.logger.warn(`job ${jobId} stalled (its worker died or blocked); queued again`),
     );
     this.worker = worker;
+    worker
+      .run()
+      .catch((e: unknown) =>
+        this.logger.error(`worker ${s.queueName} stopped: ${(e as Error)?.message ?? e}`),
+      );
     this.logger.log(
       `consuming ${s.prefix}:${s.queueName} on ${redactRedisUrl(this.redisUrl)} (concurrency ${s.concurrency}, lock ${s.lockDurationMs} ms)`,
     );
@@ -176,7 +227,11 @@ export class BullMqJobQueue extends JobQueue {
   /** True when Redis answers within 2 s (for health checks). */
   override async ping(): Promise<boolean> {
     if (this.closing) return false;
-    return pingRedis(this.client);
+    this.pingClient ??= createRedisClient(this.redisUrl, {
+      connectionName: `${this.settings.prefix}:health`,
+      logger: this.logger,
+    });
+    return pingRedis(this.pingClient);
   }
 
   private async process(handler: JobHandler, job: Job, token: string | undefined): Promise<void> {
@@ -218,7 +273,9 @@ export class BullMqJobQueue extends JobQueue {
       this.queue.close().catch((e) => this.logger.warn(`closing queue: ${(e as Error).message}`)),
       HAND_BACK_TIMEOUT_MS,
     );
-    await this.client.quit().catch(() => this.client.disconnect());
+    const ping = this.pingClient;
+    if (ping) await ping.quit().catch(() => ping.disconnect());
+    await this.onClosed?.();
   }
 
   /** Moves every job still running back to the wait list and lets its processor return. */

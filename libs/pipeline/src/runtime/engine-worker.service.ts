@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { JobQueue } from '../ports/job-queue.port';
 import { parseEngineJob } from '../queue/engine-job';
 import { EngineRuntime } from './engine-runtime.service';
@@ -20,7 +20,7 @@ export const ENGINE_WORKER_OPTIONS = Symbol('ENGINE_WORKER_OPTIONS');
  * it validates each payload and hands it to the runtime, nothing more.
  */
 @Injectable()
-export class EngineWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EngineWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EngineWorker.name);
 
   constructor(
@@ -36,8 +36,11 @@ export class EngineWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log('consuming the engine queue');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Finish in-flight jobs (or hand them back) before the connections go.
+  /**
+   * Before any shutdown hook: in-flight jobs finish (or are handed back) while the database and
+   * Redis connections, closed by later hooks (TypeORM, @nestjs/bullmq's queues and workers), still work.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { Reconciler } from './reconciler.service';
 
 export interface ReconcilerLoopOptions {
@@ -10,23 +11,30 @@ export interface ReconcilerLoopOptions {
 
 export const RECONCILER_LOOP_OPTIONS = Symbol('RECONCILER_LOOP_OPTIONS');
 
-/** Runs the reconciler every `intervalMs` (in the timer-scanner app, or the embedded app). */
+/** Name of the reconciler's interval in `@nestjs/schedule`'s `SchedulerRegistry`. */
+export const RECONCILER_INTERVAL = 'pipeline-reconciler';
+
+/**
+ * Runs the reconciler every `intervalMs` (in the timer-scanner app), as a dynamic interval of
+ * `@nestjs/schedule` (its `SchedulerRegistry` lists it and clears it at shutdown).
+ */
 @Injectable()
 export class ReconcilerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerLoop.name);
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   /** Passes made so far (health and tests). */
   passes = 0;
 
   constructor(
     private readonly reconciler: Reconciler,
+    private readonly scheduler: SchedulerRegistry,
     @Inject(RECONCILER_LOOP_OPTIONS) private readonly options: ReconcilerLoopOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
-    this.timer.unref();
+    const timer = setInterval(() => void this.tick(), this.options.intervalMs);
+    timer.unref();
+    this.scheduler.addInterval(RECONCILER_INTERVAL, timer);
     this.logger.log(`reconciling every ${this.options.intervalMs} ms (grace ${this.options.graceMs} ms)`);
   }
 
@@ -41,8 +49,8 @@ export class ReconcilerLoop implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    if (this.scheduler.doesExist('interval', RECONCILER_INTERVAL))
+      this.scheduler.deleteInterval(RECONCILER_INTERVAL);
     await this.running;
   }
 }

@@ -10,8 +10,9 @@ describeWithRedis('BullMqTimerJobQueue (Redis)', (redisUrl) => {
   const prefix = `pipeline_test_tq_${randomBytes(5).toString('hex')}`;
   let redis: Redis;
   let queues: BullMqTimerJobQueue[] = [];
-  const open = () => {
-    const q = new BullMqTimerJobQueue({ redisUrl, prefix, backoffMs: 20 });
+  /** A process's view of the queues: producer of `q1`/`q2`, consumer of those in `consume`. */
+  const open = async (consume: string[] = []) => {
+    const q = await BullMqTimerJobQueue.open({ redisUrl, prefix, backoffMs: 20, queues: ['q1', 'q2'], consume });
     queues.push(q);
     return q;
   };
@@ -35,8 +36,8 @@ describeWithRedis('BullMqTimerJobQueue (Redis)', (redisUrl) => {
 
   it('delivers jobs from a producer to a consumer in another connection', async () => {
     const got: PoolEntry[] = [];
-    open().consume('q1', async (entries) => void got.push(...entries));
-    await open().add('q1', [
+    (await open(['q1'])).consume('q1', async (entries) => void got.push(...entries));
+    await (await open()).add('q1', [
       { id: 'a', entries: [{ member: 'm1', dueAt: 1 }] },
       {
         id: 'b',
@@ -52,11 +53,11 @@ describeWithRedis('BullMqTimerJobQueue (Redis)', (redisUrl) => {
   });
 
   it('collapses a duplicate id while the first job waits, and retries a handler that throws', async () => {
-    const producer = open();
+    const producer = await open();
     await producer.add('q2', [{ id: 'same', entries: [{ member: 'x', dueAt: 1 }] }]);
     await producer.add('q2', [{ id: 'same', entries: [{ member: 'x', dueAt: 1 }] }]);
     let calls = 0;
-    open().consume('q2', async () => {
+    (await open(['q2'])).consume('q2', async () => {
       if (++calls === 1) throw new Error('transient (expected by the test)');
     });
     await waitUntil(() => calls === 2);
@@ -65,8 +66,11 @@ describeWithRedis('BullMqTimerJobQueue (Redis)', (redisUrl) => {
   });
 
   it('refuses a bad URL, answers ping, and closes twice', async () => {
-    expect(() => new BullMqTimerJobQueue({ redisUrl: 'http://x' })).toThrow(/redis:\/\//);
-    const q = open();
+    await expect(BullMqTimerJobQueue.open({ redisUrl: 'http://x', queues: ['q1'] })).rejects.toThrow(/redis:\/\//);
+    const q = await open();
+    // A queue this process did not register as consumed cannot be consumed; an unknown one cannot be used.
+    expect(() => q.consume('q1', async () => undefined)).toThrow(/does not consume/);
+    await expect(q.add('nope', [{ id: 'x', entries: [] }])).rejects.toThrow(/unknown queue/);
     expect(await q.ping()).toBe(true);
     await q.close();
     await q.close();

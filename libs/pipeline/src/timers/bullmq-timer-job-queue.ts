@@ -1,13 +1,13 @@
-import { Logger } from '@nestjs/common';
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { type BoundWorkerHost, registerBullQueues } from '../queue/bullmq-registration';
 import {
-  assertRedisUrl,
   createRedisClient,
   logRedisErrors,
-  redactRedisUrl,
-  redisConnectionOptions,
   pingRedis,
+  redactRedisUrl,
   settlesWithin,
 } from '../queue/redis-connection';
 import {
@@ -20,6 +20,10 @@ import {
 export interface BullMqTimerJobQueueOptions {
   /** `redis://[user:pass@]host:port/db` (or `rediss://`). */
   redisUrl: string;
+  /** The queues (a module's dispatch and handle queues): producers may add to any of them. */
+  queues: readonly string[];
+  /** The queues this process consumes (a worker host is registered for each). */
+  consume?: readonly string[];
   /** Redis key prefix of the queues (the engine's `PIPELINE_QUEUE_PREFIX`). */
   prefix?: string;
   /** Jobs one consuming process runs at once, per queue (default 16). */
@@ -33,13 +37,72 @@ export interface BullMqTimerJobQueueOptions {
   shutdownTimeoutMs?: number;
 }
 
-const EVENTS_MAX_LEN = 1_000;
-
+/** One registered timer queue: the `Queue`, and its worker host where this process consumes it. */
+interface TimerQueueRef {
+  queue: Queue;
+  host: BoundWorkerHost | null;
+}
 
 /**
- * The timer queues of distributed mode: one BullMQ queue per name (the settings' dispatch and
- * handle queues), created when first used, so the api, which never adds, opens none. Duplicate
- * job ids collapse through BullMQ deduplication while a job waits or runs (see
+ * A node-timer module's queues registered through `@nestjs/bullmq` (`BullModule` under the
+ * module's own config key, a `@Processor` worker host per consumed queue) and the
+ * `TimerJobQueue` provider on top of them.
+ */
+export function bullMqTimerJobQueueParts(options: BullMqTimerJobQueueOptions): {
+  imports: DynamicModule[];
+  providers: Provider[];
+} {
+  const prefix = options.prefix ?? 'pipeline';
+  const clientName = `${prefix}:${options.clientName ?? 'timers'}`;
+  const consumed = new Set(options.consume ?? []);
+  for (const name of consumed)
+    if (!options.queues.includes(name))
+      throw new Error(`BullMqTimerJobQueue: consumed queue '${name}' is not among the queues`);
+  const registration = registerBullQueues(
+    {
+      configKey: `pipeline-timers:${clientName}`,
+      redisUrl: options.redisUrl,
+      prefix,
+      connectionName: clientName,
+    },
+    options.queues.map((name) => ({
+      name,
+      worker: consumed.has(name) ? { concurrency: Math.max(1, options.concurrency ?? 16) } : null,
+    })),
+  );
+  const names = [...options.queues];
+  const inject = names.flatMap((name) => {
+    const t = registration.queues[name];
+    return [t.queueToken, ...(t.hostToken ? [t.hostToken] : [])];
+  });
+  return {
+    imports: registration.imports,
+    providers: [
+      ...registration.providers,
+      {
+        provide: TimerJobQueue,
+        inject,
+        useFactory: (...deps: unknown[]): TimerJobQueue => {
+          const refs = new Map<string, TimerQueueRef>();
+          let i = 0;
+          for (const name of names) {
+            const queue = deps[i++] as Queue;
+            const host = registration.queues[name].hostToken
+              ? (deps[i++] as BoundWorkerHost)
+              : null;
+            refs.set(name, { queue, host });
+          }
+          return new BullMqTimerJobQueue(refs, options);
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The timer queues of distributed mode (see `bullMqTimerJobQueueParts`): the api adds to none,
+ * workers consume the dispatch and handle queues, the scanner adds to the dispatch queue.
+ * Duplicate job ids collapse through BullMQ deduplication while a job waits or runs (see
  * `BullMqJobQueue` for why deduplication rather than custom job ids). Completed jobs are
  * removed at once; failed ones kept for a week for inspection.
  *
@@ -48,23 +111,24 @@ const EVENTS_MAX_LEN = 1_000;
  */
 export class BullMqTimerJobQueue extends TimerJobQueue {
   private readonly logger = new Logger(BullMqTimerJobQueue.name);
-  /** Producer connection, opened when first needed (the api never adds, so it opens none). */
-  private producer: Redis | null = null;
-  private readonly queues = new Map<string, Queue>();
+  /** Health checks' connection, opened by the first `ping()`. */
+  private pingClient: Redis | null = null;
   private readonly workers = new Map<string, Worker>();
   private readonly prefix: string;
   private readonly concurrency: number;
-  private readonly clientName: string;
   private readonly jobOptions: JobsOptions;
   private readonly shutdownTimeoutMs: number;
   private closing: Promise<void> | null = null;
+  /** Closes the standalone application context of `open()`, after the queues. */
+  private onClosed: (() => Promise<void>) | null = null;
 
-  constructor(private readonly options: BullMqTimerJobQueueOptions) {
+  constructor(
+    private readonly refs: ReadonlyMap<string, TimerQueueRef>,
+    private readonly options: BullMqTimerJobQueueOptions,
+  ) {
     super();
-    assertRedisUrl(options.redisUrl);
     this.prefix = options.prefix ?? 'pipeline';
     this.concurrency = Math.max(1, options.concurrency ?? 16);
-    this.clientName = `${this.prefix}:${options.clientName ?? 'timers'}`;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.jobOptions = {
       attempts: options.attempts ?? 5,
@@ -72,13 +136,31 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
     };
+    for (const [name, { queue }] of refs) logRedisErrors(queue, `timer queue ${name}`, this.logger);
+  }
+
+  /**
+   * The adapter outside an app (specs, the bench): a standalone Nest application context with
+   * exactly what a node-timer module registers. `close()` closes that context too.
+   */
+  static async open(options: BullMqTimerJobQueueOptions): Promise<BullMqTimerJobQueue> {
+    const parts = bullMqTimerJobQueueParts(options);
+    @Module({ imports: parts.imports, providers: parts.providers, exports: [TimerJobQueue] })
+    class StandaloneBullMqTimerJobQueueModule {}
+    const app = await NestFactory.createApplicationContext(StandaloneBullMqTimerJobQueueModule, {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
+    const queue = app.get(TimerJobQueue) as BullMqTimerJobQueue;
+    queue.onClosed = () => app.close();
+    return queue;
   }
 
   async add(queue: string, jobs: readonly TimerJob[]): Promise<void> {
     if (jobs.length === 0) return;
     if (this.closing)
       throw new Error(`timer queue '${queue}' is closing; ${jobs.length} job(s) not added`);
-    await this.queue(queue).addBulk(
+    await this.ref(queue).queue.addBulk(
       jobs.map(({ id, entries }) => ({
         name: queue,
         data: { entries },
@@ -91,14 +173,10 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
     if (this.workers.has(queue))
       throw new Error(`BullMqTimerJobQueue: queue '${queue}' already has a consumer`);
     if (this.closing) return;
-    const worker = new Worker(queue, (job: Job) => handler(parseTimerJobEntries(job.data)), {
-      connection: redisConnectionOptions(this.options.redisUrl, {
-        maxRetriesPerRequest: null,
-        connectionName: `${this.clientName}:worker`,
-      }),
-      prefix: this.prefix,
-      concurrency: this.concurrency,
-    });
+    const { host } = this.ref(queue);
+    if (!host)
+      throw new Error(`BullMqTimerJobQueue: this process does not consume queue '${queue}'`);
+    const worker = host.bind((job: Job) => handler(parseTimerJobEntries(job.data)));
     logRedisErrors(worker, `timer worker ${queue}`, this.logger);
     worker.on('failed', (job: Job | undefined, err: Error) => {
       if (!job) return;
@@ -108,6 +186,11 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
       else this.logger.warn(`${what} failed, will retry: ${err?.message ?? err}`);
     });
     this.workers.set(queue, worker);
+    worker
+      .run()
+      .catch((e: unknown) =>
+        this.logger.error(`timer worker ${queue} stopped: ${(e as Error)?.message ?? e}`),
+      );
     this.logger.log(
       `consuming ${this.prefix}:${queue} on ${redactRedisUrl(this.options.redisUrl)} (concurrency ${this.concurrency})`,
     );
@@ -120,29 +203,20 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
 
   override async ping(): Promise<boolean> {
     if (this.closing) return false;
-    return pingRedis(this.client);
-  }
-
-  private get client(): Redis {
-    this.producer ??= createRedisClient(this.options.redisUrl, {
-      connectionName: this.clientName,
+    this.pingClient ??= createRedisClient(this.options.redisUrl, {
+      connectionName: `${this.prefix}:${this.options.clientName ?? 'timers'}:health`,
       logger: this.logger,
     });
-    return this.producer;
+    return pingRedis(this.pingClient);
   }
 
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, {
-        connection: this.client,
-        prefix: this.prefix,
-        streams: { events: { maxLen: EVENTS_MAX_LEN } },
-      });
-      logRedisErrors(queue, `timer queue ${name}`, this.logger);
-      this.queues.set(name, queue);
-    }
-    return queue;
+  private ref(name: string): TimerQueueRef {
+    const ref = this.refs.get(name);
+    if (!ref)
+      throw new Error(
+        `BullMqTimerJobQueue: unknown queue '${name}' (registered: ${[...this.refs.keys()].join(', ')})`,
+      );
+    return ref;
   }
 
   /** Workers first (running jobs finish, or their locks expire and another worker retries them). */
@@ -156,14 +230,15 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
       }),
     );
     await Promise.all(
-      [...this.queues.values()].map((q) =>
+      [...this.refs.values()].map(({ queue }) =>
         settlesWithin(
-          q.close().catch(() => undefined),
+          queue.close().catch(() => undefined),
           5_000,
         ),
       ),
     );
-    const client = this.producer;
-    if (client) await client.quit().catch(() => client.disconnect());
+    const ping = this.pingClient;
+    if (ping) await ping.quit().catch(() => ping.disconnect());
+    await this.onClosed?.();
   }
 }

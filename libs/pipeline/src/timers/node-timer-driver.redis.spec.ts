@@ -40,14 +40,22 @@ describeWithRedis('NodeTimerDriver (Redis pool, BullMQ queues)', (redisUrl) => {
     await redis.quit();
   });
 
-  function processOf(
+  async function processOf(
     engine: FakeTimerEngine,
     kind: FakeTimerKind,
     parts: NodeTimerParts,
     pool = POOL,
-  ): NodeTimerDriver {
+  ): Promise<NodeTimerDriver> {
     const p = new RedisExecutingPool({ redisUrl });
-    const q = new BullMqTimerJobQueue({ redisUrl, prefix, concurrency: 8, backoffMs: 50 });
+    const queues = [`dispatch_${tag}`, `handle_${tag}`];
+    const q = await BullMqTimerJobQueue.open({
+      redisUrl,
+      prefix,
+      concurrency: 8,
+      backoffMs: 50,
+      queues,
+      consume: parts.handle ? queues : [],
+    });
     const d = new NodeTimerDriver(kind, p, q, engine, {
       pool,
       dispatchQueue: `dispatch_${tag}`,
@@ -69,10 +77,10 @@ describeWithRedis('NodeTimerDriver (Redis pool, BullMQ queues)', (redisUrl) => {
     const kind = new FakeTimerKind();
     const scanOnly = { maintain: false, scan: true, handle: false };
     const workerParts = { maintain: true, scan: false, handle: true };
-    processOf(engine, kind, scanOnly);
-    processOf(engine, kind, scanOnly);
-    processOf(engine, kind, workerParts);
-    processOf(engine, kind, { ...workerParts, maintain: false });
+    await processOf(engine, kind, scanOnly);
+    await processOf(engine, kind, scanOnly);
+    await processOf(engine, kind, workerParts);
+    await processOf(engine, kind, { ...workerParts, maintain: false });
     const runs = 200;
     const t0 = Date.now() + 300;
     for (let i = 0; i < runs; i++) {
@@ -100,7 +108,7 @@ describeWithRedis('NodeTimerDriver (Redis pool, BullMQ queues)', (redisUrl) => {
     const engine = new FakeTimerEngine();
     const kind = new FakeTimerKind();
     const pool = `${prefix}:flush`;
-    processOf(engine, kind, { maintain: true, scan: true, handle: true }, pool);
+    await processOf(engine, kind, { maintain: true, scan: true, handle: true }, pool);
     engine.addRun('r', { spent: [onceSpec(1, 0)], later: [onceSpec(1, 1_500)] });
     const t0 = Date.now();
     await engine.setNode('r', 'spent', 'RUNNING', 1, t0);

@@ -58,6 +58,18 @@ export interface NodeTimerDriverOptions {
   batchSize?: number;
   /** RUNNING nodes a rebuild reads at most (default 200,000). */
   rebuildLimit?: number;
+  /**
+   * Where the scan loop registers each sleep as a named timeout while it waits, so an app can
+   * see and clear it: `@nestjs/schedule`'s `SchedulerRegistry` in the apps (see `NodeTimerRuntime`).
+   */
+  timeouts?: NamedTimeouts;
+}
+
+/** Named timeouts (the shape of `@nestjs/schedule`'s `SchedulerRegistry` the scan loop uses). */
+export interface NamedTimeouts {
+  addTimeout(name: string, timeout: NodeJS.Timeout): void;
+  deleteTimeout(name: string): void;
+  doesExist(type: 'timeout', name: string): boolean;
 }
 
 const DEFAULT_FIRED_TTL_MS = 15 * 24 * 3600 * 1000;
@@ -338,14 +350,18 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
 
   private sleep(ms: number): Promise<void> {
     if (!(ms > 0)) return Promise.resolve();
+    const registry = this.options.timeouts;
+    const name = `${this.kind.name}:${this.options.pool}:scan`;
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
+        if (registry?.doesExist('timeout', name)) registry.deleteTimeout(name);
         this.sleeper = null;
         resolve();
       };
       // setTimeout may fire a fraction of a ms early; a due entry is then taken on the next short pass.
       const timer = setTimeout(wake, Math.ceil(ms));
+      registry?.addTimeout(name, timer);
       this.sleeper = { until: Date.now() + ms, wake };
     });
   }

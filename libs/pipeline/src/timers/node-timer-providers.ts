@@ -1,6 +1,13 @@
-import type { ClassProvider, FactoryProvider, Provider, Type, ValueProvider } from '@nestjs/common';
+import type {
+  ClassProvider,
+  DynamicModule,
+  FactoryProvider,
+  Provider,
+  Type,
+  ValueProvider,
+} from '@nestjs/common';
 import type { PipelineRole } from '../pipeline.module';
-import { BullMqTimerJobQueue } from './bullmq-timer-job-queue';
+import { bullMqTimerJobQueueParts } from './bullmq-timer-job-queue';
 import { ExecutingPool } from './executing-pool.port';
 import { InProcessExecutingPool } from './in-process-executing-pool';
 import { InProcessTimerJobQueue } from './in-process-timer-job-queue';
@@ -71,12 +78,29 @@ export interface NodeTimerProvidersSpec {
   driver: NodeTimerDriverOptions;
 }
 
+/** The queues a role uses: the scanner adds to the dispatch queue; workers consume both; the api none. */
+function timerQueuesFor(
+  role: PipelineRole,
+  driver: NodeTimerDriverOptions,
+): { queues: string[]; consume: string[] } {
+  if (role === 'worker') {
+    const both = [driver.dispatchQueue, driver.handleQueue];
+    return { queues: both, consume: both };
+  }
+  if (role === 'scanner') return { queues: [driver.dispatchQueue], consume: [] };
+  return { queues: [], consume: [] };
+}
+
 /**
- * The providers every node-timer module has, scoped to it: the executing pool (replaceable
- * through `options.executingPool`) and timer queues, Redis-backed with `redisUrl` and
- * in-process without, plus the kind and runtime wired to them.
+ * The parts every node-timer module has, scoped to it: the executing pool (replaceable
+ * through `options.executingPool`) and timer queues — Redis and BullMQ through
+ * `@nestjs/bullmq` with `redisUrl`, in-process without — plus the kind and runtime wired to
+ * them. A module spreads `imports` into its imports and `providers` into its providers.
  */
-export function nodeTimerProviders(spec: NodeTimerProvidersSpec): Provider[] {
+export function nodeTimerModuleParts(spec: NodeTimerProvidersSpec): {
+  imports: DynamicModule[];
+  providers: Provider[];
+} {
   const { clientName, role, options } = spec;
   const redisUrl = options.redisUrl;
   const pool: Provider = options.executingPool
@@ -88,24 +112,33 @@ export function nodeTimerProviders(spec: NodeTimerProvidersSpec): Provider[] {
             ? new RedisExecutingPool({ redisUrl, clientName: `${clientName}:${role}` })
             : new InProcessExecutingPool(),
       };
-  const queue: Provider = {
-    provide: TimerJobQueue,
-    useFactory: (): TimerJobQueue =>
-      redisUrl
-        ? new BullMqTimerJobQueue({
-            redisUrl,
-            prefix: options.queuePrefix,
-            concurrency: options.concurrency,
-            clientName: `${clientName}:${role}`,
-          })
-        : new InProcessTimerJobQueue({ concurrency: options.concurrency }),
+  const queueParts: { imports: DynamicModule[]; providers: Provider[] } = redisUrl
+    ? bullMqTimerJobQueueParts({
+        redisUrl,
+        ...timerQueuesFor(role, spec.driver),
+        prefix: options.queuePrefix,
+        concurrency: options.concurrency,
+        clientName: `${clientName}:${role}`,
+      })
+    : {
+        imports: [],
+        providers: [
+          {
+            provide: TimerJobQueue,
+            useFactory: (): TimerJobQueue =>
+              new InProcessTimerJobQueue({ concurrency: options.concurrency }),
+          },
+        ],
+      };
+  return {
+    imports: queueParts.imports,
+    providers: [
+      pool,
+      ...queueParts.providers,
+      spec.kind,
+      { provide: NODE_TIMER_KIND, useExisting: spec.kind },
+      { provide: NODE_TIMER_DRIVER_OPTIONS, useValue: spec.driver },
+      spec.runtime,
+    ],
   };
-  return [
-    pool,
-    queue,
-    spec.kind,
-    { provide: NODE_TIMER_KIND, useExisting: spec.kind },
-    { provide: NODE_TIMER_DRIVER_OPTIONS, useValue: spec.driver },
-    spec.runtime,
-  ];
 }

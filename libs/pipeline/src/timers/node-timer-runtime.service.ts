@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { RunStore } from '../ports/run-store.port';
 import { EngineRuntime } from '../runtime/engine-runtime.service';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -24,7 +25,7 @@ export const NODE_TIMER_DRIVER_OPTIONS = Symbol('NODE_TIMER_DRIVER_OPTIONS');
 /**
  * Runs one node-timer module's timers in this process (the parts its role needs) on the
  * generic `NodeTimerDriver`, from boot to shutdown: the kind, driver options, pool and queue
- * come from the module's own providers (`nodeTimerProviders`), so a contrib module declares
+ * come from the module's own providers (`nodeTimerModuleParts`), so a contrib module declares
  * an empty injectable subclass, which apps and tests look up by class. Without
  * `PipelineModule` in the app (a unit test of a registry, say) it stays idle.
  */
@@ -43,6 +44,7 @@ export abstract class NodeTimerRuntime<S extends NodeTimerSpec = NodeTimerSpec>
     @Optional() private readonly signals?: PipelineSignals,
     @Optional() private readonly store?: RunStore,
     @Optional() private readonly runtime?: EngineRuntime,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
   ) {}
 
   /** The driver, once started (tests and health). */
@@ -65,7 +67,8 @@ export abstract class NodeTimerRuntime<S extends NodeTimerSpec = NodeTimerSpec>
       this.pool,
       this.queue,
       { signals: this.signals, store: this.store, trees: this.runtime },
-      this.options,
+      // The scan loop's sleeps are named timeouts of @nestjs/schedule (PipelineModule imports it).
+      { ...this.options, timeouts: this.scheduler },
     );
     this.driver.start();
   }

@@ -1,0 +1,59 @@
+'use strict';
+/**
+ * The three apps of the monorepo and where `npm run build` puts them. Shared by the start and
+ * build-if-stale scripts (plain Node, no build step of their own: they run before any build).
+ */
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Nest project name → built entry point (what docker/Dockerfile's CMD runs). */
+const APPS = {
+  api: 'dist/apps/api/apps/api/src/main.js',
+  'engine-worker': 'dist/apps/engine-worker/apps/engine-worker/src/main.js',
+  'timer-scanner': 'dist/apps/timer-scanner/apps/timer-scanner/src/main.js',
+};
+
+/** Files whose change makes a build stale: the app's sources, the libs and the build settings. */
+function sourcesOf(app) {
+  return [
+    join(ROOT, 'apps', app),
+    join(ROOT, 'libs'),
+    join(ROOT, 'tsconfig.json'),
+    join(ROOT, 'nest-cli.json'),
+    join(ROOT, 'package-lock.json'),
+  ];
+}
+
+/** Newest modification time (ms) of the files under `paths`, skipping specs (not compiled). */
+function newestMtime(paths) {
+  let newest = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const entry of readdirSync(p)) if (entry !== 'node_modules') visit(join(p, entry));
+    } else if (!/\.spec(-helper)?\.ts$/.test(p)) {
+      newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  paths.forEach(visit);
+  return newest;
+}
+
+/** `missing`, `stale` (a source is newer than the build) or `fresh`. */
+function buildState(app) {
+  const entry = join(ROOT, APPS[app]);
+  if (!existsSync(entry)) return 'missing';
+  return newestMtime(sourcesOf(app)) > statSync(entry).mtimeMs ? 'stale' : 'fresh';
+}
+
+function assertApp(app) {
+  if (!Object.prototype.hasOwnProperty.call(APPS, app)) {
+    console.error(`unknown app '${app}' (one of: ${Object.keys(APPS).join(', ')})`);
+    process.exit(2);
+  }
+}
+
+module.exports = { APPS, ROOT, assertApp, buildState };
