@@ -30,15 +30,25 @@ function findNode(view: Map<string, { state: string }>, id: string) {
   return view.get(id)?.state ?? null;
 }
 
-const fixtures = fs.existsSync(path.join(CONFORMANCE, 'execution'))
-  ? fs.readdirSync(path.join(CONFORMANCE, 'execution')).filter((f) => f.endsWith('.json'))
-  : [];
+/** The project's own fixtures (test/conformance), replayed after the shared ones as `project/…`. */
+const PROJECT_CONFORMANCE = path.resolve(__dirname, '../../../../test/conformance');
+
+function executionFixtures(dir: string, label: string): [string, string][] {
+  const folder = path.join(dir, 'execution');
+  return fs.existsSync(folder)
+    ? fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => [`${label}${f}`, path.join(folder, f)])
+    : [];
+}
+
+const fixtures = executionFixtures(CONFORMANCE, '');
+const projectFixtures = executionFixtures(PROJECT_CONFORMANCE, 'project/');
 
 describe('engine core over the conformance execution fixtures', () => {
   it('finds the fixtures', () => expect(fixtures.length).toBeGreaterThan(0));
+  it('finds the project fixtures', () => expect(projectFixtures.length).toBeGreaterThan(0));
 
-  it.each(fixtures)('%s', (file) => {
-    const fx = JSON.parse(fs.readFileSync(path.join(CONFORMANCE, 'execution', file), 'utf8'));
+  it.each([...fixtures, ...projectFixtures])('%s', (_label, file) => {
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
     const inputs = Object.fromEntries(Object.entries(fx.inputs ?? {}).map(([k, v]) => [k.startsWith('${') ? k : `\${${k}}`, v]));
     const sim = simulate(fx.tree, inputs);
     expect(sim.run.state).toBe(fx.expect.state);
@@ -171,6 +181,52 @@ describe('engine core scenarios', () => {
     expect(sim2.run.state).toBe('FAILED');
     expect(sim2.nodes.get('eg_1')).toMatchObject({ state: 'FAILED' });
     expect(String(sim2.nodes.get('eg_1')!.exData)).toContain('more than one condition');
+  });
+
+  it('makes a run FAILED only once no branch moves any more, whichever order the steps take', () => {
+    const file = path.join(PROJECT_CONFORMANCE, 'execution/parallel-fail-with-two-noop-chains.json');
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const moving = (sim: EngineSimulator) => [...sim.processes.values()].filter((p) => p.state === 'ACTIVE' || p.state === 'IN_NODE');
+    // FIFO, and LIFO (the failing branch is walked to its failure before the others start).
+    for (const pick of ['fifo', 'lifo'] as const) {
+      const v = validateTree(fx.tree);
+      const holder: { sim?: EngineSimulator } = {};
+      const sim = new EngineSimulator(fx.tree, v.converges, {}, standard(() => holder.sim!));
+      holder.sim = sim;
+      let failedWhileOthersMoved = false;
+      for (let i = 0; i < 1000 && sim.pending.length; i++) {
+        sim.play(pick === 'fifo' ? sim.pending.shift()! : sim.pending.pop()!);
+        if (sim.run.state === 'FAILED') expect([pick, i, moving(sim)]).toEqual([pick, i, []]);
+        if (sim.state('branch_fail') === 'FAILED' && moving(sim).length) {
+          failedWhileOthersMoved = true;
+          expect([pick, i, sim.run.state]).toEqual([pick, i, 'RUNNING']);
+        }
+      }
+      expect([pick, failedWhileOthersMoved]).toEqual([pick, true]);
+      expect(sim.run.state).toBe('FAILED');
+      for (const id of ['b1', 'b2', 'b3', 'c1', 'c2', 'c3']) expect([id, sim.state(id)]).toEqual([id, 'FINISHED']);
+      expect(sim.state('cg')).toBeNull();
+    }
+  });
+
+  it('makes a run FAILED when its last moving branch stops at an appointed pause', () => {
+    const file = path.join(PROJECT_CONFORMANCE, 'execution/parallel-fail-with-noop-sibling.json');
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const v = validateTree(fx.tree);
+    const holder: { sim?: EngineSimulator } = {};
+    const sim = new EngineSimulator(fx.tree, v.converges, {}, standard(() => holder.sim!));
+    holder.sim = sim;
+    sim.operate({ type: 'pause_node', nodeId: 'n2' });
+    sim.runToEnd();
+    expect(sim.state('branch_fail')).toBe('FAILED');
+    expect(sim.state('n2')).toBe('SUSPENDED');
+    expect(sim.run.state).toBe('FAILED');
+    // Resuming the paused node moves its branch again: RUNNING, then FAILED once it waits at cg.
+    sim.operate({ type: 'resume_node', nodeId: 'n2' });
+    expect(sim.run.state).toBe('RUNNING');
+    sim.runToEnd();
+    expect(sim.state('n3')).toBe('FINISHED');
+    expect(sim.run.state).toBe('FAILED');
   });
 
   it('joins a 100-branch parallel gateway exactly once', () => {

@@ -81,10 +81,13 @@ function scopeOf(input: StepInput): ScopeVariables {
   return new ScopeVariables(input.tree.scope(input.process.scopeId), input.context, input.lazy);
 }
 
-/** Mark a node failed, block its process, and fail the run. */
+/**
+ * Mark a node failed and block its process. The run becomes FAILED once nothing else moves
+ * (see `Decision.settleRun`): other branches walk on to their converge gateways first.
+ */
 export function fail(
   b: DecisionBuilder,
-  input: { run: RunRecord; now: Date },
+  input: { now: Date },
   rec: NodeRecord,
   p: ProcessRecord,
   exData: unknown,
@@ -92,9 +95,7 @@ export function fail(
 ): void {
   b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
   b.process(p, { state: 'BLOCKED', currentNodeId: rec.nodeId });
-  if (input.run.state === 'RUNNING') {
-    b.d.run = { expectRev: input.run.rev, state: 'FAILED' };
-  }
+  b.d.settleRun = true;
   if (eventType) b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
 }
 
@@ -158,8 +159,10 @@ export function step(input: StepInput): Decision {
   const node = tree.node(nodeId);
   const prev = input.nodes.get(nodeId);
   if (prev?.state === 'SUSPENDED') {
-    // An appointed pause: the process stops here until the node is resumed.
+    // An appointed pause: the process stops here until the node is resumed (if a branch has
+    // failed meanwhile, nothing may be left moving: the run is then FAILED).
     b.process(p, { state: 'SUSPENDED' });
+    b.d.settleRun = true;
     return b.d;
   }
   const rec = enterRecord(b, input, node, prev);
@@ -277,6 +280,8 @@ function join(b: DecisionBuilder, input: StepInput): Decision {
   if (!p.parentId) throw new EngineInvariantError(`process '${p.id}' has a destination but no parent`, { processId: p.id });
   b.process(p, { state: 'DONE' });
   b.d.joins.push({ parentId: p.parentId, destinationId: p.destinationId! });
+  // A branch that waits at its converge gateway for a failed sibling may be the last mover.
+  b.d.settleRun = true;
   return b.d;
 }
 

@@ -100,16 +100,18 @@ export class EngineRuntime {
       const snap = await this.store.loadRunSnapshot(runId);
       if (!snap) throw new NotFoundError('run', runId);
       const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
+      let failed = false;
       try {
-        const { woken } = await this.store.apply(runId, decision, new Date());
-        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
+        const applied = await this.store.apply(runId, decision, new Date());
+        for (const w of applied.woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
+        failed = !!applied.failed;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
         // Concurrent callers (say, many callbacks at once) retry spread out, not in lockstep.
         if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
         continue;
       }
-      this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}`);
+      this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
       await this.signals.publishDecision(runId, decision);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
@@ -117,7 +119,7 @@ export class EngineRuntime {
           return { job, jobId: jobId(job), delayMs: 'delayMs' in e ? e.delayMs : undefined };
         }));
       }
-      return { decision, runState: decision.run?.state ?? snap.run.state };
+      return { decision, runState: failed ? 'FAILED' : (decision.run?.state ?? snap.run.state) };
     }
   }
 
@@ -199,10 +201,11 @@ export class EngineRuntime {
       }
       const decision = await this.chain(tree, slice, first);
       try {
-        const { woken } = await this.store.apply(runId, decision, new Date());
+        const { woken, failed } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
         addNodeHints(decision);
         this.logDecision(runId, decision);
+        if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
         await this.signals.publishDecision(runId, decision);
         return decision.effects;
       } catch (e) {
