@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
+import { EngineInvariantError } from './engine-invariant.error';
 import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper';
+import { blankNodeRecord } from './run-state';
+import { failOnInvariant, step } from './step';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 
@@ -227,6 +230,51 @@ describe('engine core scenarios', () => {
     sim.runToEnd();
     expect(sim.state('n3')).toBe('FINISHED');
     expect(sim.run.state).toBe('FAILED');
+  });
+
+  it('fails the node when entering it breaks the transition table, and an operator can skip it', () => {
+    const tree = linear(2);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.play(sim.pending.shift()!); // start → a1
+    // Corrupt state: a1's row is already RUNNING while its process is about to enter it.
+    sim.nodes.set('a1', blankNodeRecord({ runId: sim.run.id, nodeId: 'a1', scopeId: tree.id, processId: 'p0', state: 'RUNNING', version: 1, loop: 1 }));
+    const slice = sim.slice('p0');
+    let error: unknown;
+    try {
+      step(slice);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineInvariantError);
+    const d = failOnInvariant(slice, 'a1', error as EngineInvariantError);
+    sim.apply(d);
+    const exData = "engine invariant violated (ENGINE_INVARIANT): node 'a1': cannot enter a node that is RUNNING";
+    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FAILED', version: 1, exData, outputs: { ex_data: exData }, awaiting: null });
+    expect(sim.processes.get('p0')).toMatchObject({ state: 'BLOCKED', currentNodeId: 'a1' });
+    expect(sim.run.state).toBe('FAILED');
+    expect(d.events).toEqual([{ type: 'node_execute_fail', nodeId: 'a1', data: { root_pipeline_id: sim.run.id, node_id: 'a1', version: 1, ex_data: exData } }]);
+    sim.pending.length = 0;
+    sim.operate({ type: 'skip_node', nodeId: 'a1' });
+    sim.runToEnd();
+    expect(sim.run.state).toBe('FINISHED');
+  });
+
+  it('fails a node the tree does not know as a broken invariant, not a crash', () => {
+    const tree = linear(1);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.processes.set('p0', { ...sim.processes.get('p0')!, currentNodeId: 'ghost' });
+    const slice = sim.slice('p0');
+    expect(() => step(slice)).toThrow(EngineInvariantError);
+    sim.apply(failOnInvariant(slice, 'ghost', new EngineInvariantError("node 'ghost' is not in tree 'lin'")));
+    expect(sim.nodes.get('ghost')).toMatchObject({ state: 'FAILED', scopeId: 'lin', version: 1 });
+    expect(sim.run.state).toBe('FAILED');
+  });
+
+  it('drops an invariant failure on a finished or revoked run', () => {
+    const tree = linear(1);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.run = { ...sim.run, state: 'REVOKED' };
+    expect(failOnInvariant(sim.slice('p0'), 's', new EngineInvariantError('x')).dropped).toContain('REVOKED');
   });
 
   it('joins a 100-branch parallel gateway exactly once', () => {

@@ -402,6 +402,37 @@ export function complete(input: CompleteInput): Decision {
 }
 
 /**
+ * The core found its invariants broken while deciding about `nodeId` (a bug or corrupt state:
+ * a node entered in a state it cannot be entered from, a process at a node not in the tree, a
+ * branch with no parent...). Retrying the job would only break the same way, so the node fails
+ * like any failing node: FAILED with the violation in `ex_data` and a `node_execute_fail`
+ * event, its process BLOCKED, the run FAILED once nothing else moves. An operator sees it and
+ * retries, skips or revokes (DESIGN §5). Written over the row as loaded (compare-and-set as
+ * usual), without the transition table: the state it would check is what is corrupt.
+ */
+export function failOnInvariant(input: StepInput, nodeId: string, error: EngineInvariantError): Decision {
+  const { run, process: p, tree } = input;
+  if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
+  const b = new DecisionBuilder(input);
+  const prev = input.nodes.get(nodeId);
+  const exData = `engine invariant violated (${error.code}): ${error.message}`;
+  const rec: NodeRecord = prev
+    ? { ...prev, processId: p.id, awaiting: null }
+    : blankNodeRecord({
+        runId: run.id,
+        nodeId,
+        scopeId: tree.nodes.get(nodeId)?.scopeId ?? p.scopeId,
+        processId: p.id,
+        state: 'FAILED',
+        version: 1,
+        loop: 1,
+        startedAt: input.now,
+      });
+  fail(b, input, { ...rec, outputs: { ...(rec.outputs ?? {}), ex_data: exData } }, p, exData, 'node_execute_fail');
+  return b.d;
+}
+
+/**
  * Work that finishes after its run was revoked is dropped; a node row it left RUNNING (it
  * was entered as the revoke committed) is marked REVOKED so the run reads consistently.
  */
