@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { Cluster } from './utils/cluster';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { conformanceSuite } from './utils/conformance-suite';
+import { engineInvariantSuite } from './utils/engine-invariants-suite';
 import { operationsSuite } from './utils/operations-suite';
 import { chainTree, plain } from './utils/run-trees';
 import {
@@ -50,6 +52,21 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
     describe('conformance', () => conformanceSuite(() => http()));
 
     describe('operations', () => operationsSuite(() => http()));
+
+    describe('engine invariants', () => {
+      let sql: Connection | undefined;
+      afterAll(async () => sql?.end());
+      engineInvariantSuite(() => ({
+        http,
+        query: async (text, params) => {
+          sql ??= await createConnection(db.url);
+          return sql.query(text, params);
+        },
+        // The scanner's reconciler (grace 2 s) picks the corrupted process up by itself.
+        reconcile: async () => undefined,
+        recoveryMs: 15_000,
+      }));
+    });
 
     it('runs a slow component once: its heartbeat keeps the reconciler (grace 2 s) away', async () => {
       let hits = 0;

@@ -68,5 +68,6 @@ export function mergeDecisions(a: Decision, b: Decision, consumed: Effect): Deci
     histories: [...a.histories, ...b.histories],
     events: [...a.events, ...b.events],
     effects: [...a.effects.filter((e) => e !== consumed), ...b.effects],
+    ...(a.settleRun || b.settleRun ? { settleRun: true } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type {
   SubProcess,
   TreeVariable,
 } from '../model/tree.types';
+import { EngineInvariantError } from './engine-invariant.error';
 
 export type NodeKind =
   | 'start'
@@ -74,13 +75,13 @@ export class CompiledTree {
 
   node(id: string): CompiledNode {
     const n = this.nodes.get(id);
-    if (!n) throw new Error(`node '${id}' is not in tree '${this.rootId}'`);
+    if (!n) throw new EngineInvariantError(`node '${id}' is not in tree '${this.rootId}'`, { nodeId: id });
     return n;
   }
 
   scope(id: string): CompiledScope {
     const s = this.scopes.get(id);
-    if (!s) throw new Error(`scope '${id}' is not in tree '${this.rootId}'`);
+    if (!s) throw new EngineInvariantError(`scope '${id}' is not in tree '${this.rootId}'`, { scopeId: id });
     return s;
   }
 
@@ -92,20 +93,20 @@ export class CompiledTree {
   next(nodeId: string): string {
     const n = this.node(nodeId);
     if (n.outgoing.length !== 1) {
-      throw new Error(`node '${nodeId}' has ${n.outgoing.length} outgoing flows, expected 1`);
+      throw new EngineInvariantError(`node '${nodeId}' has ${n.outgoing.length} outgoing flows, expected 1`, { nodeId });
     }
     return n.outgoing[0].target;
   }
 
   activity(id: string): ServiceActivity {
     const n = this.node(id);
-    if (n.kind !== 'activity') throw new Error(`node '${id}' is not a ServiceActivity`);
+    if (n.kind !== 'activity') throw new EngineInvariantError(`node '${id}' is not a ServiceActivity`, { nodeId: id });
     return n.raw as ServiceActivity;
   }
 
   subprocess(id: string): SubProcess {
     const n = this.node(id);
-    if (n.kind !== 'subprocess') throw new Error(`node '${id}' is not a SubProcess`);
+    if (n.kind !== 'subprocess') throw new EngineInvariantError(`node '${id}' is not a SubProcess`, { nodeId: id });
     return n.raw as SubProcess;
   }
 }

@@ -83,6 +83,19 @@ export interface Decision {
   histories: HistoryWrite[];
   events: EngineEvent[];
   effects: Effect[];
+  /**
+   * A process stopped moving here (blocked at a failed node, ended at its converge gateway,
+   * parked at an appointed pause), or an operation changed which ones move. After the writes,
+   * a RUNNING run with a BLOCKED process and no ACTIVE or IN_NODE one becomes FAILED.
+   *
+   * Why the store decides it and not the core: a run is FAILED when "nothing can move until
+   * it is retried, skipped or revoked" (DESIGN §4), which depends on every process of the run,
+   * and a step reads only its own. Marking the run FAILED at the failure itself reported a run
+   * as settled while sibling branches were still walking (their nodes RUNNING). The store
+   * checks under the run row's lock, so of two branches stopping at once the later sees the
+   * earlier (no lost flip).
+   */
+  settleRun?: boolean;
   /** Set when the input was stale or irrelevant: nothing to write, nothing to do. */
   dropped?: string;
 }
@@ -95,7 +108,10 @@ export function droppedDecision(reason: string): Decision {
   return { ...emptyDecision(), dropped: reason };
 }
 
-/** What applying a decision revealed: parents woken by this decision's joins (each needs an advance). */
+/** What applying a decision revealed. */
 export interface ApplyResult {
+  /** Parents woken by this decision's joins (each needs an advance). */
   woken: { processId: string; rev: number }[];
+  /** `settleRun` found nothing left moving and turned the run FAILED. */
+  failed?: boolean;
 }

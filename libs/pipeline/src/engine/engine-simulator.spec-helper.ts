@@ -96,6 +96,13 @@ export class EngineSimulator {
       this.run = { ...this.run, rev: expectRev + 1, state: state ?? this.run.state };
       if (outputs) this.outputs = outputs;
     }
+    if (d.settleRun && this.run.state === 'RUNNING') {
+      // As the store does (see `Decision.settleRun`): FAILED once a process is blocked and none moves.
+      const procs = [...this.processes.values()];
+      if (procs.some((p) => p.state === 'BLOCKED') && !procs.some((p) => p.state === 'ACTIVE' || p.state === 'IN_NODE')) {
+        this.run = { ...this.run, state: 'FAILED', rev: this.run.rev + 1 };
+      }
+    }
     for (const h of d.histories) this.histories.push({ kind: h.kind, nodeId: h.record.nodeId });
     for (const e of d.events) this.events.push({ type: e.type, nodeId: e.nodeId });
   }

@@ -221,14 +221,20 @@ describe('operations: scenarios', () => {
     expect(s.run.state).toBe('FINISHED');
   });
 
-  it('a FAILED run stays FAILED while another branch is still blocked', () => {
+  it('a skipped branch runs the run again, which is FAILED again once it waits for a branch still blocked', () => {
     const b = new TreeBuilder('two').start().end().gateway('pg', 'ParallelGateway').gateway('cg', 'ConvergeGateway').activity('x').activity('y');
     b.chain('start', 'pg', 'x', 'cg');
     b.chain('pg', 'y', 'cg', 'end');
     const s = sim(b.build(), { x: 'fail', y: 'fail' });
     s.runToEnd();
-    s.operate({ type: 'skip_node', nodeId: 'x' });
     expect(s.run.state).toBe('FAILED');
+    s.operate({ type: 'skip_node', nodeId: 'x' });
+    // x's branch moves on to the converge gateway: something moves, so the run is not FAILED...
+    expect(s.run.state).toBe('RUNNING');
+    s.runToEnd();
+    // ...until it waits there for y, which is still blocked.
+    expect(s.run.state).toBe('FAILED');
+    expect(s.state('cg')).toBeNull();
     s.operate({ type: 'skip_node', nodeId: 'y' });
     expect(s.run.state).toBe('RUNNING');
     s.runToEnd();

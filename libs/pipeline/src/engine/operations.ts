@@ -110,8 +110,9 @@ function resumeRun(b: DecisionBuilder, input: OperationInput): Decision {
     if (input.nodes.get(p.currentNodeId)?.state === 'SUSPENDED') continue;
     b.advance(b.process(p, { state: 'ACTIVE' }));
   }
-  const blocked = input.processes.some((p) => p.state === 'BLOCKED');
-  b.d.run = { expectRev: run.rev, state: blocked ? 'FAILED' : 'RUNNING' };
+  // RUNNING; FAILED at once if a process is blocked and nothing resumed moves (`settleRun`).
+  b.d.run = { expectRev: run.rev, state: 'RUNNING' };
+  b.d.settleRun = true;
   b.event('post_resume_pipeline', null, { pipeline_id: run.id });
   return b.d;
 }
@@ -156,11 +157,14 @@ function blockedProcess(input: OperationInput, rec: NodeRecord): ProcessRecord {
   return p;
 }
 
-/** A FAILED run whose last blocked process was just released runs again. */
-function releaseRun(b: DecisionBuilder, input: OperationInput, released: Set<string>): void {
+/**
+ * A FAILED run with a released process runs again: that process moves now, so something can
+ * move (DESIGN §4). If other processes are still blocked, the run is FAILED again once it
+ * stops (see `Decision.settleRun`).
+ */
+function releaseRun(b: DecisionBuilder, input: OperationInput): void {
   if (input.run.state !== 'FAILED') return;
-  const stillBlocked = input.processes.some((p) => p.state === 'BLOCKED' && !released.has(p.id));
-  if (!stillBlocked) b.d.run = { expectRev: input.run.rev, state: 'RUNNING' };
+  b.d.run = { expectRev: input.run.rev, state: 'RUNNING' };
 }
 
 function freshLife(rec: NodeRecord, patch: Partial<NodeRecord>): NodeRecord {
@@ -216,6 +220,7 @@ function resumeNode(b: DecisionBuilder, input: OperationInput, nodeId: string): 
     if (p.state === 'ACTIVE') b.advance(b.process(p, {}));
     else if (p.state === 'SUSPENDED' && (input.run.state === 'RUNNING' || input.run.state === 'FAILED')) {
       b.advance(b.process(p, { state: 'ACTIVE' }));
+      releaseRun(b, input);
     }
   }
   // While the run itself is paused, resuming the run moves the process on.
@@ -260,7 +265,7 @@ function retryNode(b: DecisionBuilder, input: OperationInput, nodeId: string, in
     version = b.node(freshLife(failed, { state: 'READY', retries: failed.retries + 1 })).version;
     b.advance(b.process(p, { state: 'ACTIVE' }));
   }
-  releaseRun(b, input, new Set([p.id]));
+  releaseRun(b, input);
   b.event('post_retry_node', nodeId, { data: inputs ?? {}, version });
   return b.d;
 }
@@ -285,7 +290,7 @@ function skipNode(b: DecisionBuilder, input: OperationInput, nodeId: string): De
   b.node({ ...failed, state: 'FINISHED', skip: true, version: failed.version + 1, finishedAt: input.now, callbacks: [], callbackSeq: 0 });
   mapOutputs(b, input, nodeId, failed.outputs ?? {});
   b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: input.tree.next(nodeId) }));
-  releaseRun(b, input, new Set([p.id]));
+  releaseRun(b, input);
   b.event('post_skip_node', nodeId, {});
   return b.d;
 }
@@ -318,7 +323,8 @@ function forcedFail(b: DecisionBuilder, input: OperationInput, nodeId: string, e
     callbackSeq: 0,
   });
   b.process(p, { state: 'BLOCKED' });
-  if (input.run.state === 'RUNNING') b.d.run = { expectRev: input.run.rev, state: 'FAILED' };
+  // FAILED once nothing else moves, as with any failure (see `Decision.settleRun`).
+  b.d.settleRun = true;
   b.event('post_forced_fail_activity', nodeId, { ex_data: reason, old_version: running.version, new_version: failed.version });
   return b.d;
 }
@@ -335,7 +341,7 @@ function skipExclusiveGateway(b: DecisionBuilder, input: OperationInput, nodeId:
   b.history('skip', failed);
   b.node({ ...failed, state: 'FINISHED', skip: true, version: failed.version + 1, outputs: { flow: flowId }, finishedAt: input.now });
   b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: targetOf(node, flowId) }));
-  releaseRun(b, input, new Set([p.id]));
+  releaseRun(b, input);
   b.event('post_skip_exclusive_gateway', nodeId, { flow_id: flowId });
   return b.d;
 }
@@ -353,7 +359,7 @@ function skipConditionalParallelGateway(b: DecisionBuilder, input: OperationInpu
   b.history('skip', failed);
   b.node({ ...failed, state: 'FINISHED', skip: true, version: failed.version + 1, outputs: { flows: flowIds }, finishedAt: input.now });
   fork(b, input, p, node, flowIds.map((f) => targetOf(node, f)));
-  releaseRun(b, input, new Set([p.id]));
+  releaseRun(b, input);
   b.event('post_skip_conditional_parallel_gateway', nodeId, data);
   return b.d;
 }
@@ -439,7 +445,7 @@ function retrySubprocess(b: DecisionBuilder, input: OperationInput, nodeId: stri
   mustTransit({ ...sp, state: 'FAILED' }, 'reset', nodeId);
   const ready = b.node(freshLife(sp, { state: 'READY', retries: sp.retries + 1, inputs: sp.inputs }));
   b.advance(b.process(parent, { state: 'ACTIVE', pendingChildren: 0 }));
-  releaseRun(b, input, new Set(inside.map((p) => p.id)));
+  releaseRun(b, input);
   b.event('post_retry_subprocess', nodeId, { version: ready.version });
   return b.d;
 }

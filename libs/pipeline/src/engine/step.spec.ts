@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
+import { EngineInvariantError } from './engine-invariant.error';
 import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper';
+import { blankNodeRecord } from './run-state';
+import { failOnInvariant, step } from './step';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 
@@ -30,15 +33,25 @@ function findNode(view: Map<string, { state: string }>, id: string) {
   return view.get(id)?.state ?? null;
 }
 
-const fixtures = fs.existsSync(path.join(CONFORMANCE, 'execution'))
-  ? fs.readdirSync(path.join(CONFORMANCE, 'execution')).filter((f) => f.endsWith('.json'))
-  : [];
+/** The project's own fixtures (test/conformance), replayed after the shared ones as `project/…`. */
+const PROJECT_CONFORMANCE = path.resolve(__dirname, '../../../../test/conformance');
+
+function executionFixtures(dir: string, label: string): [string, string][] {
+  const folder = path.join(dir, 'execution');
+  return fs.existsSync(folder)
+    ? fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => [`${label}${f}`, path.join(folder, f)])
+    : [];
+}
+
+const fixtures = executionFixtures(CONFORMANCE, '');
+const projectFixtures = executionFixtures(PROJECT_CONFORMANCE, 'project/');
 
 describe('engine core over the conformance execution fixtures', () => {
   it('finds the fixtures', () => expect(fixtures.length).toBeGreaterThan(0));
+  it('finds the project fixtures', () => expect(projectFixtures.length).toBeGreaterThan(0));
 
-  it.each(fixtures)('%s', (file) => {
-    const fx = JSON.parse(fs.readFileSync(path.join(CONFORMANCE, 'execution', file), 'utf8'));
+  it.each([...fixtures, ...projectFixtures])('%s', (_label, file) => {
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
     const inputs = Object.fromEntries(Object.entries(fx.inputs ?? {}).map(([k, v]) => [k.startsWith('${') ? k : `\${${k}}`, v]));
     const sim = simulate(fx.tree, inputs);
     expect(sim.run.state).toBe(fx.expect.state);
@@ -171,6 +184,97 @@ describe('engine core scenarios', () => {
     expect(sim2.run.state).toBe('FAILED');
     expect(sim2.nodes.get('eg_1')).toMatchObject({ state: 'FAILED' });
     expect(String(sim2.nodes.get('eg_1')!.exData)).toContain('more than one condition');
+  });
+
+  it('makes a run FAILED only once no branch moves any more, whichever order the steps take', () => {
+    const file = path.join(PROJECT_CONFORMANCE, 'execution/parallel-fail-with-two-noop-chains.json');
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const moving = (sim: EngineSimulator) => [...sim.processes.values()].filter((p) => p.state === 'ACTIVE' || p.state === 'IN_NODE');
+    // FIFO, and LIFO (the failing branch is walked to its failure before the others start).
+    for (const pick of ['fifo', 'lifo'] as const) {
+      const v = validateTree(fx.tree);
+      const holder: { sim?: EngineSimulator } = {};
+      const sim = new EngineSimulator(fx.tree, v.converges, {}, standard(() => holder.sim!));
+      holder.sim = sim;
+      let failedWhileOthersMoved = false;
+      for (let i = 0; i < 1000 && sim.pending.length; i++) {
+        sim.play(pick === 'fifo' ? sim.pending.shift()! : sim.pending.pop()!);
+        if (sim.run.state === 'FAILED') expect([pick, i, moving(sim)]).toEqual([pick, i, []]);
+        if (sim.state('branch_fail') === 'FAILED' && moving(sim).length) {
+          failedWhileOthersMoved = true;
+          expect([pick, i, sim.run.state]).toEqual([pick, i, 'RUNNING']);
+        }
+      }
+      expect([pick, failedWhileOthersMoved]).toEqual([pick, true]);
+      expect(sim.run.state).toBe('FAILED');
+      for (const id of ['b1', 'b2', 'b3', 'c1', 'c2', 'c3']) expect([id, sim.state(id)]).toEqual([id, 'FINISHED']);
+      expect(sim.state('cg')).toBeNull();
+    }
+  });
+
+  it('makes a run FAILED when its last moving branch stops at an appointed pause', () => {
+    const file = path.join(PROJECT_CONFORMANCE, 'execution/parallel-fail-with-noop-sibling.json');
+    const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const v = validateTree(fx.tree);
+    const holder: { sim?: EngineSimulator } = {};
+    const sim = new EngineSimulator(fx.tree, v.converges, {}, standard(() => holder.sim!));
+    holder.sim = sim;
+    sim.operate({ type: 'pause_node', nodeId: 'n2' });
+    sim.runToEnd();
+    expect(sim.state('branch_fail')).toBe('FAILED');
+    expect(sim.state('n2')).toBe('SUSPENDED');
+    expect(sim.run.state).toBe('FAILED');
+    // Resuming the paused node moves its branch again: RUNNING, then FAILED once it waits at cg.
+    sim.operate({ type: 'resume_node', nodeId: 'n2' });
+    expect(sim.run.state).toBe('RUNNING');
+    sim.runToEnd();
+    expect(sim.state('n3')).toBe('FINISHED');
+    expect(sim.run.state).toBe('FAILED');
+  });
+
+  it('fails the node when entering it breaks the transition table, and an operator can skip it', () => {
+    const tree = linear(2);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.play(sim.pending.shift()!); // start → a1
+    // Corrupt state: a1's row is already RUNNING while its process is about to enter it.
+    sim.nodes.set('a1', blankNodeRecord({ runId: sim.run.id, nodeId: 'a1', scopeId: tree.id, processId: 'p0', state: 'RUNNING', version: 1, loop: 1 }));
+    const slice = sim.slice('p0');
+    let error: unknown;
+    try {
+      step(slice);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineInvariantError);
+    const d = failOnInvariant(slice, 'a1', error as EngineInvariantError);
+    sim.apply(d);
+    const exData = "engine invariant violated (ENGINE_INVARIANT): node 'a1': cannot enter a node that is RUNNING";
+    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FAILED', version: 1, exData, outputs: { ex_data: exData }, awaiting: null });
+    expect(sim.processes.get('p0')).toMatchObject({ state: 'BLOCKED', currentNodeId: 'a1' });
+    expect(sim.run.state).toBe('FAILED');
+    expect(d.events).toEqual([{ type: 'node_execute_fail', nodeId: 'a1', data: { root_pipeline_id: sim.run.id, node_id: 'a1', version: 1, ex_data: exData } }]);
+    sim.pending.length = 0;
+    sim.operate({ type: 'skip_node', nodeId: 'a1' });
+    sim.runToEnd();
+    expect(sim.run.state).toBe('FINISHED');
+  });
+
+  it('fails a node the tree does not know as a broken invariant, not a crash', () => {
+    const tree = linear(1);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.processes.set('p0', { ...sim.processes.get('p0')!, currentNodeId: 'ghost' });
+    const slice = sim.slice('p0');
+    expect(() => step(slice)).toThrow(EngineInvariantError);
+    sim.apply(failOnInvariant(slice, 'ghost', new EngineInvariantError("node 'ghost' is not in tree 'lin'")));
+    expect(sim.nodes.get('ghost')).toMatchObject({ state: 'FAILED', scopeId: 'lin', version: 1 });
+    expect(sim.run.state).toBe('FAILED');
+  });
+
+  it('drops an invariant failure on a finished or revoked run', () => {
+    const tree = linear(1);
+    const sim = new EngineSimulator(tree, validateTree(tree).converges);
+    sim.run = { ...sim.run, state: 'REVOKED' };
+    expect(failOnInvariant(sim.slice('p0'), 's', new EngineInvariantError('x')).dropped).toContain('REVOKED');
   });
 
   it('joins a 100-branch parallel gateway exactly once', () => {

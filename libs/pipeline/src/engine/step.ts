@@ -81,10 +81,13 @@ function scopeOf(input: StepInput): ScopeVariables {
   return new ScopeVariables(input.tree.scope(input.process.scopeId), input.context, input.lazy);
 }
 
-/** Mark a node failed, block its process, and fail the run. */
+/**
+ * Mark a node failed and block its process. The run becomes FAILED once nothing else moves
+ * (see `Decision.settleRun`): other branches walk on to their converge gateways first.
+ */
 export function fail(
   b: DecisionBuilder,
-  input: { run: RunRecord; now: Date },
+  input: { now: Date },
   rec: NodeRecord,
   p: ProcessRecord,
   exData: unknown,
@@ -92,9 +95,7 @@ export function fail(
 ): void {
   b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
   b.process(p, { state: 'BLOCKED', currentNodeId: rec.nodeId });
-  if (input.run.state === 'RUNNING') {
-    b.d.run = { expectRev: input.run.rev, state: 'FAILED' };
-  }
+  b.d.settleRun = true;
   if (eventType) b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
 }
 
@@ -158,8 +159,10 @@ export function step(input: StepInput): Decision {
   const node = tree.node(nodeId);
   const prev = input.nodes.get(nodeId);
   if (prev?.state === 'SUSPENDED') {
-    // An appointed pause: the process stops here until the node is resumed.
+    // An appointed pause: the process stops here until the node is resumed (if a branch has
+    // failed meanwhile, nothing may be left moving: the run is then FAILED).
     b.process(p, { state: 'SUSPENDED' });
+    b.d.settleRun = true;
     return b.d;
   }
   const rec = enterRecord(b, input, node, prev);
@@ -277,6 +280,8 @@ function join(b: DecisionBuilder, input: StepInput): Decision {
   if (!p.parentId) throw new EngineInvariantError(`process '${p.id}' has a destination but no parent`, { processId: p.id });
   b.process(p, { state: 'DONE' });
   b.d.joins.push({ parentId: p.parentId, destinationId: p.destinationId! });
+  // A branch that waits at its converge gateway for a failed sibling may be the last mover.
+  b.d.settleRun = true;
   return b.d;
 }
 
@@ -393,6 +398,37 @@ export function complete(input: CompleteInput): Decision {
   }
   mustTransit(rec, 'fail', nodeId);
   fail(b, input, failedRec, p, exData, failEvent);
+  return b.d;
+}
+
+/**
+ * The core found its invariants broken while deciding about `nodeId` (a bug or corrupt state:
+ * a node entered in a state it cannot be entered from, a process at a node not in the tree, a
+ * branch with no parent...). Retrying the job would only break the same way, so the node fails
+ * like any failing node: FAILED with the violation in `ex_data` and a `node_execute_fail`
+ * event, its process BLOCKED, the run FAILED once nothing else moves. An operator sees it and
+ * retries, skips or revokes (DESIGN §5). Written over the row as loaded (compare-and-set as
+ * usual), without the transition table: the state it would check is what is corrupt.
+ */
+export function failOnInvariant(input: StepInput, nodeId: string, error: EngineInvariantError): Decision {
+  const { run, process: p, tree } = input;
+  if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
+  const b = new DecisionBuilder(input);
+  const prev = input.nodes.get(nodeId);
+  const exData = `engine invariant violated (${error.code}): ${error.message}`;
+  const rec: NodeRecord = prev
+    ? { ...prev, processId: p.id, awaiting: null }
+    : blankNodeRecord({
+        runId: run.id,
+        nodeId,
+        scopeId: tree.nodes.get(nodeId)?.scopeId ?? p.scopeId,
+        processId: p.id,
+        state: 'FAILED',
+        version: 1,
+        loop: 1,
+        startedAt: input.now,
+      });
+  fail(b, input, { ...rec, outputs: { ...(rec.outputs ?? {}), ex_data: exData } }, p, exData, 'node_execute_fail');
   return b.d;
 }
 

@@ -20,6 +20,7 @@ export type StatementRole =
   | { kind: 'join-decrement'; parentId: string }
   | { kind: 'join-wake'; parentId: string }
   | { kind: 'join-rev'; parentId: string }
+  | { kind: 'settle-run' }
   | { kind: 'plain' };
 
 export interface Statement extends Sql {
@@ -281,9 +282,33 @@ export class RunSql {
         role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}` },
       });
     }
+    if (d.settleRun) out.push(...this.settleRunStatements(runId));
     if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
     if (d.events.length) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
     return out;
+  }
+
+  /**
+   * `Decision.settleRun`: a RUNNING run with a blocked process and none moving becomes FAILED.
+   * On MySQL the run row is locked first: two branches stopping at once under READ COMMITTED
+   * would otherwise each see the other still moving and neither flip the run (write skew);
+   * with the lock the later one reads the earlier's commit. SQLite has one writer at a time.
+   */
+  settleRunStatements(runId: string): Statement[] {
+    const lock: Statement[] = this.mysql
+      ? [{ text: 'SELECT `id` FROM `run` WHERE `id` = ? FOR UPDATE', params: [runId], role: { kind: 'plain' } }]
+      : [];
+    return [
+      ...lock,
+      {
+        text:
+          "UPDATE `run` SET `state` = 'FAILED', `rev` = `rev` + 1 WHERE `id` = ? AND `state` = 'RUNNING'" +
+          " AND EXISTS (SELECT 1 FROM `run_process` WHERE `run_id` = ? AND `state` = 'BLOCKED')" +
+          " AND NOT EXISTS (SELECT 1 FROM `run_process` WHERE `run_id` = ? AND `state` IN ('ACTIVE', 'IN_NODE'))",
+        params: [runId, runId, runId],
+        role: { kind: 'settle-run' },
+      },
+    ];
   }
 
   /** Every insert of a new run (run row, root process, root context, creation events). */

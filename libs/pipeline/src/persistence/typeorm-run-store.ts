@@ -348,6 +348,7 @@ export class TypeormRunStore extends RunStore {
   /** Checks each guard held (else StaleStateError) and which joins woke their parent. */
   private readResults(runId: string, statements: Statement[], results: StatementResult[]): ApplyResult {
     const woken: ApplyResult['woken'] = [];
+    let failed = false;
     const decremented = new Set<string>();
     const wokenIds = new Set<string>();
     statements.forEach((st, i) => {
@@ -365,9 +366,12 @@ export class TypeormRunStore extends RunStore {
         case 'join-rev':
           if (wokenIds.has(st.role.parentId) && r?.rows?.[0]) woken.push({ processId: st.role.parentId, rev: Number(r.rows[0].rev) });
           break;
+        case 'settle-run':
+          failed = r?.affected === 1;
+          break;
       }
     });
-    return { woken };
+    return failed ? { woken, failed } : { woken };
   }
 
   private toRunRow(e: RunEntity): RunRow {

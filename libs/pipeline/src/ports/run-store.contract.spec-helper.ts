@@ -245,6 +245,81 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect(late.woken).toEqual([]);
     });
 
+    it('settles a run FAILED only once a process is blocked and none moves (settleRun)', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const branch = (tag: string): ProcessRecord => ({
+        ...run.rootProcess, id: processId(run.id, tag), parentId: run.rootProcess.id, destinationId: 'cg', currentNodeId: 'a', rev: 0,
+      });
+      const [x, y] = [branch('x'), branch('y')];
+      await store.apply(
+        run.id,
+        decision({
+          processes: [
+            { expectRev: 0, record: { ...run.rootProcess, state: 'WAITING', pendingChildren: 2, rev: 1 } },
+            { expectRev: null, record: { ...x, state: 'IN_NODE' } },
+            { expectRev: null, record: { ...y, state: 'IN_NODE' } },
+          ],
+        }),
+        new Date(),
+      );
+      // x blocks while y still runs: the run stays RUNNING.
+      const blocked = await store.apply(run.id, decision({ processes: [{ expectRev: 0, record: { ...x, state: 'BLOCKED', rev: 1 } }], settleRun: true }), new Date());
+      expect(blocked.failed ?? false).toBe(false);
+      expect((await store.getRun(run.id))!.state).toBe('RUNNING');
+      // without the flag nothing is settled, even with nothing moving
+      await store.apply(run.id, decision({ processes: [{ expectRev: 0, record: { ...y, state: 'SUSPENDED', rev: 1 } }] }), new Date());
+      expect((await store.getRun(run.id))!.state).toBe('RUNNING');
+      // y stops for good (joins): nothing moves, x is blocked: FAILED, with a new run rev.
+      const joined = await store.apply(
+        run.id,
+        decision({ processes: [{ expectRev: 1, record: { ...y, state: 'DONE', rev: 2 } }], joins: [{ parentId: run.rootProcess.id, destinationId: 'cg' }], settleRun: true }),
+        new Date(),
+      );
+      expect(joined).toEqual({ woken: [], failed: true });
+      expect(await store.getRun(run.id)).toMatchObject({ state: 'FAILED', rev: 1 });
+      // a FAILED run is not settled again
+      const again = await store.apply(run.id, decision({ settleRun: true }), new Date());
+      expect(again.failed ?? false).toBe(false);
+    });
+
+    it('settles a run FAILED when its last two moving branches stop at the same time', async () => {
+      // Each stop sees the other still moving unless the store serialises them (see settleRun).
+      const runs = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const run = newRun();
+          await store.createRun(run);
+          const [x, y] = ['x', 'y'].map((tag) => ({
+            ...run.rootProcess, id: processId(run.id, tag), parentId: run.rootProcess.id, destinationId: 'cg', currentNodeId: 'a', state: 'IN_NODE' as const, rev: 0,
+          }));
+          await store.apply(
+            run.id,
+            decision({
+              processes: [
+                { expectRev: 0, record: { ...run.rootProcess, state: 'WAITING', pendingChildren: 2, rev: 1 } },
+                { expectRev: null, record: x },
+                { expectRev: null, record: y },
+              ],
+            }),
+            new Date(),
+          );
+          return { run, x, y };
+        }),
+      );
+      await Promise.all(
+        runs.flatMap(({ run, x, y }) => [
+          store.apply(run.id, decision({ processes: [{ expectRev: 0, record: { ...x, state: 'BLOCKED', rev: 1 } }], settleRun: true }), new Date()),
+          store.apply(
+            run.id,
+            decision({ processes: [{ expectRev: 0, record: { ...y, state: 'DONE', rev: 1 } }], joins: [{ parentId: run.rootProcess.id, destinationId: 'cg' }], settleRun: true }),
+            new Date(),
+          ),
+        ]),
+      );
+      const states = await Promise.all(runs.map(async ({ run }) => (await store.getRun(run.id))!.state));
+      expect(states).toEqual(runs.map(() => 'FAILED'));
+    });
+
     it('resets and upserts context values', async () => {
       const run = newRun();
       await store.createRun(run);

@@ -10,7 +10,8 @@ import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { RunStateName } from '../engine/states';
-import { complete, step, type ComponentOutcome } from '../engine/step';
+import { EngineInvariantError } from '../engine/engine-invariant.error';
+import { complete, failOnInvariant, step, type ComponentOutcome } from '../engine/step';
 import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -100,16 +101,18 @@ export class EngineRuntime {
       const snap = await this.store.loadRunSnapshot(runId);
       if (!snap) throw new NotFoundError('run', runId);
       const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
+      let failed = false;
       try {
-        const { woken } = await this.store.apply(runId, decision, new Date());
-        for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
+        const applied = await this.store.apply(runId, decision, new Date());
+        for (const w of applied.woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
+        failed = !!applied.failed;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
         // Concurrent callers (say, many callbacks at once) retry spread out, not in lockstep.
         if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
         continue;
       }
-      this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}`);
+      this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
       await this.signals.publishDecision(runId, decision);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
@@ -117,7 +120,7 @@ export class EngineRuntime {
           return { job, jobId: jobId(job), delayMs: 'delayMs' in e ? e.delayMs : undefined };
         }));
       }
-      return { decision, runState: decision.run?.state ?? snap.run.state };
+      return { decision, runState: failed ? 'FAILED' : (decision.run?.state ?? snap.run.state) };
     }
   }
 
@@ -171,13 +174,16 @@ export class EngineRuntime {
 
   /**
    * Decide on `first` (or a fresh load), apply; on a compare-and-set conflict reload with
-   * `load` and decide again.
+   * `load` and decide again. When the core finds its invariants broken, the node the job is
+   * about (`subject`) fails instead (see `failOnInvariant`): a job that throws would be retried
+   * into the same error and leave the run RUNNING with nobody told.
    */
   private async decideAndApply(
     runId: string,
     what: string,
     load: () => Promise<ProcessSlice | null>,
     decide: (tree: CompiledTree, slice: ProcessSlice) => Promise<Decision> | Decision,
+    subject: (slice: ProcessSlice) => string,
     first?: ProcessSlice,
   ): Promise<Effect[]> {
     const tree = await this.tree(runId);
@@ -192,17 +198,18 @@ export class EngineRuntime {
         this.logger.warn(`run ${runId} ${what}: not found, job dropped`);
         return [];
       }
-      const first = await decide(tree, slice);
+      const first = await this.decideOrFail(tree, slice, decide, subject(slice));
       if (first.dropped) {
         this.logger.debug(`run ${runId} ${what}: dropped (${first.dropped})`);
         return [];
       }
       const decision = await this.chain(tree, slice, first);
       try {
-        const { woken } = await this.store.apply(runId, decision, new Date());
+        const { woken, failed } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
         addNodeHints(decision);
         this.logDecision(runId, decision);
+        if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
         await this.signals.publishDecision(runId, decision);
         return decision.effects;
       } catch (e) {
@@ -210,6 +217,25 @@ export class EngineRuntime {
         this.logger.debug(`run ${runId} ${what}: ${e.message}; retrying`);
         slice = undefined;
       }
+    }
+  }
+
+  /** `decide`, or the subject node failed when the core reports a broken invariant. */
+  private async decideOrFail(
+    tree: CompiledTree,
+    slice: ProcessSlice,
+    decide: (tree: CompiledTree, slice: ProcessSlice) => Promise<Decision> | Decision,
+    nodeId: string,
+  ): Promise<Decision> {
+    try {
+      return await decide(tree, slice);
+    } catch (e) {
+      if (!(e instanceof EngineInvariantError)) throw e;
+      this.logger.error(
+        `run ${slice.run.id} node ${nodeId} (process ${slice.process.id}): engine invariant violated, failing the node: ${e.message} ${JSON.stringify(e.context)}`,
+        e.stack,
+      );
+      return failOnInvariant({ tree, ...slice, now: new Date(), newId: randomUUID }, nodeId, e);
     }
   }
 
@@ -235,8 +261,16 @@ export class EngineRuntime {
         if (!slice.contextLoaded && NEEDS_CONTEXT.has(node.kind)) break;
         if (!slice.lookedUp.has(p.currentNodeId) && !after.nodes.has(p.currentNodeId)) break;
       }
-      const lazy = await this.resolveLazy(tree, p.scopeId, after.context, slice.run.id, p.currentNodeId);
-      const stepped = step({ tree, ...after, parent: slice.parent, lazy, now: new Date(), newId: randomUUID });
+      let stepped: Decision;
+      try {
+        const lazy = await this.resolveLazy(tree, p.scopeId, after.context, slice.run.id, p.currentNodeId);
+        stepped = step({ tree, ...after, parent: slice.parent, lazy, now: new Date(), newId: randomUUID });
+      } catch (e) {
+        // Save what is decided so far; the advance left in it meets the violation again on its
+        // own read and fails that node there (see `decideOrFail`).
+        if (e instanceof EngineInvariantError) break;
+        throw e;
+      }
       if (stepped.dropped || stepped.contextResets.length) break;
       merged = mergeDecisions(merged, stepped, next);
     }
@@ -263,11 +297,17 @@ export class EngineRuntime {
         // Steps chained after this one may render inputs or conditions: read the context too.
         return ahead.length && !needs.context ? { ...needs, context: true } : needs;
       });
-    return this.decideAndApply(runId, `process ${processId}`, load, async (tree, slice) => {
-      if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
-      const lazy = await this.resolveLazy(tree, slice.process.scopeId, slice.context, slice.run.id, slice.process.currentNodeId);
-      return step({ tree, ...slice, lazy, now: new Date(), newId: randomUUID });
-    });
+    return this.decideAndApply(
+      runId,
+      `process ${processId}`,
+      load,
+      async (tree, slice) => {
+        if (slice.process.rev !== rev) return droppedDecision(`process rev ${slice.process.rev}, job for ${rev}`);
+        const lazy = await this.resolveLazy(tree, slice.process.scopeId, slice.context, slice.run.id, slice.process.currentNodeId);
+        return step({ tree, ...slice, lazy, now: new Date(), newId: randomUUID });
+      },
+      (slice) => slice.process.currentNodeId,
+    );
   }
 
   /** Values of lazy variables of the scope and lazy inputs of the node about to be entered. */
@@ -325,11 +365,11 @@ export class EngineRuntime {
     if (FINAL_RUN_STATES.has(slice.run.state)) {
       // Never run a component of a revoked run (bamboo PR #275); tidy the node row instead.
       this.logger.debug(`run ${runId} node ${nodeId}: run is ${slice.run.state}, ${phase} dropped`);
-      return this.decideAndApply(runId, `node ${nodeId}`, reload, decide({ ok: false, outputs: {}, finished: true, phase }), slice);
+      return this.decideAndApply(runId, `node ${nodeId}`, reload, decide({ ok: false, outputs: {}, finished: true, phase }), () => nodeId, slice);
     }
     if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
     const outcome = await this.withHeartbeat(rec, () => this.callComponent(tree, rec, phase, slice.context));
-    return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), slice);
+    return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), () => nodeId, slice);
   }
 
   /** Runs `work` while touching the node row every `heartbeatMs` (see EngineRuntimeOptions). */
