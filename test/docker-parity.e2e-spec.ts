@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -95,7 +95,7 @@ describeWithMysql('docker images, built and started outside Docker', (mysqlServe
         const dir = join(work, s.name);
         const parent = dirs.get(s.from);
         if (parent) cpSync(parent, dir, { recursive: true, verbatimSymlinks: true });
-        else cpSync(work, work); // no-op: a base image starts empty
+        else mkdirSync(dir, { recursive: true }); // a base image: starts empty
         dirs.set(s.name, dir);
         const env: Record<string, string> = { ...(envs.get(s.from) ?? {}) };
         for (const i of s.instructions) {
@@ -105,8 +105,10 @@ describeWithMysql('docker images, built and started outside Docker', (mysqlServe
             const c = parseCopy(i.args);
             const base = c.from ? dirs.get(c.from)! : ROOT;
             for (const src of c.sources) {
+              // A source in another stage is a path of that image: /app is its folder here.
+              const from = c.from ? join(base, src.replace(/^\/app(\/|$)/, '')) : join(base, src);
               const target = c.sources.length > 1 || c.dest.endsWith('/') ? join(dir, c.dest, src.split('/').pop()!) : join(dir, c.dest);
-              cpSync(join(base, src), target, { recursive: true, verbatimSymlinks: true });
+              cpSync(from, target, { recursive: true, verbatimSymlinks: true });
             }
           } else if (i.op === 'RUN') {
             const parts = i.args.split('&&').map((p) => p.trim().replaceAll('/app', dir));
