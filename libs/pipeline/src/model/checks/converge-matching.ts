@@ -50,14 +50,6 @@ export interface ConvergeMatch {
   complete: boolean;
 }
 
-/** What one branch of a fork first meets. */
-interface Meeting {
-  /** A converge gateway, the end event, the fork's join, or X (the branch only loops back). */
-  node: number;
-  /** When the branch reaches the end through a nested fork whose own join is the end: that fork. */
-  via: number;
-}
-
 const UNKNOWN = -2;
 const CONVERGE = 'ConvergeGateway';
 
@@ -73,7 +65,8 @@ export function matchConverges(
 ): ConvergeMatch {
   const { g, nodes, seen, startIdx, endIdx } = view;
   const n = g.n;
-  const types = nodes.map((x) => x.type);
+  const types: string[] = new Array<string>(n);
+  for (let v = 0; v < n; v++) types[v] = nodes[v].type;
   const typeOf = (v: number): string | undefined => (v < n ? types[v] : undefined);
   const X = n; // virtual exit of loop bodies
   const R = n + 1; // virtual root of the post-dominator tree, after the end event and X
@@ -193,16 +186,31 @@ export function matchConverges(
       metVia[p] = metVia[x];
     }
   };
-  /** What the branch of fork `f` starting with vertex `b` first meets (`f`'s join `j` included). */
-  const walk = (j: number, b: number): Meeting => {
+  /**
+   * What the branch starting with vertex `b` of a fork whose join is `j` first meets: sets
+   * `meetNode` (a converge gateway, the end event, `j`, or X when the branch only loops back)
+   * and `meetVia` (the nested fork it reached the end event through, or -1). Scalars, not an
+   * object: this runs once per branch.
+   */
+  let meetNode = X;
+  let meetVia = -1;
+  const walk = (j: number, b: number): void => {
     const x = nextOf[b];
-    if (x < 0) return { node: X, via: -1 };
-    if (x === j) return { node: j, via: -1 };
-    firstMet(x);
-    const met = metNode[x];
-    if (met === j) return { node: j, via: metVia[x] };
-    if (j >= 0 && depth[j] > depth[met]) return { node: j, via: -1 };
-    return { node: met, via: metVia[x] };
+    meetVia = -1;
+    if (x < 0) meetNode = X;
+    else if (x === j) meetNode = j;
+    else {
+      firstMet(x);
+      const met = metNode[x];
+      if (met === j) {
+        meetNode = j;
+        meetVia = metVia[x];
+      } else if (j >= 0 && depth[j] > depth[met]) meetNode = j;
+      else {
+        meetNode = met;
+        meetVia = metVia[x];
+      }
+    }
   };
 
   // ---- every reachable fork
@@ -222,28 +230,44 @@ export function matchConverges(
     const fork = nodes[f];
     const parallel = isParallelType(type);
     const j = joinOf(f);
-    const loopBranches: string[] = [];
-    const met = new Set<number>();
-    const vias: number[] = [];
+    let loopBranches: string[] | undefined;
+    // distinct converge gateways met first: the first one, and whether another one was too
+    let met = -1;
+    let metOther = false;
     let direct = false;
     for (let i = g.succStart[f]; i < g.succStart[f + 1]; i++) {
       const b = g.succ[i];
       if (back[i] || (forward[f] && !forward[b])) {
-        loopBranches.push(nodes[b].id);
+        (loopBranches ??= []).push(nodes[b].id);
         continue;
       }
-      const m = walk(j, b);
-      if (m.node === X || m.node === R) continue;
-      if (m.node === endIdx) {
-        if (m.via === -1) direct = true;
-        else vias.push(m.via);
-      } else if (types[m.node] === CONVERGE) met.add(m.node);
+      walk(j, b);
+      if (meetNode >= n) continue;
+      if (meetNode === endIdx) {
+        if (meetVia === -1) direct = true;
+        else {
+          const vias = escapesVia.get(f);
+          if (vias) vias.push(meetVia);
+          else escapesVia.set(f, [meetVia]);
+        }
+      } else if (types[meetNode] === CONVERGE) {
+        if (met === -1) met = meetNode;
+        else if (met !== meetNode) metOther = true;
+      }
     }
-    if (vias.length) escapesVia.set(f, vias);
-    const metIds = () => listIds([...met].map((v) => nodes[v].id));
+    /** The converge gateways the branches first meet (only for messages: walks again). */
+    const metIds = (): string => {
+      const ids = new Set<string>();
+      for (let i = g.succStart[f]; i < g.succStart[f + 1]; i++) {
+        if (back[i] || (forward[f] && !forward[g.succ[i]])) continue;
+        walk(j, g.succ[i]);
+        if (meetNode < n && types[meetNode] === CONVERGE) ids.add(nodes[meetNode].id);
+      }
+      return listIds([...ids]);
+    };
 
     if (!parallel) {
-      if (met.size > 1)
+      if (metOther)
         mismatch(
           f,
           `the branches of ${nodeLabel(fork)} first meet different converge gateways (${metIds()}); all branches of an exclusive gateway must meet at one converge gateway, or run to the end event outside parallel blocks`,
@@ -252,7 +276,7 @@ export function matchConverges(
       continue;
     }
 
-    if (loopBranches.length) {
+    if (loopBranches) {
       complete = false;
       mismatch(
         f,
@@ -271,7 +295,7 @@ export function matchConverges(
           f,
           `the branches of ${nodeLabel(fork)} do not all meet at one converge gateway: some reach the end event without passing one`,
         );
-      else if (met.size > 1)
+      else if (metOther)
         mismatch(
           f,
           `the branches of ${nodeLabel(fork)} first meet different converge gateways (${metIds()}); they must all meet at one`,
@@ -283,9 +307,8 @@ export function matchConverges(
         f,
         `the branches of ${nodeLabel(fork)} first meet at ${nodeLabel(nodes[j])}, not at a converge gateway`,
       );
-    } else if (met.size > 1 || (met.size === 1 && !met.has(j))) {
+    } else if (metOther || (met !== -1 && met !== j)) {
       complete = false;
-      met.add(j);
       mismatch(
         f,
         `the branches of ${nodeLabel(fork)} first meet different converge gateways (${metIds()}); they must all meet at one`,
