@@ -221,8 +221,13 @@ export function matchConverges(
   /** Exclusive gateways with a branch of their own running to the end event. */
   const escapesDirectly = new Uint8Array(n);
   let complete = true;
-  const mismatch = (v: number, message: string) =>
+  let mismatches = 0;
+  /** Parallel gateways left unmatched because a nested gateway runs to the end event. */
+  const delegated: number[] = [];
+  const mismatch = (v: number, message: string) => {
+    mismatches++;
     report('CONVERGE_MISMATCH', nodes[v].path, message, nodes[v].id);
+  };
 
   for (let f = 0; f < n; f++) {
     const type = types[f];
@@ -300,7 +305,9 @@ export function matchConverges(
           f,
           `the branches of ${nodeLabel(fork)} first meet different converge gateways (${metIds()}); they must all meet at one`,
         );
-      // else: a nested gateway leads to the end event and is reported below
+      // else a nested gateway runs to the end event: it reports itself (a parallel one above,
+      // an exclusive one below)
+      else delegated.push(f);
     } else if (types[j] !== CONVERGE) {
       complete = false;
       mismatch(
@@ -352,6 +359,14 @@ export function matchConverges(
         `${nodeLabel(nodes[h])} lies in a branch of ${nodeLabel(nodes[enclosing[h]])}, but one of its branches runs to the end event without passing a converge gateway; inside a parallel block every branch must reach the block's converge gateway`,
       );
   }
+
+  // A parallel gateway whose join is the end event always has a gateway at fault inside (its
+  // own branch, two converges, or a nested gateway reaching the end); never accept it silently.
+  if (delegated.length && mismatches === 0)
+    mismatch(
+      delegated[0],
+      `the branches of ${nodeLabel(nodes[delegated[0]])} do not all meet at one converge gateway: some reach the end event`,
+    );
 
   // ---- a converge gateway joins one parallel gateway at most
   for (const [j, forks] of claimants) {
