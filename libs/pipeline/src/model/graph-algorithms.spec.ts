@@ -1,4 +1,5 @@
 import {
+  backEdges,
   Digraph,
   immediateDominators,
   reachableFrom,
@@ -120,6 +121,43 @@ describe('graph algorithms', () => {
     expect(without2.component[2]).toBe(-1);
   });
 
+  it.each([1, 2, 3, 4, 5, 6])(
+    'backEdges leaves an acyclic graph and only drops edges that close a loop (seed %i)',
+    (seed) => {
+      const g = randomGraph(seed, 25, 30);
+      const back = backEdges(g, 0);
+      const from: number[] = [];
+      const to: number[] = [];
+      const seen = reachableFrom(g, 0).seen;
+      for (let v = 0; v < g.n; v++)
+        for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++) {
+          if (!seen[v]) expect(back[i]).toBe(0);
+          if (back[i]) {
+            // the target reaches the source: the edge closes a loop
+            expect(reachableFrom(g, g.succ[i]).seen[v]).toBe(1);
+          } else if (seen[v]) {
+            from.push(v);
+            to.push(g.succ[i]);
+          }
+        }
+      const forward = new Digraph(g.n, from, to);
+      expect(stronglyConnectedComponents(forward).cyclic.every((c) => !c)).toBe(true);
+      // every vertex reachable before is still reachable
+      expect(reachableFrom(forward, 0).order.length).toBe(reachableFrom(g, 0).order.length);
+    },
+  );
+
+  it('backEdges marks a self-loop and the edge back to the loop head', () => {
+    // 0 -> 1 -> 2 -> 1, 2 -> 2, 2 -> 3
+    const g = new Digraph(4, [0, 1, 2, 2, 2], [1, 2, 1, 2, 3]);
+    const back = backEdges(g, 0);
+    const marked: string[] = [];
+    for (let v = 0; v < g.n; v++)
+      for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++)
+        if (back[i]) marked.push(`${v}>${g.succ[i]}`);
+    expect(marked.sort()).toEqual(['2>1', '2>2']);
+  });
+
   it('handles a 200,000-vertex chain without recursion', () => {
     const n = 200_000;
     const from = Array.from({ length: n - 1 }, (_, i) => i);
@@ -131,5 +169,6 @@ describe('graph algorithms', () => {
     const sccs = stronglyConnectedComponents(g);
     expect(sccs.count).toBe(n);
     expect(reachableFrom(g, 0).order.length).toBe(n);
+    expect(backEdges(g, 0).every((b) => b === 0)).toBe(true);
   });
 });

@@ -259,3 +259,41 @@ export function immediateDominators(g: Digraph, root: number): Int32Array {
   for (let w = 1; w < N; w++) idomOut[vertex[w]] = vertex[idom[w]];
   return idomOut;
 }
+
+/**
+ * Marks the back edges of a depth-first search from `root` (iterative): an edge whose target is
+ * still on the search stack, i.e. an edge closing a loop. `back[i]` refers to edge `g.succ[i]`.
+ * Edges leaving vertices not reachable from `root` are never marked. On a reducible graph (every
+ * loop entered through one node, as loops through an exclusive gateway are) the set does not
+ * depend on the order of the search.
+ */
+export function backEdges(g: Digraph, root: number): Uint8Array {
+  const back = new Uint8Array(g.succ.length);
+  // 0 = unvisited, 1 = on the stack, 2 = done
+  const state = new Uint8Array(g.n);
+  const callV = new Int32Array(g.n);
+  const callEdge = new Int32Array(g.n);
+  let depth = 0;
+  callV[0] = root;
+  callEdge[0] = g.succStart[root];
+  state[root] = 1;
+  while (depth >= 0) {
+    const v = callV[depth];
+    const e = callEdge[depth];
+    if (e < g.succStart[v + 1]) {
+      callEdge[depth] = e + 1;
+      const w = g.succ[e];
+      if (state[w] === 1) back[e] = 1;
+      else if (state[w] === 0) {
+        state[w] = 1;
+        depth++;
+        callV[depth] = w;
+        callEdge[depth] = g.succStart[w];
+      }
+      continue;
+    }
+    state[v] = 2;
+    depth--;
+  }
+  return back;
+}

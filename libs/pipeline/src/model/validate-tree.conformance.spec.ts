@@ -1,7 +1,12 @@
 /**
- * Every conformance fixture (README in the conformance folder) checked against validateTree:
- * `validation/*.json` and the `tree` of `execution/*.json`. New fixtures are picked up without
- * code changes. The folder is CONFORMANCE_DIR when set, else the shared one beside the repo.
+ * Every conformance fixture (README in the conformance folder) checked against validateTree,
+ * case by case and without an app: `validation/*.json` and the `tree` of `execution/*.json`,
+ * of the shared folder (CONFORMANCE_DIR when set, else the one beside the repo) and of the
+ * project's own (test/conformance: regressions and bamboo parity cases). New fixtures are
+ * picked up without code changes.
+ *
+ * The shared fixtures are the contract: their listed errors must be among those reported. The
+ * project's own also say which node is at fault: every error reported must be listed.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -18,8 +23,11 @@ interface Fixture {
   expect: { valid: boolean; errors?: Array<{ code: string; nodeId?: string }> };
 }
 
-function load(folder: string): Array<[string, Fixture]> {
-  const dir = path.join(CONFORMANCE_DIR, folder);
+const PROJECT_DIR = path.resolve(__dirname, '../../../../test/conformance');
+
+function load(folder: string, root = CONFORMANCE_DIR): Array<[string, Fixture]> {
+  const dir = path.join(root, folder);
+  if (root === PROJECT_DIR && !fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
@@ -55,7 +63,7 @@ function expectSensibleConverges(tree: PipelineTree, converges: Record<string, s
   expect(new Set(Object.values(converges)).size).toBe(Object.values(converges).length);
 }
 
-function expectOutcome(fixture: Fixture): void {
+function expectOutcome(fixture: Fixture, exact = false): void {
   const result = validateTree(fixture.tree);
   if (fixture.expect.valid) {
     expect(result.errors).toEqual([]);
@@ -73,6 +81,16 @@ function expectOutcome(fixture: Fixture): void {
         `${fixture.name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(result.errors, null, 2)}`,
       );
   }
+  if (!exact) return;
+  const listed = fixture.expect.errors ?? [];
+  const extra = result.errors.filter(
+    (e) =>
+      !listed.some(
+        (want) => want.code === e.code && (want.nodeId === undefined || want.nodeId === e.nodeId),
+      ),
+  );
+  if (extra.length)
+    throw new Error(`${fixture.name}: not listed in expect.errors: ${JSON.stringify(extra, null, 2)}`);
 }
 
 describe('conformance fixtures', () => {
@@ -90,6 +108,19 @@ describe('conformance fixtures', () => {
 
   describe('execution/ trees', () => {
     it.each(execution)('%s', (_file, fixture) => expectOutcome(fixture));
+  });
+
+  describe('project/', () => {
+    const own = [
+      ...load('validation', PROJECT_DIR).map(([f, x]) => [`validation/${f}`, x] as const),
+      ...load('execution', PROJECT_DIR).map(([f, x]) => [`execution/${f}`, x] as const),
+    ];
+
+    it('finds the bamboo parity fixtures', () => {
+      expect(own.filter(([f]) => f.startsWith('validation/bamboo-')).length).toBeGreaterThan(20);
+    });
+
+    it.each(own)('%s', (_file, fixture) => expectOutcome(fixture, true));
   });
 
   describe('12-big-mixed-graph-with-loops', () => {

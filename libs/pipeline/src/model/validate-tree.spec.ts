@@ -40,6 +40,8 @@ interface Case {
   expect: Array<{ code: ValidationCode; nodeId?: string; path?: string }>;
   /** None of these codes may be reported. */
   absent?: ValidationCode[];
+  /** Exactly these errors (code and nodeId) are reported, nothing else. */
+  only?: Array<{ code: ValidationCode; nodeId?: string }>;
 }
 
 const deep = (levels: number) => {
@@ -450,7 +452,9 @@ const cases: Case[] = [
       'eg_1>end',
       'cg_1>end',
     ]),
-    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'pg_1' }],
+    // the exclusive gateway is at fault (bamboo blames it too), not the parallel one
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1', path: 'gateways.eg_1' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
   },
   {
     name: 'conditional parallel gateway in a sub-process',
@@ -464,12 +468,90 @@ const cases: Case[] = [
     ],
   },
 
+  {
+    name: 'nested parallel gateway escaping to the end: only the nested one is at fault',
+    input: tree([
+      'start>pg_1',
+      'pg_1>a1>cg_1',
+      'pg_1>pg_2',
+      'pg_2>a2>cg_1',
+      'pg_2>a3>end',
+      'cg_1>end',
+    ]),
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'pg_2' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'pg_2' }],
+  },
+  {
+    name: 'exclusive gateway escaping from a nested parallel block',
+    input: tree([
+      'start>pg_1',
+      'pg_1>a1>cg_1',
+      'pg_1>pg_2',
+      'pg_2>b1>cg_2',
+      'pg_2>eg_1',
+      'eg_1>b2>cg_2',
+      'eg_1>end',
+      'cg_2>cg_1',
+      'cg_1>end',
+    ]),
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
+  },
+  {
+    name: 'exclusive gateway whose branches meet two converges',
+    input: tree(['start>eg_1', 'eg_1>a1>cg_1>end', 'eg_1>a2>cg_2>end']),
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1', path: 'gateways.eg_1' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
+  },
+  {
+    name: 'exclusive gateway with one converging branch and one to the end, outside parallel blocks',
+    input: tree(['start>eg_1', 'eg_1>a1>cg_1>end', 'eg_1>end']),
+    expect: [],
+  },
+  {
+    name: 'exclusive gateway whose branches meet two converges, in a loop body',
+    input: tree([
+      'start>a1>eg_0',
+      'eg_0>end',
+      'eg_0>eg_1',
+      'eg_1>x1>cg_1',
+      'eg_1>x2>cg_2',
+      'cg_1>a1',
+      'cg_2>a1',
+    ]),
+    options: { cycleTolerate: true },
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'eg_1' }],
+  },
+  {
+    name: 'parallel block in a loop body',
+    input: tree(['start>a1>eg_1', 'eg_1>end', 'eg_1>pg_2', 'pg_2>x1>cg_2', 'pg_2>x2>cg_2', 'cg_2>a1']),
+    options: { cycleTolerate: true },
+    expect: [],
+  },
+  {
+    name: 'exclusive loop inside a parallel branch',
+    input: tree(['start>pg_1', 'pg_1>b1>eg_1', 'eg_1>b1', 'eg_1>cg_1', 'pg_1>b2>cg_1', 'cg_1>end']),
+    options: { cycleTolerate: true },
+    expect: [],
+  },
+  {
+    name: 'parallel branches that only loop back',
+    input: tree(['start>a0>eg_0', 'eg_0>end', 'eg_0>pg_1', 'pg_1>a1>a0', 'pg_1>a2>a0']),
+    options: { cycleTolerate: true },
+    expect: [{ code: 'CONVERGE_MISMATCH', nodeId: 'pg_1' }],
+    only: [{ code: 'CONVERGE_MISMATCH', nodeId: 'pg_1' }],
+  },
+
   // ---------------------------------------------------------------- STREAM
   {
     name: 'parallel branches merging at an activity',
     input: tree(['start>pg_1', 'pg_1>a1>a3', 'pg_1>a2>a3', 'a3>cg_1>end']),
-    expect: [{ code: 'STREAM', nodeId: 'a3', path: 'activities.a3' }],
-    absent: ['CONVERGE_MISMATCH'],
+    // bamboo: cg_1 is entered by fewer flows than pg_1 has branches
+    expect: [
+      { code: 'STREAM', nodeId: 'a3', path: 'activities.a3' },
+      { code: 'CONVERGE_MISMATCH', nodeId: 'pg_1', path: 'gateways.pg_1' },
+    ],
   },
   {
     name: 'exclusive gateway jumping into a sibling branch',
@@ -525,6 +607,16 @@ const cases: Case[] = [
     expect: [
       { code: 'DEGREE', nodeId: 'a2' },
       { code: 'UNREACHABLE', nodeId: 'a3', path: 'activities.a3' },
+    ],
+  },
+  {
+    name: 'an isolated activity',
+    input: tree(['start>a1>end'], (t) => {
+      t.activities.a2 = { ...t.activities.a1, id: 'a2', name: 'a2', incoming: [], outgoing: '' };
+    }),
+    expect: [
+      { code: 'DEGREE', nodeId: 'a2' },
+      { code: 'UNREACHABLE', nodeId: 'a2', path: 'activities.a2' },
     ],
   },
   {
@@ -670,6 +762,8 @@ describe('validateTree', () => {
     expect(result.valid).toBe(c.expect.length === 0);
     for (const code of c.absent ?? [])
       expect(result.errors.filter((e) => e.code === code)).toEqual([]);
+    if (c.only)
+      expect(result.errors.map((e) => ({ code: e.code, nodeId: e.nodeId }))).toEqual(c.only);
     for (const e of result.errors) {
       expect(typeof e.message).toBe('string');
       expect(e.message.length).toBeGreaterThan(10);

@@ -27,32 +27,38 @@
  *   `incoming`: the engine follows the node lists, so both views must agree.
  * - An edge into the start event is `CONNECT_TO_START` only (not also `DEGREE` / `CYCLE`): it
  *   is left out of the graph for the later checks.
- * - `UNREACHABLE` is not repeated for a node already reported for having no incoming flow.
+ * - `UNREACHABLE` is not repeated for a node already reported for having no incoming flow,
+ *   unless the node has no flow at all (isolated; bamboo reports it as such).
  * - With cycle tolerance, a loop with no way out (the run could never reach the end) is
  *   `CYCLE` too.
  * - Conditions keyed by a flow that does not leave the gateway, and a `default_condition`
  *   naming such a flow: `INVALID_EXPRESSION`, like a condition that does not parse.
  * - Two fork gateways that would share a converge: one `CONVERGE_MISMATCH` on the converge.
- *   A flow into a matched converge from a stream other than its fork's branches: `STREAM`.
+ *   Any other `CONVERGE_MISMATCH` is on the fork gateway at fault: the innermost one whose own
+ *   branches break the rule (see checks/converge-matching.ts). A flow into a matched converge
+ *   from a stream other than its fork's branches: `STREAM`.
+ * - Where this differs from bamboo's validator: a branch looping back out of a parallel block
+ *   is reported as the `STREAM` it causes (bamboo raises a converge error on the exclusive
+ *   gateway); branches merging at an activity before their converge are `CONVERGE_MISMATCH` on
+ *   the parallel gateway (bamboo names the converge) and `STREAM` on the activity.
  *
- * Gateway matching (see matchConverges): a fork gateway's converge is its nearest
- * post-dominator that is a ConvergeGateway, skipping only activities — the first node every
- * path from the fork to the end must pass. Stream analysis then labels each node with the
- * parallel branch it runs in and reports a node reached from two (see labelStreams).
- * Loops allowed by cycle tolerance need nothing special: dominators and labels are defined on
- * any graph.
- *
- * A matched converge may also be entered from its fork's own stream, bypassing the block
- * (bamboo accepts it; conformance fixture 12 has `eg_4 -> cg_4`). The runtime must treat such
- * an arrival as passing through, not as a branch arriving.
+ * Gateway matching (checks/converge-matching.ts) follows bamboo's rules on an acyclic view of
+ * the graph (loop-closing edges set aside, as bamboo ignores branches that return) with
+ * post-dominators; stream analysis (checks/stream-labels.ts) then labels each node with the
+ * parallel branch it runs in, loops included, and reports a node reached from two. It runs
+ * whenever every parallel gateway found its converge, else it would only echo the mismatch.
  */
 import { checkCondition, checkTemplate } from '../expressions';
+import { matchConverges } from './checks/converge-matching';
 import {
-  Digraph,
-  immediateDominators,
-  reachableFrom,
-  stronglyConnectedComponents,
-} from './graph-algorithms';
+  isActivityType,
+  listIds,
+  nodeLabel,
+  type GraphView,
+  type Report,
+} from './checks/graph-view';
+import { labelStreams } from './checks/stream-labels';
+import { Digraph, reachableFrom, stronglyConnectedComponents } from './graph-algorithms';
 import { checkJsonShape, checkSchema, type SchemaProblem } from './schema-check';
 import { isPlainObject } from './tree-schema.dto';
 import type { Activity } from './tree.types';
@@ -94,9 +100,6 @@ interface TreeCtx {
 const STRUCTURAL_NODE_FIELDS = new Set(['id', 'type', 'incoming', 'outgoing']);
 const STRUCTURAL_FLOW_FIELDS = new Set(['id', 'source', 'target']);
 
-const isFork = (type: string) =>
-  type === 'ParallelGateway' || type === 'ConditionalParallelGateway';
-const isActivityType = (type: string) => type === 'ServiceActivity' || type === 'SubProcess';
 
 function join(...parts: string[]): string {
   let out = '';
@@ -109,17 +112,6 @@ function flowRefs(value: unknown): string[] {
   if (typeof value === 'string') return value === '' ? [] : [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   return [];
-}
-
-function nodeLabel(node: NodeInfo): string {
-  const kind =
-    node.kind === 'start' ? 'start event' : node.kind === 'end' ? 'end event' : `${node.type}`;
-  return `${kind} '${node.id}'`;
-}
-
-function listIds(ids: string[], max = 8): string {
-  const shown = ids.slice(0, max).map((i) => `'${i}'`);
-  return ids.length > max ? `${shown.join(', ')} and ${ids.length - max} more` : shown.join(', ');
 }
 
 /**
@@ -627,7 +619,9 @@ class TreeValidator {
     // ---- UNREACHABLE
     const { seen, order } = reachableFrom(g, startIdx);
     list.forEach((node, i) => {
-      if (!seen[i] && inCount[i] > 0)
+      // a node without incoming flow already has its DEGREE problem, unless it has no flow at
+      // all: bamboo reports such an isolated node as one, so it is UNREACHABLE too
+      if (!seen[i] && (inCount[i] > 0 || outCount[i] === 0))
         this.add(
           'UNREACHABLE',
           node.path,
@@ -681,148 +675,9 @@ class TreeValidator {
     if (degreeProblems || traps || connectsToStart) return;
 
     // ---- CONVERGE_MISMATCH, STREAM
-    const matched = this.matchConverges(g, list, types, seen, endIdx);
-    if (matched) this.labelStreams(g, list, startIdx, matched);
-  }
-
-  /**
-   * Finds each reachable fork gateway's converge: its nearest post-dominator that is not an
-   * activity (every path from the fork to the end passes it) must be a ConvergeGateway, and no
-   * other fork may pick the same one. Activities are skipped so that branches merging at an
-   * activity before the converge are reported by stream analysis, as bamboo does, rather than
-   * as a mismatch. Returns fork index -> converge index, or undefined when something did not
-   * match.
-   */
-  private matchConverges(
-    g: Digraph,
-    list: NodeInfo[],
-    types: string[],
-    seen: Uint8Array,
-    endIdx: number,
-  ): Int32Array | undefined {
-    const n = g.n;
-    const ipdom = immediateDominators(g.reversed(), endIdx);
-    // first non-activity post-dominator, memoised along activity chains (linear overall)
-    const UNKNOWN = -2;
-    const joinOf = new Int32Array(n).fill(UNKNOWN);
-    const firstJoin = (v: number): number => {
-      const chain: number[] = [];
-      let x = ipdom[v];
-      while (x !== -1 && isActivityType(types[x]) && joinOf[x] === UNKNOWN) {
-        chain.push(x);
-        x = ipdom[x];
-      }
-      const result = x === -1 ? -1 : isActivityType(types[x]) ? joinOf[x] : x;
-      for (const c of chain) joinOf[c] = result;
-      return result;
-    };
-
-    const match = new Int32Array(n).fill(-1);
-    const claimants = new Map<number, number[]>();
-    let ok = true;
-    for (let v = 0; v < n; v++) {
-      if (!isFork(types[v]) || !seen[v]) continue;
-      const j = firstJoin(v);
-      const fork = list[v];
-      if (j === -1 || j === endIdx) {
-        ok = false;
-        this.add(
-          'CONVERGE_MISMATCH',
-          fork.path,
-          `the branches of ${nodeLabel(fork)} do not all meet at one converge gateway: some reach the end event without passing it`,
-          fork.id,
-        );
-      } else if (types[j] !== 'ConvergeGateway') {
-        ok = false;
-        this.add(
-          'CONVERGE_MISMATCH',
-          fork.path,
-          `the branches of ${nodeLabel(fork)} first meet at ${nodeLabel(list[j])}, not at a converge gateway`,
-          fork.id,
-        );
-      } else {
-        const c = claimants.get(j);
-        if (c) c.push(v);
-        else claimants.set(j, [v]);
-      }
-    }
-    for (const [j, forks] of claimants) {
-      if (forks.length > 1) {
-        ok = false;
-        const cg = list[j];
-        this.add(
-          'CONVERGE_MISMATCH',
-          cg.path,
-          `converge gateway '${cg.id}' would join the branches of ${listIds(forks.map((f) => list[f].id))}; each parallel or conditional parallel gateway needs a converge gateway of its own`,
-          cg.id,
-        );
-        continue;
-      }
-      match[forks[0]] = j;
-      this.converges[list[forks[0]].id] = list[j].id;
-    }
-    return ok ? match : undefined;
-  }
-
-  /**
-   * Labels every reachable node with the stream it runs in (the main line, or branch k of a
-   * fork gateway) in one breadth-first pass, and reports a node reached with two labels. A
-   * fork's branches get fresh labels and its converge gets the fork's own label; a flow into a
-   * matched converge from one of its fork's branches is a branch arriving and carries no label
-   * on; any other flow carries its source's label.
-   */
-  private labelStreams(g: Digraph, list: NodeInfo[], startIdx: number, match: Int32Array): void {
-    const n = g.n;
-    const owner = new Int32Array(n).fill(-1);
-    for (let v = 0; v < n; v++) if (match[v] !== -1) owner[match[v]] = v;
-    const label = new Int32Array(n).fill(-1);
-    const streamFork: number[] = [-1];
-    const streamBranch: number[] = [0];
-    const reported = new Uint8Array(n);
-    const cameFrom = new Int32Array(n).fill(-1);
-    const streamName = (s: number) =>
-      s === 0 ? 'the main line' : `branch ${streamBranch[s]} of '${list[streamFork[s]].id}'`;
-    const queue: number[] = [startIdx];
-    label[startIdx] = 0;
-    const reach = (w: number, s: number, via: number) => {
-      if (label[w] === -1) {
-        label[w] = s;
-        cameFrom[w] = via;
-        queue.push(w);
-      } else if (label[w] !== s && !reported[w]) {
-        reported[w] = 1;
-        const node = list[w];
-        const first = cameFrom[w] === -1 ? '' : ` (via '${list[cameFrom[w]].id}')`;
-        this.add(
-          'STREAM',
-          node.path,
-          `${nodeLabel(node)} is reached from two parallel streams: ${streamName(label[w])}${first} and ${streamName(s)} (via '${list[via].id}')`,
-          node.id,
-        );
-      }
-    };
-    for (let head = 0; head < queue.length; head++) {
-      const v = queue[head];
-      const s = label[v];
-      const c = match[v];
-      if (c !== -1) {
-        reach(c, s, v);
-        let branch = 0;
-        for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++) {
-          branch++;
-          const w = g.succ[i];
-          if (w === c) continue;
-          streamFork.push(v);
-          streamBranch.push(branch);
-          reach(w, streamFork.length - 1, v);
-        }
-        continue;
-      }
-      for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++) {
-        const w = g.succ[i];
-        if (owner[w] !== -1 && streamFork[s] === owner[w]) continue;
-        reach(w, s, v);
-      }
-    }
+    const view: GraphView = { g, nodes: list, seen, startIdx, endIdx };
+    const report: Report = (code, path, message, nodeId) => this.add(code, path, message, nodeId);
+    const { match, complete } = matchConverges(view, report, this.converges);
+    if (complete) labelStreams(view, match, report);
   }
 }
