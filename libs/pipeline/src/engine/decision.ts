@@ -98,4 +98,9 @@ export function droppedDecision(reason: string): Decision {
 /** What applying a decision revealed: parents woken by this decision's joins (each needs an advance). */
 export interface ApplyResult {
   woken: { processId: string; rev: number }[];
+  /**
+   * The run's event sequence number of the decision's first event (the others follow it,
+   * +1 each, in `events` order); absent when the decision logged no event.
+   */
+  firstEventSeq?: number;
 }

@@ -225,7 +225,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         await other.startTransaction();
         await other.query('UPDATE run SET priority = priority + 1 WHERE id = ?', [run.id]);
         for (let i = 0; i < 20; i++) {
-          await other.query("INSERT INTO run_event (run_id, node_id, event_type, data, created_at) VALUES (?, NULL, 'filler', NULL, NOW(3))", [run.id]);
+          await other.query("INSERT INTO run_event (run_id, seq, node_id, event_type, data, created_at) VALUES (?, ?, NULL, 'filler', NULL, NOW(3))", [run.id, 1000 + i]);
         }
         // apply locks node `a`, then waits for the run row held above ...
         const applying = store
@@ -271,7 +271,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         'run_process(state,updated_at)', // live processes by state (reconciler)
         'context_value(run_id,scope_id,key)', // context by run + scope
         'node_history(run_id,node_id)',
-        'run_event(run_id,id)',
+        'run_event(run_id,seq)', // the log by run, paged by sequence (unique)
         'run(id)',
         'run(created_at)', // runs list, no filter
         'run(pipeline_id,created_at)',

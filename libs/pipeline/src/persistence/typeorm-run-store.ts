@@ -30,7 +30,8 @@ import { isMysqlFamily, runOnSqlite, runRead, type SqliteDatabase, type SqliteSt
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
 
-type StatementResult = { affected?: number; rows?: Record<string, unknown>[] };
+/** `lastInsertId`: MySQL's insert id of the statement (for `LAST_INSERT_ID(expr)` in an UPDATE, expr). */
+type StatementResult = { affected?: number; rows?: Record<string, unknown>[]; lastInsertId?: number };
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
 
@@ -184,7 +185,10 @@ export class TypeormRunStore extends RunStore {
   private sqliteRun(db: SqliteDatabase, st: Sql): StatementResult {
     const prepared = this.sqliteStatement(db, st.text);
     const params = st.params.map(sqliteValue);
-    return prepared.reader ? { rows: prepared.all(...params) as Record<string, unknown>[] } : { affected: prepared.run(...params).changes };
+    if (!prepared.reader) return { affected: prepared.run(...params).changes };
+    // A reader is a SELECT, or a write with RETURNING (one row per row it changed).
+    const rows = prepared.all(...params) as Record<string, unknown>[];
+    return { rows, affected: rows.length };
   }
 
   async touchNode(runId: string, nodeId: string, version: number): Promise<void> {
@@ -282,7 +286,9 @@ export class TypeormRunStore extends RunStore {
       if (fold) open = false;
       const results = resultIndex.map((i) => {
         const r = raw[i];
-        return Array.isArray(r) ? { rows: r as Record<string, unknown>[] } : { affected: (r as { affectedRows: number }).affectedRows };
+        if (Array.isArray(r)) return { rows: r as Record<string, unknown>[] };
+        const header = r as { affectedRows: number; insertId: number };
+        return { affected: header.affectedRows, lastInsertId: Number(header.insertId) };
       });
       const outcome = this.readResults(runId, statements, results);
       if (!fold) {
@@ -345,16 +351,23 @@ export class TypeormRunStore extends RunStore {
     );
   }
 
-  /** Checks each guard held (else StaleStateError) and which joins woke their parent. */
+  /** Checks each guard held (else StaleStateError), which joins woke their parent and where the events went. */
   private readResults(runId: string, statements: Statement[], results: StatementResult[]): ApplyResult {
     const woken: ApplyResult['woken'] = [];
     const decremented = new Set<string>();
     const wokenIds = new Set<string>();
+    let firstEventSeq: number | undefined;
     statements.forEach((st, i) => {
       const r = results[i];
       switch (st.role.kind) {
         case 'guard':
           if (r?.affected !== 1) throw new StaleStateError(st.role.what, { runId });
+          if (st.role.eventSeq) {
+            const last = this.sql.mysql ? r.lastInsertId : Number(r.rows?.[0]?.event_seq);
+            // Never throw here: on MySQL the batch may have committed already.
+            if (last && Number.isFinite(last)) firstEventSeq = last - st.role.eventSeq + 1;
+            else this.logger.error(`run ${runId}: the event sequence reservation answered ${String(last)}`);
+          }
           break;
         case 'join-decrement':
           if (r?.affected === 1) decremented.add(st.role.parentId);
@@ -367,7 +380,7 @@ export class TypeormRunStore extends RunStore {
           break;
       }
     });
-    return { woken };
+    return firstEventSeq === undefined ? { woken } : { woken, firstEventSeq };
   }
 
   private toRunRow(e: RunEntity): RunRow {
@@ -439,15 +452,20 @@ export class TypeormRunStore extends RunStore {
     }));
   }
 
-  async listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]> {
+  async listEvents(runId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return this.read((m) =>
       m
         .createQueryBuilder(RunEventEntity, 'e')
-        .where('e.run_id = :runId AND e.id > :afterId', { runId, afterId })
-        .orderBy('e.id', 'ASC')
+        .where('e.run_id = :runId AND e.seq > :afterSeq', { runId, afterSeq })
+        .orderBy('e.seq', 'ASC')
         .limit(limit)
         .getMany(),
     );
+  }
+
+  async findEventSeq(runId: string, eventId: number): Promise<number | null> {
+    const row = await this.read((m) => m.findOne(RunEventEntity, { where: { id: eventId, runId }, select: { id: true, seq: true } }));
+    return row ? row.seq : null;
   }
 
   async loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>> {

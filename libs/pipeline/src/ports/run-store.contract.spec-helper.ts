@@ -267,6 +267,72 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect((await store.listRuns({ pipelineId: pid, state: 'PENDING', offset: 0, limit: 10 })).total).toBe(1);
     });
 
+    it("numbers a run's events 1, 2, 3... from its creation on, and pages by that number", async () => {
+      const ev = (type: string, i: number) => ({ type, nodeId: 'a', data: { i } });
+      const run = newRun({ events: [ev('pre_prepare_run_pipeline', 1), ev('post_prepare_run_pipeline', 2)] });
+      const other = newRun({ events: [ev('pre_prepare_run_pipeline', 1)] });
+      await store.createRun(run);
+      await store.createRun(other);
+      // With a run update (its guard carries the reservation), without one, and without events.
+      const withRun = await store.apply(run.id, decision({ run: { expectRev: 0, state: 'RUNNING' }, events: [ev('node_enter', 3), ev('node_finish', 4)] }), new Date());
+      expect(withRun.firstEventSeq).toBe(3);
+      expect((await store.apply(other.id, decision({ events: [ev('node_enter', 2)] }), new Date())).firstEventSeq).toBe(2);
+      const plain = await store.apply(run.id, decision({ events: [ev('node_enter', 5), ev('node_finish', 6), ev('node_enter', 7)] }), new Date());
+      expect(plain.firstEventSeq).toBe(5);
+      expect((await store.apply(run.id, decision({ context: [{ scopeId: TREE.id, key: '${q}', value: 1 }] }), new Date())).firstEventSeq).toBeUndefined();
+      // A lost guard reserves nothing: the next events still follow on without a gap.
+      await expect(store.apply(run.id, decision({ run: { expectRev: 99 }, events: [ev('lost', 0)] }), new Date())).rejects.toBeInstanceOf(StaleStateError);
+      expect((await store.apply(run.id, decision({ events: [ev('node_finish', 8)] }), new Date())).firstEventSeq).toBe(8);
+
+      const all = await store.listEvents(run.id, 0, 100);
+      expect(all.map((e) => [e.seq, e.data?.i])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => [i, i]));
+      expect(all.every((e) => e.runId === run.id)).toBe(true);
+      const paged: number[] = [];
+      for (let after = 0; ; ) {
+        const page = await store.listEvents(run.id, after, 3);
+        if (page.length === 0) break;
+        paged.push(...page.map((e) => e.seq));
+        after = page[page.length - 1].seq;
+      }
+      expect(paged).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await store.listEvents(other.id, 0, 100)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await store.findEventSeq(run.id, all[4].id)).toBe(5);
+      expect(await store.findEventSeq(other.id, all[4].id)).toBeNull();
+    });
+
+    it('keeps every run’s sequence gapless and in commit order under concurrent parallel-branch writes', async () => {
+      const runs = [newRun({ events: [{ type: 'pre_prepare_run_pipeline', nodeId: null, data: {} }] }), newRun()];
+      for (const r of runs) await store.createRun(r);
+      const branches = 24;
+      // Each branch enters its own node and logs 1-3 events, all runs' branches at once.
+      const writes = runs.flatMap((r) =>
+        Array.from({ length: branches }, (_, b) => {
+          const nodeId = `n${b}`;
+          const events = Array.from({ length: 1 + (b % 3) }, (_, k) => ({ type: 'node_enter', nodeId, data: { b, k } }));
+          const d = decision({ nodes: [{ expect: null, record: node(r.id, { nodeId, inputs: { b } }) }], events });
+          return { runId: r.id, b, events: events.length, applied: store.apply(r.id, d, new Date()) };
+        }),
+      );
+      const results = await Promise.all(writes.map(async (w) => ({ ...w, first: (await w.applied).firstEventSeq! })));
+      for (const r of runs) {
+        const start = r.events?.length ?? 0;
+        const mine = results.filter((w) => w.runId === r.id).sort((x, y) => x.first - y.first);
+        // The reserved ranges tile 1..n after the creation events: no gap, no overlap.
+        let next = start + 1;
+        for (const w of mine) {
+          expect(w.first).toBe(next);
+          next += w.events;
+        }
+        const logged = await store.listEvents(r.id, 0, 1000);
+        expect(logged.map((e) => e.seq)).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
+        // Each decision's events sit in its own range, in the decision's order.
+        for (const w of mine) {
+          const range = logged.slice(w.first - 1, w.first - 1 + w.events);
+          expect(range.map((e) => e.data)).toEqual(Array.from({ length: w.events }, (_, k) => ({ b: w.b, k })));
+        }
+      }
+    });
+
     it('finds live processes and nodes of unfinished runs only', async () => {
       const live = newRun();
       const done = newRun();
