@@ -9,6 +9,7 @@ import {
   RunStore,
   type HistoryRow,
   ALL_SLICE_NEEDS,
+  type NodeKey,
   type NewRun,
   type NodeSlice,
   type ProcessSlice,
@@ -493,6 +494,20 @@ export class TypeormRunStore extends RunStore {
         .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
       if (updatedBefore) q.andWhere('n.updated_at < :before', { before: updatedBefore });
       return q.orderBy('n.updated_at', 'ASC').limit(limit).getMany();
+    });
+    return rows.map((e) => M.nodeFromEntity(e));
+  }
+
+  async pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]> {
+    const rows = await this.read((m) => {
+      const q = m
+        .createQueryBuilder(NodeStateEntity, 'n')
+        .innerJoin(RunEntity, 'r', 'r.id = n.run_id')
+        .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
+      // Keyset on the primary key (binary collation on both databases, so the comparison and
+      // the ORDER BY agree): each page starts where the last one ended, in index order.
+      if (after) q.andWhere('(n.run_id > :afterRun OR (n.run_id = :afterRun AND n.node_id > :afterNode))', { afterRun: after.runId, afterNode: after.nodeId });
+      return q.orderBy('n.run_id', 'ASC').addOrderBy('n.node_id', 'ASC').limit(limit).getMany();
     });
     return rows.map((e) => M.nodeFromEntity(e));
   }

@@ -6,7 +6,7 @@ import type { Decision } from '../engine/decision';
 import { emptyDecision } from '../engine/decision';
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { PipelineTree } from '../model/tree.types';
-import type { NewRun, RunStore } from './run-store.port';
+import type { NewRun, NodeKey, RunStore } from './run-store.port';
 import { StaleStateError } from './stale-state.error';
 
 const TREE: PipelineTree = {
@@ -331,6 +331,46 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
           expect(range.map((e) => e.data)).toEqual(Array.from({ length: w.events }, (_, k) => ({ b: w.b, k })));
         }
       }
+    });
+
+    it('pages through every live node in key order, however many, each exactly once', async () => {
+      const live = [newRun(), newRun(), newRun()];
+      const done = newRun();
+      for (const r of [...live, done]) await store.createRun(r);
+      // Ids whose binary order is not their case-insensitive one: keyset and ORDER BY must agree.
+      const ids = ['a', 'A', 'b', 'B10', 'B9', 'n_1', 'n-2', 'z'];
+      for (const r of [...live, done]) {
+        await store.apply(
+          r.id,
+          decision({
+            nodes: ids.map((nodeId, i) => ({ expect: null, record: node(r.id, { nodeId, inputs: {}, state: i === 2 ? 'FINISHED' : 'RUNNING' }) })),
+            ...(r === done ? { run: { expectRev: 0, state: 'FINISHED' } } : {}),
+          }),
+          new Date(),
+        );
+      }
+      const mine = new Set(live.map((r) => r.id));
+      const expected = live
+        .flatMap((r) => ids.filter((id) => id !== 'b').map((nodeId) => `${r.id}/${nodeId}`))
+        .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      for (const limit of [1, 3, 7]) {
+        const seen: string[] = [];
+        let pages = 0;
+        for (let after: NodeKey | null = null; ; pages++) {
+          const page = await store.pageLiveNodes(['RUNNING'], after, limit);
+          expect(page.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.map((n) => `${n.runId}/${n.nodeId}`));
+          if (page.length < limit) break;
+          after = { runId: page[page.length - 1].runId, nodeId: page[page.length - 1].nodeId };
+        }
+        // Other tests' runs share the store: keep this test's.
+        expect(seen.filter((k) => mine.has(k.slice(0, 36)))).toEqual(expected);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(pages).toBeGreaterThanOrEqual(Math.floor(expected.length / limit));
+      }
+      expect(await store.pageLiveNodes(['FINISHED'], { runId: live[0].id, nodeId: '' }, 100)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ runId: live[0].id, nodeId: 'b', state: 'FINISHED' })]),
+      );
     });
 
     it('finds live processes and nodes of unfinished runs only', async () => {

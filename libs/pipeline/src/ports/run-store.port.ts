@@ -158,4 +158,18 @@ export abstract class RunStore {
   abstract listLiveProcesses(states: ProcessRecord['state'][], limit: number, updatedBefore?: Date): Promise<ProcessRecord[]>;
   /** Nodes of unfinished runs in the given states, unchanged since `updatedBefore` when given. */
   abstract listLiveNodes(states: NodeStateName[], limit: number, updatedBefore?: Date): Promise<NodeRecord[]>;
+  /**
+   * One page of the nodes of unfinished runs in the given states, in (run id, node id) order,
+   * after the node `after` (from the first when null), at most `limit`. Page on with the last
+   * node's key until a page comes back shorter than `limit`: a node that stays in those
+   * states all along is read exactly once, however many there are (keys never change, unlike
+   * `updated_at`).
+   */
+  abstract pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]>;
+}
+
+/** A node row's key, the cursor of `RunStore.pageLiveNodes`. */
+export interface NodeKey {
+  runId: string;
+  nodeId: string;
 }
