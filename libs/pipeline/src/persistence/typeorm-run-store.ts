@@ -500,10 +500,14 @@ export class TypeormRunStore extends RunStore {
 
   async pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]> {
     const rows = await this.read((m) => {
+      // The run's state through a correlated subquery, not a join: a join lets MySQL start from
+      // the live runs and sort all their nodes for every page (quadratic over a rebuild); this
+      // way it walks node_state's primary key from the cursor (no sort) and looks each RUNNING
+      // node's run up by its key, so the pages of a rebuild read the table once between them.
       const q = m
         .createQueryBuilder(NodeStateEntity, 'n')
-        .innerJoin(RunEntity, 'r', 'r.id = n.run_id')
-        .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
+        .where('n.state IN (:...states)', { states })
+        .andWhere('(SELECT r.state FROM run r WHERE r.id = n.run_id) NOT IN (:...final)', { final: FINAL_RUN_STATES });
       // Keyset on the primary key (binary collation on both databases, so the comparison and
       // the ORDER BY agree): each page starts where the last one ended, in index order.
       if (after) q.andWhere('(n.run_id > :afterRun OR (n.run_id = :afterRun AND n.node_id > :afterNode))', { afterRun: after.runId, afterNode: after.nodeId });
