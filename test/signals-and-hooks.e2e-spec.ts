@@ -268,6 +268,15 @@ describe('signals and hooks (embedded, PIPELINE_EVENT_SIGNALS_ENABLED=true)', ()
     }
   });
 
+  it('numbers each signal with its run and its seq in the log', async () => {
+    for (const runId of runs) {
+      const logged = await api.events(runId);
+      const sent = emitted.filter((e) => e.runId === runId).sort((a, b) => a.seq - b.seq);
+      expect(sent.map((e) => [e.seq, e.eventType, e.data])).toEqual(logged.map((e) => [e.seq, e.eventType, e.data]));
+      expect(sent.every((e) => e.data.root_pipeline_id === runId)).toBe(true);
+    }
+  });
+
   it('fires every hook of a component with needRunHook', () => {
     const fired = new Set(hookCalls.map((c) => c.hook));
     const all: ServiceHookName[] = [

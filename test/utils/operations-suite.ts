@@ -1,4 +1,4 @@
-import { TreeBuilder, linearTree as generatedLinear, type PipelineTree } from '@app/pipeline';
+import { TreeBuilder, linearTree as generatedLinear, parallelTree as generatedParallel, type PipelineTree } from '@app/pipeline';
 import { chainTree, plain } from './run-trees';
 import { API, findNode, runApi, sleep, type Http } from './run-api';
 
@@ -448,8 +448,37 @@ export function operationsSuite(http: Http): void {
         expect(typeof e.time).toBe('string');
         if (e.eventType.startsWith('node_')) expect(e.data.node_id).toBe(e.nodeId);
       }
-      const page = await http().get(`${API}/runs/${runId}/events?afterId=${events[1].id}&limit=2`);
-      expect(page.body.map((e: { id: number }) => e.id)).toEqual([events[2].id, events[3].id]);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const page = await http().get(`${API}/runs/${runId}/events?afterSeq=${events[1].seq}&limit=2`);
+      expect(page.body.map((e: { seq: number }) => e.seq)).toEqual([3, 4]);
+      // `afterId` (what clients paged with before `seq`) means "after that event", in seq order.
+      const legacy = await http().get(`${API}/runs/${runId}/events?afterId=${events[1].id}&limit=2`);
+      expect(legacy.body.map((e: { id: number }) => e.id)).toEqual([events[2].id, events[3].id]);
+      expect((await http().get(`${API}/runs/${runId}/events?afterId=${events[1].id}&afterSeq=2`)).status).toBe(400);
+      const other = await api.start(generatedLinear(1, { id: 'ops_events_other' }));
+      await api.waitState(other, 'FINISHED');
+      const foreign = (await api.events(other))[0].id;
+      expect((await http().get(`${API}/runs/${runId}/events?afterId=${foreign}`)).status).toBe(400);
+    });
+
+    it('numbers the events of parallel branches 1, 2, 3... without gaps, and a pager reading as they run misses none', async () => {
+      const runId = await api.start(generatedParallel(8, 4, { id: 'ops_events_parallel' }));
+      // Page on while the branches run (each page from the last seq read), until the run ends.
+      const read: { id: number; seq: number }[] = [];
+      const until = Date.now() + 20_000;
+      for (let after = 0, finished = false; Date.now() < until; ) {
+        const res = await http().get(`${API}/runs/${runId}/events?afterSeq=${after}&limit=7`);
+        expect(res.status).toBe(200);
+        read.push(...res.body);
+        if (res.body.length) after = res.body[res.body.length - 1].seq;
+        else if (finished) break;
+        // Finished: one more read takes what its last transaction logged.
+        else if (!(finished = (await api.get(runId)).state === 'FINISHED')) await sleep(5);
+      }
+      const all = await api.events(runId);
+      expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+      expect(read.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      expect(all.filter((e) => e.eventType === 'node_enter')).toHaveLength(8 * 4 + 4);
     });
   });
 }

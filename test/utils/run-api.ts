@@ -53,7 +53,7 @@ export function runApi(http: Http) {
       return res.body as NodeView & { inputs: Record<string, unknown> | null; outputs: Record<string, unknown> | null; exData: unknown; histories: { kind: string; version: number; state: string; exData: unknown; inputs: unknown; outputs: unknown }[] };
     },
 
-    async events(runId: string): Promise<{ id: number; eventType: string; nodeId: string | null; data: Record<string, unknown>; time: string }[]> {
+    async events(runId: string): Promise<{ id: number; seq: number; eventType: string; nodeId: string | null; data: Record<string, unknown>; time: string }[]> {
       const res = await http().get(`${API}/runs/${runId}/events?limit=5000`);
       if (res.status !== 200) throw new Error(`GET events failed: ${res.status}`);
       return res.body;

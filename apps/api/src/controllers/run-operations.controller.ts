@@ -79,7 +79,7 @@ export class RunOperationsController {
   @ApiOperation({ summary: "The run's event log, oldest first (DESIGN §6)" })
   @ApiOkResponse({ type: [RunEventDto] })
   events(@Param('id') id: string, @Query() q: ListEventsQueryDto): Promise<RunEventView[]> {
-    return this.runs.events(id, q.afterId, q.limit);
+    return this.runs.events(id, { afterSeq: q.afterSeq, afterId: q.afterId, limit: q.limit });
   }
 
   @Get('nodes/:nodeId/preview')

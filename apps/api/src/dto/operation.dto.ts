@@ -74,9 +74,25 @@ export class UpdateContextDto {
   values: Record<string, unknown>;
 }
 
-/** `GET /runs/:id/events?afterId&limit`. */
+/** `GET /runs/:id/events?afterSeq&limit` (or `afterId` instead of `afterSeq`). */
 export class ListEventsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0, description: 'Only events after this id' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    default: 0,
+    description: "Only events whose `seq` is greater: pass the last `seq` read to page on (never misses an event)",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterSeq?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Only events after the run’s event with this `id`, in `seq` order (kept for older clients; not with `afterSeq`)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -105,7 +121,8 @@ export class OperationResultDto {
 }
 
 export class RunEventDto {
-  @ApiProperty() id: number;
+  @ApiProperty({ description: 'Global event id (unique across runs)' }) id: number;
+  @ApiProperty({ description: 'Position in the run’s log: 1, 2, 3... without gaps, in commit order (page with `afterSeq`)' }) seq: number;
   @ApiProperty({ example: 'node_finish' }) eventType: string;
   @ApiProperty({ type: 'string', nullable: true }) nodeId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;

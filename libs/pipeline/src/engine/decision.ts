@@ -114,4 +114,9 @@ export interface ApplyResult {
   woken: { processId: string; rev: number }[];
   /** `settleRun` found nothing left moving and turned the run FAILED. */
   failed?: boolean;
+  /**
+   * The run's event sequence number of the decision's first event (the others follow it,
+   * +1 each, in `events` order); absent when the decision logged no event.
+   */
+  firstEventSeq?: number;
 }

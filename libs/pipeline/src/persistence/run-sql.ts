@@ -16,7 +16,11 @@ export interface Sql {
 
 /** Marks what a statement's result means to `apply`. */
 export type StatementRole =
-  | { kind: 'guard'; what: string }
+  /**
+   * A compare-and-set that must match exactly one row. With `eventSeq: n` it also reserves
+   * the run's next n event sequence numbers and yields the last one (see `eventSeqReservation`).
+   */
+  | { kind: 'guard'; what: string; eventSeq?: number }
   | { kind: 'join-decrement'; parentId: string }
   | { kind: 'join-wake'; parentId: string }
   | { kind: 'join-rev'; parentId: string }
@@ -204,7 +208,7 @@ export class RunSql {
 
   /**
    * Every write of a decision, in a fixed lock order (nodes, processes by key, joins, context,
-   * run, then inserts), each guard marked so the caller can tell a lost compare-and-set.
+   * histories, run, events), each guard marked so the caller can tell a lost compare-and-set.
    */
   decisionStatements(runId: string, d: Decision, now: Date): Statement[] {
     const out: Statement[] = [];
@@ -265,6 +269,11 @@ export class RunSql {
         : ' ON CONFLICT(`run_id`, `scope_id`, `key`) DO UPDATE SET `value` = excluded.`value`';
       out.push({ text: head + tail, params: sorted.flatMap((c) => [runId, c.scopeId, c.key, this.json(c.value)]), role: { kind: 'plain' } });
     }
+    // Histories before the run row: inserts take no locks others wait for, and the run row's
+    // lock (taken below whenever events are logged) is held from there to COMMIT, so the
+    // less that follows it the less concurrent writers of the run queue on it.
+    if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
+    const events = d.events.length;
     if (d.run) {
       const sets: string[] = ['`rev` = ?'];
       const params: unknown[] = [d.run.expectRev + 1];
@@ -276,15 +285,23 @@ export class RunSql {
       if (d.run.outputs !== undefined) set('outputs', this.json(d.run.outputs));
       if (d.run.startedAt !== undefined) set('started_at', this.date(d.run.startedAt));
       if (d.run.finishedAt !== undefined) set('finished_at', this.date(d.run.finishedAt));
+      if (events) sets.push(this.eventSeqReservation(events));
       out.push({
-        text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?`,
+        text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?${this.returningSeq(events)}`,
         params: [...params, runId, d.run.expectRev],
-        role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}` },
+        role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}`, ...(events ? { eventSeq: events } : {}) },
+      });
+    } else if (events) {
+      out.push({
+        text: `UPDATE \`run\` SET ${this.eventSeqReservation(events)} WHERE \`id\` = ?${this.returningSeq(events)}`,
+        params: [runId],
+        role: { kind: 'guard', what: `run ${runId} is gone`, eventSeq: events },
       });
     }
+    // Right after the reservation: on MySQL its value travels in LAST_INSERT_ID(), which the
+    // next insert into a table with an auto-increment key would overwrite.
+    if (events) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
     if (d.settleRun) out.push(...this.settleRunStatements(runId));
-    if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
-    if (d.events.length) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
     return out;
   }
 
@@ -311,22 +328,42 @@ export class RunSql {
     ];
   }
 
+  /**
+   * The SET clause reserving the run's next `n` event sequence numbers. The UPDATE locks the
+   * run row until COMMIT, so transactions logging events for one run take their ranges (and
+   * commit) one after the other: `seq` order is commit order, and a reader paging by `seq`
+   * never sees a later number before an earlier one is committed. On MySQL the new value is
+   * also stored as the session's LAST_INSERT_ID(), which the events insert reads (no round
+   * trip) and the UPDATE's result reports as its insert id.
+   */
+  private eventSeqReservation(n: number): string {
+    return this.mysql ? `\`event_seq\` = LAST_INSERT_ID(\`event_seq\` + ${n})` : `\`event_seq\` = \`event_seq\` + ${n}`;
+  }
+
+  /** SQLite hands the reserved range's last number back through RETURNING (MySQL: the insert id). */
+  private returningSeq(n: number): string {
+    return n && !this.mysql ? ' RETURNING `event_seq`' : '';
+  }
+
   /** Every insert of a new run (run row, root process, root context, creation events). */
   createRunStatements(run: NewRun): Sql[] {
-    const runCols = ['id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev', 'created_at', 'started_at', 'finished_at'];
+    const runCols = ['id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev', 'created_at', 'started_at', 'finished_at', 'event_seq'];
     const out: Sql[] = [
       {
         text: `INSERT INTO \`run\` (${list(runCols)}) VALUES (${marks(runCols.length)})`,
         params: [
           run.id, run.pipelineId, run.pipelineVersion, run.tree.id, run.state, run.businessKey, run.priority, this.json(run.inputs), null,
           this.json(run.tree), this.json(run.converges), 0, this.date(run.createdAt), this.date(run.state === 'RUNNING' ? run.createdAt : null), null,
+          run.events?.length ?? 0,
         ],
       },
     ];
     const d: Decision = { ...emptyDecision(), processes: [{ expectRev: null, record: run.rootProcess }] };
     for (const [key, value] of Object.entries(run.context)) d.context.push({ scopeId: run.tree.id, key, value });
-    if (run.events?.length) d.events.push(...run.events);
-    return [...out, ...this.decisionStatements(run.id, d, run.createdAt)];
+    out.push(...this.decisionStatements(run.id, d, run.createdAt));
+    // A new run's events are 1..n, and its row starts at n: no one else can write it yet.
+    if (run.events?.length) out.push(this.eventsInsert(run.id, run.events, run.createdAt, 1));
+    return out;
   }
 
   historiesInsert(hs: HistoryWrite[], now: Date): Sql {
@@ -340,10 +377,30 @@ export class RunSql {
     };
   }
 
-  eventsInsert(runId: string, events: EngineEvent[], now: Date): Sql {
+  /**
+   * The events as rows `firstSeq`, `firstSeq + 1`, ...; without `firstSeq`, numbered from the
+   * range the statement before reserved (`eventSeqReservation`): its last number is read back
+   * from LAST_INSERT_ID() on MySQL (every row of one INSERT sees the value from before it) and
+   * from the run row on SQLite.
+   */
+  eventsInsert(runId: string, events: EngineEvent[], now: Date, firstSeq?: number): Sql {
+    const n = events.length;
+    const reserved = (i: number) => {
+      const back = n - 1 - i;
+      const last = this.mysql ? 'LAST_INSERT_ID()' : '(SELECT `event_seq` FROM `run` WHERE `id` = ?)';
+      return back ? `${last} - ${back}` : last;
+    };
+    const rows = events.map((_, i) => `(?, ${firstSeq === undefined ? reserved(i) : '?'}, ?, ?, ?, ?)`);
     return {
-      text: `INSERT INTO \`run_event\` (\`run_id\`, \`node_id\`, \`event_type\`, \`data\`, \`created_at\`) VALUES ${events.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      params: events.flatMap((e) => [runId, e.nodeId, e.type, this.json(e.data), this.date(now)]),
+      text: `INSERT INTO \`run_event\` (\`run_id\`, \`seq\`, \`node_id\`, \`event_type\`, \`data\`, \`created_at\`) VALUES ${rows.join(', ')}`,
+      params: events.flatMap((e, i) => [
+        runId,
+        ...(firstSeq !== undefined ? [firstSeq + i] : this.mysql ? [] : [runId]),
+        e.nodeId,
+        e.type,
+        this.json(e.data),
+        this.date(now),
+      ]),
     };
   }
 }

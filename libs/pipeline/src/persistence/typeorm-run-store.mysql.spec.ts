@@ -8,10 +8,11 @@ import { emptyDecision, type Decision } from '../engine/decision';
 import type { NodeRecord } from '../engine/run-state';
 import type { PipelineTree } from '../model/tree.types';
 import { runStoreContract } from '../ports/run-store.contract.spec-helper';
-import type { NewRun } from '../ports/run-store.port';
+import type { NewRun, StoredEvent } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
 import { buildDataSourceOptions } from './database-options';
 import { isUniqueViolation } from './db-errors';
+import { RunSql } from './run-sql';
 import { TypeormRunStore } from './typeorm-run-store';
 
 const TREE: PipelineTree = {
@@ -225,7 +226,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         await other.startTransaction();
         await other.query('UPDATE run SET priority = priority + 1 WHERE id = ?', [run.id]);
         for (let i = 0; i < 20; i++) {
-          await other.query("INSERT INTO run_event (run_id, node_id, event_type, data, created_at) VALUES (?, NULL, 'filler', NULL, NOW(3))", [run.id]);
+          await other.query("INSERT INTO run_event (run_id, seq, node_id, event_type, data, created_at) VALUES (?, ?, NULL, 'filler', NULL, NOW(3))", [run.id, 1000 + i]);
         }
         // apply locks node `a`, then waits for the run row held above ...
         const applying = store
@@ -257,6 +258,47 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
       }
     });
 
+    it('never lets a pager miss an event whose transaction took the lower id but committed last', async () => {
+      const run = newRun();
+      await store.createRun(run);
+      const enter = (nodeId: string) =>
+        decision({ nodes: [{ expect: null, record: node(run.id, { nodeId }) }], events: [{ type: 'node_enter', nodeId, data: { nodeId } }] });
+      // Two readers paging as clients do: by the last `seq` read, and (older clients) by the last id.
+      const bySeq = { seen: [] as StoredEvent[], after: 0 };
+      const byId = { seen: [] as StoredEvent[], afterId: 0 };
+      const pageOn = async () => {
+        for (let page; (page = await store.listEvents(run.id, bySeq.after, 100)).length; bySeq.after = page[page.length - 1].seq) bySeq.seen.push(...page);
+        for (;;) {
+          const after = byId.afterId ? await store.findEventSeq(run.id, byId.afterId) : 0;
+          const page = await store.listEvents(run.id, after!, 100);
+          if (!page.length) break;
+          byId.seen.push(...page);
+          byId.afterId = page[page.length - 1].id;
+        }
+      };
+      // Branch A writes its decision, event included (so it takes the lower id), and stays open...
+      const a = ds.createQueryRunner();
+      await a.connect();
+      try {
+        await a.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        await a.query('START TRANSACTION');
+        for (const st of new RunSql(true).decisionStatements(run.id, enter('a'), new Date())) await a.query(st.text, st.params);
+        // ... while branch B of the same run applies through the store: it may not commit
+        // (and so never show its event) before A does.
+        const b = store.apply(run.id, enter('b'), new Date()).then((r) => r, (e: unknown) => e);
+        await Promise.race([b, waitForLockWait(ds).catch(() => undefined)]);
+        await pageOn();
+        await a.query('COMMIT');
+        expect(await b).toEqual({ woken: [], firstEventSeq: 2 });
+        await pageOn();
+        expect(bySeq.seen.map((e) => [e.seq, e.nodeId])).toEqual([[1, 'a'], [2, 'b']]);
+        expect(byId.seen.map((e) => [e.seq, e.nodeId])).toEqual([[1, 'a'], [2, 'b']]);
+      } finally {
+        await a.query('ROLLBACK').catch(() => undefined);
+        await a.release();
+      }
+    });
+
     it('has the indexes the hot queries need', async () => {
       const rows: { t: string; i: string; c: string }[] = await ds.query(
         `SELECT TABLE_NAME AS t, INDEX_NAME AS i, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS c
@@ -271,7 +313,7 @@ describeWithMysql('TypeormRunStore on MySQL', (serverUrl) => {
         'run_process(state,updated_at)', // live processes by state (reconciler)
         'context_value(run_id,scope_id,key)', // context by run + scope
         'node_history(run_id,node_id)',
-        'run_event(run_id,id)',
+        'run_event(run_id,seq)', // the log by run, paged by sequence (unique)
         'run(id)',
         'run(created_at)', // runs list, no filter
         'run(pipeline_id,created_at)',

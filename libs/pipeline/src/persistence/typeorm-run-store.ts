@@ -9,6 +9,7 @@ import {
   RunStore,
   type HistoryRow,
   ALL_SLICE_NEEDS,
+  type NodeKey,
   type NewRun,
   type NodeSlice,
   type ProcessSlice,
@@ -30,7 +31,8 @@ import { isMysqlFamily, runOnSqlite, runRead, type SqliteDatabase, type SqliteSt
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
 
-type StatementResult = { affected?: number; rows?: Record<string, unknown>[] };
+/** `lastInsertId`: MySQL's insert id of the statement (for `LAST_INSERT_ID(expr)` in an UPDATE, expr). */
+type StatementResult = { affected?: number; rows?: Record<string, unknown>[]; lastInsertId?: number };
 
 const FINAL_RUN_STATES = ['FINISHED', 'REVOKED'];
 
@@ -184,7 +186,10 @@ export class TypeormRunStore extends RunStore {
   private sqliteRun(db: SqliteDatabase, st: Sql): StatementResult {
     const prepared = this.sqliteStatement(db, st.text);
     const params = st.params.map(sqliteValue);
-    return prepared.reader ? { rows: prepared.all(...params) as Record<string, unknown>[] } : { affected: prepared.run(...params).changes };
+    if (!prepared.reader) return { affected: prepared.run(...params).changes };
+    // A reader is a SELECT, or a write with RETURNING (one row per row it changed).
+    const rows = prepared.all(...params) as Record<string, unknown>[];
+    return { rows, affected: rows.length };
   }
 
   async touchNode(runId: string, nodeId: string, version: number): Promise<void> {
@@ -282,7 +287,9 @@ export class TypeormRunStore extends RunStore {
       if (fold) open = false;
       const results = resultIndex.map((i) => {
         const r = raw[i];
-        return Array.isArray(r) ? { rows: r as Record<string, unknown>[] } : { affected: (r as { affectedRows: number }).affectedRows };
+        if (Array.isArray(r)) return { rows: r as Record<string, unknown>[] };
+        const header = r as { affectedRows: number; insertId: number };
+        return { affected: header.affectedRows, lastInsertId: Number(header.insertId) };
       });
       const outcome = this.readResults(runId, statements, results);
       if (!fold) {
@@ -345,17 +352,24 @@ export class TypeormRunStore extends RunStore {
     );
   }
 
-  /** Checks each guard held (else StaleStateError) and which joins woke their parent. */
+  /** Checks each guard held (else StaleStateError), which joins woke their parent and where the events went. */
   private readResults(runId: string, statements: Statement[], results: StatementResult[]): ApplyResult {
     const woken: ApplyResult['woken'] = [];
     let failed = false;
     const decremented = new Set<string>();
     const wokenIds = new Set<string>();
+    let firstEventSeq: number | undefined;
     statements.forEach((st, i) => {
       const r = results[i];
       switch (st.role.kind) {
         case 'guard':
           if (r?.affected !== 1) throw new StaleStateError(st.role.what, { runId });
+          if (st.role.eventSeq) {
+            const last = this.sql.mysql ? r.lastInsertId : Number(r.rows?.[0]?.event_seq);
+            // Never throw here: on MySQL the batch may have committed already.
+            if (last && Number.isFinite(last)) firstEventSeq = last - st.role.eventSeq + 1;
+            else this.logger.error(`run ${runId}: the event sequence reservation answered ${String(last)}`);
+          }
           break;
         case 'join-decrement':
           if (r?.affected === 1) decremented.add(st.role.parentId);
@@ -371,7 +385,7 @@ export class TypeormRunStore extends RunStore {
           break;
       }
     });
-    return failed ? { woken, failed } : { woken };
+    return { woken, ...(failed ? { failed } : {}), ...(firstEventSeq === undefined ? {} : { firstEventSeq }) };
   }
 
   private toRunRow(e: RunEntity): RunRow {
@@ -443,15 +457,20 @@ export class TypeormRunStore extends RunStore {
     }));
   }
 
-  async listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]> {
+  async listEvents(runId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return this.read((m) =>
       m
         .createQueryBuilder(RunEventEntity, 'e')
-        .where('e.run_id = :runId AND e.id > :afterId', { runId, afterId })
-        .orderBy('e.id', 'ASC')
+        .where('e.run_id = :runId AND e.seq > :afterSeq', { runId, afterSeq })
+        .orderBy('e.seq', 'ASC')
         .limit(limit)
         .getMany(),
     );
+  }
+
+  async findEventSeq(runId: string, eventId: number): Promise<number | null> {
+    const row = await this.read((m) => m.findOne(RunEventEntity, { where: { id: eventId, runId }, select: { id: true, seq: true } }));
+    return row ? row.seq : null;
   }
 
   async loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>> {
@@ -479,6 +498,24 @@ export class TypeormRunStore extends RunStore {
         .where('n.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
       if (updatedBefore) q.andWhere('n.updated_at < :before', { before: updatedBefore });
       return q.orderBy('n.updated_at', 'ASC').limit(limit).getMany();
+    });
+    return rows.map((e) => M.nodeFromEntity(e));
+  }
+
+  async pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]> {
+    const rows = await this.read((m) => {
+      // The run's state through a correlated subquery, not a join: a join lets MySQL start from
+      // the live runs and sort all their nodes for every page (quadratic over a rebuild); this
+      // way it walks node_state's primary key from the cursor (no sort) and looks each RUNNING
+      // node's run up by its key, so the pages of a rebuild read the table once between them.
+      const q = m
+        .createQueryBuilder(NodeStateEntity, 'n')
+        .where('n.state IN (:...states)', { states })
+        .andWhere('(SELECT r.state FROM run r WHERE r.id = n.run_id) NOT IN (:...final)', { final: FINAL_RUN_STATES });
+      // Keyset on the primary key (binary collation on both databases, so the comparison and
+      // the ORDER BY agree): each page starts where the last one ended, in index order.
+      if (after) q.andWhere('(n.run_id > :afterRun OR (n.run_id = :afterRun AND n.node_id > :afterNode))', { afterRun: after.runId, afterNode: after.nodeId });
+      return q.orderBy('n.run_id', 'ASC').addOrderBy('n.node_id', 'ASC').limit(limit).getMany();
     });
     return rows.map((e) => M.nodeFromEntity(e));
   }

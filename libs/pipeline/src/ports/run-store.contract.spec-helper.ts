@@ -6,7 +6,7 @@ import type { Decision } from '../engine/decision';
 import { emptyDecision } from '../engine/decision';
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { PipelineTree } from '../model/tree.types';
-import type { NewRun, RunStore } from './run-store.port';
+import type { NewRun, NodeKey, RunStore } from './run-store.port';
 import { StaleStateError } from './stale-state.error';
 
 const TREE: PipelineTree = {
@@ -340,6 +340,112 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       expect((await store.listRuns({ pipelineId: pid, offset: 1, limit: 1 })).items.map((r) => r.id)).toEqual([runs[1].id]);
       expect((await store.listRuns({ businessKey: 'order-42', offset: 0, limit: 10 })).items.map((r) => r.id)).toEqual([runs[1].id]);
       expect((await store.listRuns({ pipelineId: pid, state: 'PENDING', offset: 0, limit: 10 })).total).toBe(1);
+    });
+
+    it("numbers a run's events 1, 2, 3... from its creation on, and pages by that number", async () => {
+      const ev = (type: string, i: number) => ({ type, nodeId: 'a', data: { i } });
+      const run = newRun({ events: [ev('pre_prepare_run_pipeline', 1), ev('post_prepare_run_pipeline', 2)] });
+      const other = newRun({ events: [ev('pre_prepare_run_pipeline', 1)] });
+      await store.createRun(run);
+      await store.createRun(other);
+      // With a run update (its guard carries the reservation), without one, and without events.
+      const withRun = await store.apply(run.id, decision({ run: { expectRev: 0, state: 'RUNNING' }, events: [ev('node_enter', 3), ev('node_finish', 4)] }), new Date());
+      expect(withRun.firstEventSeq).toBe(3);
+      expect((await store.apply(other.id, decision({ events: [ev('node_enter', 2)] }), new Date())).firstEventSeq).toBe(2);
+      const plain = await store.apply(run.id, decision({ events: [ev('node_enter', 5), ev('node_finish', 6), ev('node_enter', 7)] }), new Date());
+      expect(plain.firstEventSeq).toBe(5);
+      expect((await store.apply(run.id, decision({ context: [{ scopeId: TREE.id, key: '${q}', value: 1 }] }), new Date())).firstEventSeq).toBeUndefined();
+      // A lost guard reserves nothing: the next events still follow on without a gap.
+      await expect(store.apply(run.id, decision({ run: { expectRev: 99 }, events: [ev('lost', 0)] }), new Date())).rejects.toBeInstanceOf(StaleStateError);
+      expect((await store.apply(run.id, decision({ events: [ev('node_finish', 8)] }), new Date())).firstEventSeq).toBe(8);
+
+      const all = await store.listEvents(run.id, 0, 100);
+      expect(all.map((e) => [e.seq, e.data?.i])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => [i, i]));
+      expect(all.every((e) => e.runId === run.id)).toBe(true);
+      const paged: number[] = [];
+      for (let after = 0; ; ) {
+        const page = await store.listEvents(run.id, after, 3);
+        if (page.length === 0) break;
+        paged.push(...page.map((e) => e.seq));
+        after = page[page.length - 1].seq;
+      }
+      expect(paged).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await store.listEvents(other.id, 0, 100)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await store.findEventSeq(run.id, all[4].id)).toBe(5);
+      expect(await store.findEventSeq(other.id, all[4].id)).toBeNull();
+    });
+
+    it('keeps every run’s sequence gapless and in commit order under concurrent parallel-branch writes', async () => {
+      const runs = [newRun({ events: [{ type: 'pre_prepare_run_pipeline', nodeId: null, data: {} }] }), newRun()];
+      for (const r of runs) await store.createRun(r);
+      const branches = 24;
+      // Each branch enters its own node and logs 1-3 events, all runs' branches at once.
+      const writes = runs.flatMap((r) =>
+        Array.from({ length: branches }, (_, b) => {
+          const nodeId = `n${b}`;
+          const events = Array.from({ length: 1 + (b % 3) }, (_, k) => ({ type: 'node_enter', nodeId, data: { b, k } }));
+          const d = decision({ nodes: [{ expect: null, record: node(r.id, { nodeId, inputs: { b } }) }], events });
+          return { runId: r.id, b, events: events.length, applied: store.apply(r.id, d, new Date()) };
+        }),
+      );
+      const results = await Promise.all(writes.map(async (w) => ({ ...w, first: (await w.applied).firstEventSeq! })));
+      for (const r of runs) {
+        const start = r.events?.length ?? 0;
+        const mine = results.filter((w) => w.runId === r.id).sort((x, y) => x.first - y.first);
+        // The reserved ranges tile 1..n after the creation events: no gap, no overlap.
+        let next = start + 1;
+        for (const w of mine) {
+          expect(w.first).toBe(next);
+          next += w.events;
+        }
+        const logged = await store.listEvents(r.id, 0, 1000);
+        expect(logged.map((e) => e.seq)).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
+        // Each decision's events sit in its own range, in the decision's order.
+        for (const w of mine) {
+          const range = logged.slice(w.first - 1, w.first - 1 + w.events);
+          expect(range.map((e) => e.data)).toEqual(Array.from({ length: w.events }, (_, k) => ({ b: w.b, k })));
+        }
+      }
+    });
+
+    it('pages through every live node in key order, however many, each exactly once', async () => {
+      const live = [newRun(), newRun(), newRun()];
+      const done = newRun();
+      for (const r of [...live, done]) await store.createRun(r);
+      // Ids whose binary order is not their case-insensitive one: keyset and ORDER BY must agree.
+      const ids = ['a', 'A', 'b', 'B10', 'B9', 'n_1', 'n-2', 'z'];
+      for (const r of [...live, done]) {
+        await store.apply(
+          r.id,
+          decision({
+            nodes: ids.map((nodeId, i) => ({ expect: null, record: node(r.id, { nodeId, inputs: {}, state: i === 2 ? 'FINISHED' : 'RUNNING' }) })),
+            ...(r === done ? { run: { expectRev: 0, state: 'FINISHED' } } : {}),
+          }),
+          new Date(),
+        );
+      }
+      const mine = new Set(live.map((r) => r.id));
+      const expected = live
+        .flatMap((r) => ids.filter((id) => id !== 'b').map((nodeId) => `${r.id}/${nodeId}`))
+        .sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      for (const limit of [1, 3, 7]) {
+        const seen: string[] = [];
+        let pages = 0;
+        for (let after: NodeKey | null = null; ; pages++) {
+          const page = await store.pageLiveNodes(['RUNNING'], after, limit);
+          expect(page.length).toBeLessThanOrEqual(limit);
+          seen.push(...page.map((n) => `${n.runId}/${n.nodeId}`));
+          if (page.length < limit) break;
+          after = { runId: page[page.length - 1].runId, nodeId: page[page.length - 1].nodeId };
+        }
+        // Other tests' runs share the store: keep this test's.
+        expect(seen.filter((k) => mine.has(k.slice(0, 36)))).toEqual(expected);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(pages).toBeGreaterThanOrEqual(Math.floor(expected.length / limit));
+      }
+      expect(await store.pageLiveNodes(['FINISHED'], { runId: live[0].id, nodeId: '' }, 100)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ runId: live[0].id, nodeId: 'b', state: 'FINISHED' })]),
+      );
     });
 
     it('finds live processes and nodes of unfinished runs only', async () => {

@@ -18,7 +18,7 @@ export interface NewRun {
   context: Record<string, unknown>;
   rootProcess: ProcessRecord;
   createdAt: Date;
-  /** Events logged with the run's creation (`pre_/post_prepare_run_pipeline`). */
+  /** Events logged with the run's creation (`pre_/post_prepare_run_pipeline`): they get `seq` 1, 2, ... */
   events?: EngineEvent[];
 }
 
@@ -84,8 +84,11 @@ export interface RunListFilter {
 }
 
 export interface StoredEvent {
+  /** Global id (unique across runs; not in commit order on MySQL: page by `seq`). */
   id: number;
   runId: string;
+  /** Position in the run's log: 1, 2, 3... without gaps, in the order the events committed. */
+  seq: number;
   nodeId: string | null;
   eventType: string;
   data: Record<string, unknown> | null;
@@ -138,7 +141,15 @@ export abstract class RunStore {
   abstract listRuns(filter: RunListFilter): Promise<{ items: RunRow[]; total: number }>;
   abstract listNodes(runId: string): Promise<NodeRecord[]>;
   abstract listHistories(runId: string, nodeId: string): Promise<HistoryRow[]>;
-  abstract listEvents(runId: string, afterId: number, limit: number): Promise<StoredEvent[]>;
+  /**
+   * The run's events with `seq` > `afterSeq`, by `seq`, at most `limit`. Events are numbered
+   * when they commit, one transaction after the other per run (see `NewRun.events`,
+   * `ApplyResult.firstEventSeq`), so a reader that pages on with the last `seq` it got never
+   * misses one.
+   */
+  abstract listEvents(runId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The `seq` of the run's event with global id `eventId`; null when the run has no such event. */
+  abstract findEventSeq(runId: string, eventId: number): Promise<number | null>;
   abstract loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>>;
   /**
    * Processes of unfinished runs in the given states, unchanged since `updatedBefore` when
@@ -147,4 +158,18 @@ export abstract class RunStore {
   abstract listLiveProcesses(states: ProcessRecord['state'][], limit: number, updatedBefore?: Date): Promise<ProcessRecord[]>;
   /** Nodes of unfinished runs in the given states, unchanged since `updatedBefore` when given. */
   abstract listLiveNodes(states: NodeStateName[], limit: number, updatedBefore?: Date): Promise<NodeRecord[]>;
+  /**
+   * One page of the nodes of unfinished runs in the given states, in (run id, node id) order,
+   * after the node `after` (from the first when null), at most `limit`. Page on with the last
+   * node's key until a page comes back shorter than `limit`: a node that stays in those
+   * states all along is read exactly once, however many there are (keys never change, unlike
+   * `updated_at`).
+   */
+  abstract pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]>;
+}
+
+/** A node row's key, the cursor of `RunStore.pageLiveNodes`. */
+export interface NodeKey {
+  runId: string;
+  nodeId: string;
 }

@@ -4,7 +4,7 @@ import { ComponentRegistry } from '../components/component-registry.service';
 import { LazyVariableRegistry } from '../components/lazy-variable-registry.service';
 import { ComponentData, type ParentData, type Service } from '../components/service';
 import type { CompiledTree } from '../engine/compiled-tree';
-import { droppedDecision, type Decision, type Effect } from '../engine/decision';
+import { droppedDecision, type ApplyResult, type Decision, type Effect } from '../engine/decision';
 import { mergeDecisions, ownAdvance, stateAfter, type ChainState } from '../engine/chain';
 import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
@@ -54,7 +54,8 @@ export class EngineRuntime {
   async startRun(run: NewRun, compiled: CompiledTree): Promise<void> {
     await this.store.createRun(run);
     this.trees.put(run.id, compiled);
-    this.signals.publish(run.events ?? []);
+    // A new run's events are numbered from 1 (see `NewRun.events`).
+    this.signals.publish(run.id, run.events ?? [], 1);
     if (run.state === 'RUNNING') {
       const { id: processId, rev, currentNodeId: nodeId } = run.rootProcess;
       await this.enqueue([{ kind: 'advance', runId: run.id, processId, rev, nodeId }]);
@@ -102,8 +103,9 @@ export class EngineRuntime {
       if (!snap) throw new NotFoundError('run', runId);
       const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
       let failed = false;
+      let applied: ApplyResult;
       try {
-        const applied = await this.store.apply(runId, decision, new Date());
+        applied = await this.store.apply(runId, decision, new Date());
         for (const w of applied.woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev });
         failed = !!applied.failed;
       } catch (e) {
@@ -113,7 +115,7 @@ export class EngineRuntime {
         continue;
       }
       this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
-      await this.signals.publishDecision(runId, decision);
+      await this.signals.publishDecision(runId, decision, applied.firstEventSeq);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
           const job = this.toJob(runId, e);
@@ -205,12 +207,12 @@ export class EngineRuntime {
       }
       const decision = await this.chain(tree, slice, first);
       try {
-        const { woken, failed } = await this.store.apply(runId, decision, new Date());
+        const { woken, failed, firstEventSeq } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
         addNodeHints(decision);
         this.logDecision(runId, decision);
         if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
-        await this.signals.publishDecision(runId, decision);
+        await this.signals.publishDecision(runId, decision, firstEventSeq);
         return decision.effects;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;

@@ -93,10 +93,25 @@ export interface ListRunsQuery {
   pageSize?: number;
 }
 
+/** Where a page of `GET /runs/:id/events` starts (at most one of `afterSeq` / `afterId`). */
+export interface EventsPage {
+  /** Events with a greater `seq` (default 0: from the first). */
+  afterSeq?: number;
+  /** Events after the run's event with this `id` (in `seq` order; for clients predating `seq`). */
+  afterId?: number;
+  /** At most this many (1..5000, default 500). */
+  limit?: number;
+}
+
 /** One entry of `GET /runs/:id/events`: an event of DESIGN §6, as logged with its state change. */
 export interface RunEventView {
-  /** Position in the log; pass it as `afterId` to read on. */
+  /** The event's global id (unique across runs, the webhook delivery's event id). */
   id: number;
+  /**
+   * Position in the run's log: 1, 2, 3... without gaps, in commit order; pass the last one
+   * read as `afterSeq` to read on (the same number `pipeline.event` signals carry).
+   */
+  seq: number;
   eventType: string;
   nodeId: string | null;
   data: Record<string, unknown>;

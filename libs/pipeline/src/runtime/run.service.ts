@@ -9,6 +9,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { RunStore, type RunRow } from '../ports/run-store.port';
 import { EngineRuntime } from './engine-runtime.service';
 import type {
+  EventsPage,
   ListRunsQuery,
   NodeDetailView,
   NodeStateView,
@@ -174,12 +175,32 @@ export class RunService {
     };
   }
 
-  /** The run's event log, oldest first, from after `afterId` (404 for an unknown run). */
-  async events(runId: string, afterId = 0, limit = 500): Promise<RunEventView[]> {
+  /**
+   * The run's event log in `seq` order (404 for an unknown run), from after `afterSeq`, or
+   * from after the event whose id is `afterId` (what clients paged with before `seq`
+   * existed; an id the run does not have is a 400). Either way the page starts at a
+   * sequence number, so a reader paging on from the last event it got never misses one.
+   */
+  async events(runId: string, page: EventsPage = {}): Promise<RunEventView[]> {
     const run = await this.store.getRun(runId);
     if (!run) throw new NotFoundError('run', runId);
-    const rows = await this.store.listEvents(runId, Math.max(0, afterId), Math.min(5000, Math.max(1, limit)));
-    return rows.map((e) => ({ id: Number(e.id), eventType: e.eventType, nodeId: e.nodeId ?? null, data: e.data ?? {}, time: iso(e.createdAt)! }));
+    const { afterSeq, afterId, limit = 500 } = page;
+    if (afterSeq !== undefined && afterId !== undefined) throw new BadRequestError('give afterSeq or afterId, not both', 'INVALID_REQUEST');
+    let after = Math.max(0, afterSeq ?? 0);
+    if (afterId) {
+      const seq = await this.store.findEventSeq(runId, afterId);
+      if (seq === null) throw new BadRequestError(`run ${runId} has no event ${afterId}`, 'INVALID_REQUEST', { afterId });
+      after = seq;
+    }
+    const rows = await this.store.listEvents(runId, after, Math.min(5000, Math.max(1, limit)));
+    return rows.map((e) => ({
+      id: Number(e.id),
+      seq: Number(e.seq),
+      eventType: e.eventType,
+      nodeId: e.nodeId ?? null,
+      data: e.data ?? {},
+      time: iso(e.createdAt)!,
+    }));
   }
 
   private summary(r: RunRow): RunSummaryView {

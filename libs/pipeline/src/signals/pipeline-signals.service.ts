@@ -7,6 +7,14 @@ import type { NodeStateName } from '../engine/states';
 export interface PipelineEventPayload {
   eventType: string;
   data: Record<string, unknown>;
+  /** The run the event belongs to (also `data.root_pipeline_id`). */
+  runId: string;
+  /**
+   * The event's position in the run's log (`GET /runs/:id/events` answers the same `seq`):
+   * 1, 2, 3... without gaps, in commit order. Signals of one run may reach a process out of
+   * order (parallel branches commit from different workers); `seq` tells the true order.
+   */
+  seq: number;
 }
 
 /** The name every event is emitted under; each is also emitted as `pipeline.event.<eventType>`. */
@@ -62,9 +70,12 @@ export class PipelineSignals {
     return () => this.nodeListeners.delete(listener);
   }
 
-  /** Everything a committed decision signals: its events, and its node changes to the listeners. */
-  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes'>): Promise<void> {
-    this.publish(decision.events);
+  /**
+   * Everything a committed decision signals: its events (numbered from `firstEventSeq`, what
+   * `RunStore.apply` answered), and its node changes to the listeners.
+   */
+  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes'>, firstEventSeq?: number): Promise<void> {
+    if (firstEventSeq !== undefined) this.publish(runId, decision.events, firstEventSeq);
     if (this.nodeListeners.size === 0 || decision.nodes.length === 0) return;
     const changes: NodeStateChange[] = decision.nodes.map((w) => ({
       runId,
@@ -88,10 +99,11 @@ export class PipelineSignals {
     return !!this.options?.enabled && !!this.emitter;
   }
 
-  publish(events: readonly EngineEvent[]): void {
+  /** Emits events of `runId` logged with the sequence numbers `firstSeq`, `firstSeq + 1`, ... */
+  publish(runId: string, events: readonly EngineEvent[], firstSeq: number): void {
     if (!this.enabled || events.length === 0) return;
-    for (const e of events) {
-      const payload: PipelineEventPayload = { eventType: e.type, data: e.data };
+    for (const [i, e] of events.entries()) {
+      const payload: PipelineEventPayload = { eventType: e.type, data: e.data, runId, seq: firstSeq + i };
       this.emit(PIPELINE_EVENT, payload);
       this.emit(`${PIPELINE_EVENT}.${e.type}`, payload);
     }

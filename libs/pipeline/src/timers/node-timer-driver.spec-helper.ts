@@ -5,6 +5,7 @@
  */
 import type { NodeRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName, RunStateName } from '../engine/states';
+import type { NodeKey } from '../ports/run-store.port';
 import type { PipelineTree } from '../model/tree.types';
 import type { NodeStateChange, NodeStateListener } from '../signals/pipeline-signals.service';
 import type { NodeTimerEngine } from './node-timer-driver';
@@ -55,15 +56,25 @@ export class FakeTimerEngine implements NodeTimerEngine {
       const node = run.nodes.get(nodeId);
       return { run: { id: runId, state: run.state, rev: 0 }, node: node ? { ...node } : null };
     },
-    listLiveNodes: async (states: NodeStateName[], limit: number): Promise<NodeRecord[]> => {
+    /** As the run store pages: by (run id, node id), after the given key, `limit` at most. */
+    pageLiveNodes: async (states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]> => {
+      this.pagesRead.push({ after, limit });
+      const key = (n: { runId: string; nodeId: string }) => [n.runId, n.nodeId] as const;
+      const cmp = (a: readonly [string, string], b: readonly [string, string]) =>
+        a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
       const out: NodeRecord[] = [];
       for (const run of this.runs.values()) {
         if (run.state === 'FINISHED' || run.state === 'REVOKED') continue;
-        for (const n of run.nodes.values()) if (states.includes(n.state)) out.push({ ...n });
+        for (const n of run.nodes.values()) {
+          if (states.includes(n.state) && (!after || cmp(key(n), key(after)) > 0)) out.push({ ...n });
+        }
       }
-      return out.slice(0, limit);
+      return out.sort((a, b) => cmp(key(a), key(b))).slice(0, limit);
     },
   };
+
+  /** Every `pageLiveNodes` call, in order. */
+  readonly pagesRead: { after: NodeKey | null; limit: number }[] = [];
 
   readonly trees = {
     compiledTree: async (runId: string) => this.runs.get(runId)?.tree ?? null,

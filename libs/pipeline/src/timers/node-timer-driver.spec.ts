@@ -212,6 +212,41 @@ describe('NodeTimerDriver (in process)', () => {
     expect(await pool.size(`${POOL}:rebuilt`)).toBe(1);
   });
 
+  it('rebuilds every RUNNING node however many pages they take, arming each page before reading the next', async () => {
+    const t0 = Date.now() + 60_000;
+    const perRun = 9;
+    const runs = ['r1', 'r2', 'r3'];
+    for (const r of runs) {
+      const timers: Record<string, ReturnType<typeof onceSpec>[]> = {};
+      for (let i = 0; i < perRun; i++) timers[`n${i}`] = [onceSpec(1, 1_000 + i)];
+      engine.addRun(r, timers);
+      for (let i = 0; i < perRun; i++) engine.runs.get(r)!.nodes.set(`n${i}`, nodeRecord(r, `n${i}`, 'RUNNING', 1, new Date(t0)));
+    }
+    // What the pool held when each page was read: the pages before it, armed.
+    const armedAtRead: number[] = [];
+    const page = engine.store.pageLiveNodes;
+    engine.store.pageLiveNodes = async (...args) => {
+      armedAtRead.push(await pool.size(POOL));
+      return page(...args);
+    };
+    const d = start({ parts: { maintain: true, scan: false, handle: false }, rebuildPageSize: 4 });
+    expect(await d.rebuild('test')).toBe(runs.length * perRun);
+    const armed = (await pool.entries(POOL)).map((e) => e.member).sort();
+    expect(armed).toEqual(runs.flatMap((r) => Array.from({ length: perRun }, (_, i) => member(r, `n${i}`, 1))).sort());
+    // 27 nodes in pages of 4: 7 pages (the last one short), each after the last key of the one before.
+    expect(engine.pagesRead.map((p) => p.limit)).toEqual(Array(7).fill(4));
+    expect(engine.pagesRead.map((p) => p.after)).toEqual([
+      null,
+      { runId: 'r1', nodeId: 'n3' },
+      { runId: 'r1', nodeId: 'n7' },
+      { runId: 'r2', nodeId: 'n2' },
+      { runId: 'r2', nodeId: 'n6' },
+      { runId: 'r3', nodeId: 'n1' },
+      { runId: 'r3', nodeId: 'n5' },
+    ]);
+    expect(armedAtRead).toEqual([0, 4, 8, 12, 16, 20, 24]);
+  });
+
   it('rebuilds at start, and again in the pass after the pool (and its marker) is lost', async () => {
     engine.addRun('r1', { a: [onceSpec(1, 60_000)] });
     engine.runs.get('r1')!.nodes.set('a', nodeRecord('r1', 'a', 'RUNNING', 1, new Date()));

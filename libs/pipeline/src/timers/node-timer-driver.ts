@@ -3,7 +3,7 @@ import { FINAL_RUN_STATES } from '../engine/node-machine';
 import type { NodeRecord } from '../engine/run-state';
 import type { PipelineTree } from '../model/tree.types';
 import type { PipelineRole } from '../pipeline.module';
-import type { RunStore } from '../ports/run-store.port';
+import type { NodeKey, RunStore } from '../ports/run-store.port';
 import type { NodeStateChange, PipelineSignals } from '../signals/pipeline-signals.service';
 import type { ExecutingPool, PoolEntry } from './executing-pool.port';
 import type { NodeTimerKind, NodeTimerSpec } from './node-timer-kind';
@@ -17,7 +17,7 @@ import type { TimerJobQueue } from './timer-job-queue.port';
 /** What the driver reads from the engine (narrow, so tests and the benchmark can fake it). */
 export interface NodeTimerEngine {
   signals: Pick<PipelineSignals, 'onNodeStateChange'>;
-  store: Pick<RunStore, 'loadNodeWithRun' | 'listLiveNodes'>;
+  store: Pick<RunStore, 'loadNodeWithRun' | 'pageLiveNodes'>;
   /** `EngineRuntime`: a run's compiled tree (cached per run), whose `tree` is the stored one. */
   trees: { compiledTree(runId: string): Promise<{ tree: PipelineTree } | null> };
 }
@@ -56,8 +56,11 @@ export interface NodeTimerDriverOptions {
   firedRecordTtlMs?: number;
   /** Entries taken per take and sent per dispatch job (default 1,000). */
   batchSize?: number;
-  /** RUNNING nodes a rebuild reads at most (default 200,000). */
-  rebuildLimit?: number;
+  /**
+   * RUNNING nodes a rebuild reads per page (default 5,000): it pages through all of them,
+   * arming each page's timers before reading the next, so its memory stays bounded.
+   */
+  rebuildPageSize?: number;
   /**
    * Where the scan loop registers each sleep as a named timeout while it waits, so an app can
    * see and clear it: `@nestjs/schedule`'s `SchedulerRegistry` in the apps (see `NodeTimerRuntime`).
@@ -107,7 +110,7 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
   private readonly firedPool: string;
   private readonly markerPool: string;
   private readonly batchSize: number;
-  private readonly rebuildLimit: number;
+  private readonly rebuildPageSize: number;
   private readonly firedTtlMs: number;
   private unsubscribe: (() => void) | null = null;
   private loopDone: Promise<void> | null = null;
@@ -131,7 +134,7 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
     this.firedPool = `${options.pool}:fired`;
     this.markerPool = `${options.pool}:${MARKER}`;
     this.batchSize = Math.max(1, options.batchSize ?? 1_000);
-    this.rebuildLimit = Math.max(1, options.rebuildLimit ?? 200_000);
+    this.rebuildPageSize = Math.max(1, options.rebuildPageSize ?? 5_000);
     this.firedTtlMs = options.firedRecordTtlMs ?? DEFAULT_FIRED_TTL_MS;
   }
 
@@ -268,30 +271,24 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
     // The marker first: a pool lost while rebuilding is noticed (and rebuilt) next pass.
     await this.pool.add(this.markerPool, [{ member: MARKER, dueAt: started }]);
     try {
-      const nodes = await this.engine.store.listLiveNodes(['RUNNING'], this.rebuildLimit);
-      if (nodes.length >= this.rebuildLimit) {
-        this.logger.warn(
-          `${this.kind.name}: rebuild read the limit of ${this.rebuildLimit} RUNNING nodes; timers of later nodes are armed when they next enter RUNNING`,
-        );
-      }
-      const byRun = new Map<string, NodeRecord[]>();
-      for (const n of nodes) {
-        const list = byRun.get(n.runId);
-        if (list) list.push(n);
-        else byRun.set(n.runId, [n]);
-      }
       const armed = new Set((await this.pool.entries(this.options.pool)).map((e) => e.member));
       const fired = new Map(
         (await this.pool.entries(this.firedPool)).map((e) => [e.member, e.dueAt]),
       );
-      const add: PoolEntry[] = [];
-      for (const [runId, runNodes] of byRun) {
-        for (const n of runNodes) {
-          const timers = await this.timersOf(runId, n.nodeId);
+      let read = 0;
+      let added = 0;
+      // Every RUNNING node, a page at a time in key order; each page is armed before the next
+      // is read, so only one page of nodes is ever held.
+      for (let after: NodeKey | null = null; ; ) {
+        const nodes = await this.engine.store.pageLiveNodes(['RUNNING'], after, this.rebuildPageSize);
+        read += nodes.length;
+        const add: PoolEntry[] = [];
+        for (const n of nodes) {
+          const timers = await this.timersOf(n.runId, n.nodeId);
           const startedAt = n.startedAt ? n.startedAt.getTime() : started;
           for (const t of timers) {
             const member = this.member({
-              runId,
+              runId: n.runId,
               nodeId: n.nodeId,
               version: n.version,
               index: t.index,
@@ -305,13 +302,17 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
             if (dueAt !== null) add.push({ member, dueAt });
           }
         }
+        for (let i = 0; i < add.length; i += this.batchSize)
+          await this.pool.add(this.options.pool, add.slice(i, i + this.batchSize));
+        added += add.length;
+        if (nodes.length < this.rebuildPageSize) break;
+        const last = nodes[nodes.length - 1];
+        after = { runId: last.runId, nodeId: last.nodeId };
       }
-      for (let i = 0; i < add.length; i += this.batchSize)
-        await this.pool.add(this.options.pool, add.slice(i, i + this.batchSize));
       this.logger.log(
-        `${this.kind.name}: pool '${this.options.pool}' rebuilt (${reason}): ${add.length} timer(s) re-armed from ${nodes.length} RUNNING node(s) in ${Date.now() - started} ms`,
+        `${this.kind.name}: pool '${this.options.pool}' rebuilt (${reason}): ${added} timer(s) re-armed from ${read} RUNNING node(s) in ${Date.now() - started} ms`,
       );
-      return add.length;
+      return added;
     } catch (e) {
       // Let the next pass try again.
       await this.pool.remove(this.markerPool, [MARKER]).catch(() => undefined);

@@ -1,15 +1,24 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonColumn } from '../json.transformer';
 
-/** The run's event log, appended in the same transaction as the state change it describes. */
+/**
+ * The run's event log, appended in the same transaction as the state change it describes.
+ * `id` is global and, on MySQL, allocated in insert order, not commit order; `seq` numbers a
+ * run's events 1, 2, 3... without gaps in the order their transactions committed (reserved on
+ * the run row, see `RunSql.decisionStatements`), so readers page by `seq`.
+ */
 @Entity('run_event')
-@Index('idx_run_event_run', ['runId', 'id'])
+@Index('uq_run_event_run_seq', ['runId', 'seq'], { unique: true })
 export class RunEventEntity {
   @PrimaryGeneratedColumn({ type: 'int' })
   id: number;
 
   @Column({ name: 'run_id', type: 'varchar', length: 36 })
   runId: string;
+
+  /** Position in the run's log: 1 for its first event, no gaps, in commit order. */
+  @Column({ type: 'int' })
+  seq: number;
 
   @Column({ name: 'node_id', type: 'varchar', length: 128, nullable: true })
   nodeId: string | null;

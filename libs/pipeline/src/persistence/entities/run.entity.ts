@@ -48,6 +48,13 @@ export class RunEntity {
   @Column({ type: 'int', default: 0 })
   rev: number;
 
+  /**
+   * The `seq` of the run's last logged event. A transaction logging n events adds n here
+   * first: the row lock it takes orders concurrent writers, so `seq` follows commit order.
+   */
+  @Column({ name: 'event_seq', type: 'int', default: 0 })
+  eventSeq: number;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

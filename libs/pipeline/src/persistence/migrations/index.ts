@@ -4,6 +4,7 @@ import { AddNodeRecoveryColumns1763683400000 } from './1763683400000-add-node-re
 import { AddRunListIndexes1763683500000 } from './1763683500000-add-run-list-indexes';
 import { CaseSensitiveKeysOnMysql1763683600000 } from './1763683600000-case-sensitive-keys-on-mysql';
 import { AddNodeCallbackColumns1763683700000 } from './1763683700000-add-node-callback-columns';
+import { AddEventSequence1763683800000 } from './1763683800000-add-event-sequence';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -16,4 +17,5 @@ export const PIPELINE_MIGRATIONS = [
   AddRunListIndexes1763683500000,
   CaseSensitiveKeysOnMysql1763683600000,
   AddNodeCallbackColumns1763683700000,
+  AddEventSequence1763683800000,
 ];
