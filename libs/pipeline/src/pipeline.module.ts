@@ -51,7 +51,7 @@ export interface PipelineModuleOptions {
   queue?: Partial<EngineQueueSettings>;
   /** Jobs handled at once by the in-process worker (embedded mode, default 4). */
   workerConcurrency?: number;
-  /** The scanner's reconciler: pass interval and grace (defaults 5 s and 15 s). */
+  /** The reconciler loop (scanner and embedded): pass interval and grace (defaults 5 s and 15 s). */
   reconcile?: Partial<ReconcilerLoopOptions>;
   /**
    * `PIPELINE_EVENT_SIGNALS_ENABLED`: emit every engine event through EventEmitter2 as
@@ -82,7 +82,9 @@ export class PipelineModule {
     const consumes = role === 'embedded' || role === 'worker';
     const runtimeOptions: EngineRuntimeOptions = {
       ...DEFAULT_ENGINE_RUNTIME_OPTIONS,
-      heartbeatMs: distributed ? (options.componentHeartbeatMs ?? DEFAULT_COMPONENT_HEARTBEAT_MS) : null,
+      // Every role that runs components touches their rows while they run: a reconciler (the
+      // scanner's, or the embedded app's own loop) then never takes a slow component for lost work.
+      heartbeatMs: options.componentHeartbeatMs ?? DEFAULT_COMPONENT_HEARTBEAT_MS,
     };
     // Distributed: the engine queue through @nestjs/bullmq (a worker host only where jobs are consumed).
     const queueParts = distributed
@@ -110,7 +112,9 @@ export class PipelineModule {
     if (consumes) {
       providers.push(EngineWorker, { provide: ENGINE_WORKER_OPTIONS, useValue: { reconcileAtBoot: role === 'embedded' } });
     }
-    if (role === 'scanner') {
+    // The scanner reconciles for the whole deployment; the embedded app for itself: a step whose
+    // job gave up (a database error outlasting its retries) is picked up again without a restart.
+    if (role === 'scanner' || role === 'embedded') {
       providers.push(ReconcilerLoop, {
         provide: RECONCILER_LOOP_OPTIONS,
         useValue: { intervalMs: 5_000, graceMs: 15_000, ...options.reconcile },
@@ -146,7 +150,7 @@ export class PipelineModule {
         JobQueue,
         ComponentsModule,
         TypeOrmModule,
-        ...(role === 'scanner' ? [ReconcilerLoop] : []),
+        ...(role === 'scanner' || role === 'embedded' ? [ReconcilerLoop] : []),
       ],
     };
   }

@@ -74,6 +74,20 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueue>): v
       await until(() => seen.length === 1 && calls >= 2);
     });
 
+    it('tries a job whose handler throws again, with backoff, until it succeeds', async () => {
+      const tries: number[] = [];
+      queue.consume(async (j) => {
+        tries.push(Date.now());
+        if (tries.length < 3) throw new Error('transient (expected by the test)');
+        seen.push(j);
+      });
+      await queue.add([{ job: job(1), jobId: 'flaky' }]);
+      await until(() => seen.length === 1);
+      expect(tries).toHaveLength(3);
+      // Backoff: each retry waits longer than the one before (never in lockstep).
+      expect(tries[2] - tries[1]).toBeGreaterThanOrEqual(tries[1] - tries[0]);
+    });
+
     it('waits for in-flight jobs on close', async () => {
       let finished = false;
       queue.consume(async () => {

@@ -1,8 +1,7 @@
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type DynamicModule, Logger, type Provider } from '@nestjs/common';
 import { type Job, type JobsOptions, type Queue, WaitingError, type Worker } from 'bullmq';
 import { JobQueue, type JobHandler, type QueuedJob } from '../ports/job-queue.port';
-import { type BoundWorkerHost, registerBullQueues } from './bullmq-registration';
+import { type BoundWorkerHost, openStandalone, registerBullQueues } from './bullmq-registration';
 import type { EngineJob } from './engine-job';
 import { engineQueueSettings, type EngineQueueSettings } from './queue-settings';
 import type { Redis } from 'ioredis';
@@ -136,15 +135,11 @@ export class BullMqJobQueue extends JobQueue {
     options: BullMqJobQueueOptions & { consume?: boolean },
   ): Promise<BullMqJobQueue> {
     const { consume = true, ...rest } = options;
-    const parts = bullMqJobQueueParts(rest, consume);
-    @Module({ imports: parts.imports, providers: parts.providers, exports: [JobQueue] })
-    class StandaloneBullMqJobQueueModule {}
-    const app = await NestFactory.createApplicationContext(StandaloneBullMqJobQueueModule, {
-      logger: ['error', 'warn'],
-      abortOnError: false,
-    });
-    const queue = app.get(JobQueue) as BullMqJobQueue;
-    queue.onClosed = () => app.close();
+    const { instance: queue, close } = await openStandalone<BullMqJobQueue>(
+      bullMqJobQueueParts(rest, consume),
+      JobQueue,
+    );
+    queue.onClosed = close;
     return queue;
   }
 

@@ -1,5 +1,6 @@
 import { BullModule, getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { DynamicModule, Provider, Type } from '@nestjs/common';
+import { type DynamicModule, type InjectionToken, Module, type Provider, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { Job, Worker, WorkerOptions } from 'bullmq';
 import { redisConnectionOptions } from './redis-connection';
 
@@ -114,4 +115,22 @@ export function registerBullQueues(
     tokens[q.name] = { queueToken: getQueueToken(q.name), hostToken };
   }
   return { imports, providers, queues: tokens };
+}
+
+/**
+ * A queue adapter outside an app (specs, the bench, scripts): a standalone Nest application
+ * context holding exactly the `imports` and `providers` an app module registers, so the adapter
+ * is wired by `@nestjs/bullmq` as in the apps. `close` closes that context.
+ */
+export async function openStandalone<T>(
+  parts: { imports: DynamicModule[]; providers: Provider[] },
+  token: InjectionToken,
+): Promise<{ instance: T; close: () => Promise<void> }> {
+  @Module({ imports: parts.imports, providers: parts.providers, exports: [token] })
+  class StandaloneQueueModule {}
+  const app = await NestFactory.createApplicationContext(StandaloneQueueModule, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  return { instance: app.get<T>(token), close: () => app.close() };
 }

@@ -10,13 +10,28 @@ interface Entry {
   dueAt: number;
   jobId: string;
   job: EngineJob;
+  /** Tries made so far (a handler that throws is tried again, as BullMQ does). */
+  attempts: number;
 }
+
+/** How a job whose handler throws is tried again (the BullMQ adapter's defaults). */
+export interface InProcessRetryOptions {
+  /** Tries in all, the first included (default 5). */
+  attempts: number;
+  /** Delay before the second try; doubles each time (default 1,000 ms). */
+  backoffMs: number;
+}
+
+const DEFAULT_RETRY: InProcessRetryOptions = { attempts: 5, backoffMs: 1_000 };
 
 /**
  * The embedded queue: a due-time ordered heap drained by `concurrency` async workers in
  * this process. Delayed jobs wait in the heap (one timer for the earliest), so a sleeping
- * or polling node holds no worker. Jobs are lost if the process dies; the engine's boot
- * recovery re-dispatches from the database, the source of truth.
+ * or polling node holds no worker. A handler that throws (a transient database error, a
+ * compare-and-set lost too many times) is tried again with exponential backoff, like the
+ * BullMQ adapter, rather than dropped: a dropped step would leave its branch RUNNING until
+ * the next boot. Jobs are lost if the process dies; the engine's boot recovery re-dispatches
+ * from the database, the source of truth.
  */
 export class InProcessJobQueue extends JobQueue {
   private readonly logger = new Logger(InProcessJobQueue.name);
@@ -30,8 +45,14 @@ export class InProcessJobQueue extends JobQueue {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly concurrency = 4) {
+  private readonly retry: InProcessRetryOptions;
+
+  constructor(
+    private readonly concurrency = 4,
+    retry: Partial<InProcessRetryOptions> = {},
+  ) {
     super();
+    this.retry = { ...DEFAULT_RETRY, ...retry };
   }
 
   async add(jobs: QueuedJob[]): Promise<void> {
@@ -40,7 +61,7 @@ export class InProcessJobQueue extends JobQueue {
     for (const { job, jobId, delayMs } of jobs) {
       if (this.waiting.has(jobId)) continue;
       this.waiting.add(jobId);
-      this.push({ seq: this.seq++, dueAt: now + Math.max(0, delayMs ?? 0), jobId, job });
+      this.push({ seq: this.seq++, dueAt: now + Math.max(0, delayMs ?? 0), jobId, job, attempts: 0 });
     }
     this.pump();
   }
@@ -77,7 +98,17 @@ export class InProcessJobQueue extends JobQueue {
     try {
       await this.handler!(entry.job);
     } catch (e) {
-      this.logger.error(`job ${entry.jobId} failed: ${(e as Error).stack ?? e}`);
+      const tries = entry.attempts + 1;
+      const what = `job ${entry.jobId} attempt ${tries}/${this.retry.attempts}`;
+      if (tries < this.retry.attempts && !this.closed && !this.waiting.has(entry.jobId)) {
+        this.logger.warn(`${what} failed, will retry: ${(e as Error)?.message ?? e}`);
+        // Waiting again under its id, so a duplicate added during the backoff collapses into it.
+        this.waiting.add(entry.jobId);
+        const delay = this.retry.backoffMs * 2 ** entry.attempts;
+        this.push({ ...entry, seq: this.seq++, dueAt: Date.now() + delay, attempts: tries });
+      } else {
+        this.logger.error(`${what} failed, giving up: ${(e as Error)?.stack ?? e}`);
+      }
     } finally {
       this.active--;
       if (this.active === 0 && this.idleWaiters.length) this.idleWaiters.splice(0).forEach((r) => r());

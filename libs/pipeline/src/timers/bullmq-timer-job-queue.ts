@@ -1,8 +1,11 @@
-import { type DynamicModule, Logger, Module, type Provider } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { type DynamicModule, Logger, type Provider } from '@nestjs/common';
 import type { Job, JobsOptions, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type BoundWorkerHost, registerBullQueues } from '../queue/bullmq-registration';
+import {
+  type BoundWorkerHost,
+  openStandalone,
+  registerBullQueues,
+} from '../queue/bullmq-registration';
 import {
   createRedisClient,
   logRedisErrors,
@@ -144,15 +147,11 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
    * exactly what a node-timer module registers. `close()` closes that context too.
    */
   static async open(options: BullMqTimerJobQueueOptions): Promise<BullMqTimerJobQueue> {
-    const parts = bullMqTimerJobQueueParts(options);
-    @Module({ imports: parts.imports, providers: parts.providers, exports: [TimerJobQueue] })
-    class StandaloneBullMqTimerJobQueueModule {}
-    const app = await NestFactory.createApplicationContext(StandaloneBullMqTimerJobQueueModule, {
-      logger: ['error', 'warn'],
-      abortOnError: false,
-    });
-    const queue = app.get(TimerJobQueue) as BullMqTimerJobQueue;
-    queue.onClosed = () => app.close();
+    const { instance: queue, close } = await openStandalone<BullMqTimerJobQueue>(
+      bullMqTimerJobQueueParts(options),
+      TimerJobQueue,
+    );
+    queue.onClosed = close;
     return queue;
   }
 
