@@ -35,7 +35,8 @@ describeWithOutages('service outages (distributed, real MariaDB and Redis stoppe
           mysqlUrl: db.url,
           redisUrl,
           workers: 1,
-          env: { LOG_LEVEL: 'log' },
+          // Bounded graceful stops, short enough for a test (default 45 s).
+          env: { LOG_LEVEL: 'log', SHUTDOWN_TIMEOUT_MS: '3000' },
           roleEnv: {
             scanner: { RECONCILE_INTERVAL_MS: '500', RECONCILE_GRACE_MS: '2000' },
             worker: { COMPONENT_HEARTBEAT_MS: '500' },
@@ -108,8 +109,15 @@ describeWithOutages('service outages (distributed, real MariaDB and Redis stoppe
         }
       }
 
-      /** Stops `server` while runs are in flight, checks the apps, starts it again, checks recovery. */
-      async function outage(server: LocalServer): Promise<void> {
+      /**
+       * Stops `server` while runs are in flight, checks the apps (and runs `during` while it is
+       * down), starts it again, checks recovery.
+       */
+      async function outage(
+        server: LocalServer,
+        during?: () => Promise<void>,
+        afterRestart?: () => Promise<void>,
+      ): Promise<void> {
         await expectHealth(200, 10_000);
         const ids = await startRuns();
         await sleep(1_500); // some nodes finished, some sleeping, some queued
@@ -117,11 +125,13 @@ describeWithOutages('service outages (distributed, real MariaDB and Redis stoppe
         await server.stop();
         try {
           await expectHealth(503, OUTAGE_MS);
+          await during?.();
           await sleep(Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt)));
           expectAllAlive();
         } finally {
           await server.start();
         }
+        await afterRestart?.();
         await expectHealth(200, 60_000);
         await expectAllFinished(ids);
         expectAllAlive();
@@ -134,7 +144,19 @@ describeWithOutages('service outages (distributed, real MariaDB and Redis stoppe
       it('survives the Redis server stopped for 10 s mid-run (it comes back empty)', async () => {
         const redis = localRedis(redisUrl);
         const before = redis.serverRunId();
-        await outage(redis);
+        let stopMs = 0;
+        await outage(
+          redis,
+          async () => {
+            // A worker told to stop while Redis is away cannot hand its jobs back or close its
+            // connections: it still exits, once SHUTDOWN_TIMEOUT_MS (3 s here) has passed.
+            const t0 = Date.now();
+            await cluster.kill('worker-1', 'SIGTERM');
+            stopMs = Date.now() - t0;
+          },
+          async () => void (await cluster.spawn('worker', 'worker-1')),
+        );
+        expect(stopMs).toBeLessThan(15_000);
         // A new server process, which kept nothing (no persistence): every queued job and timer entry was lost.
         expect(redis.serverRunId()).not.toBe(before);
       });

@@ -1,3 +1,4 @@
+import { exitIfShutdownHangs } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -16,6 +17,7 @@ async function bootstrap(): Promise<void> {
   });
   const config = app.get(AppConfig);
   configureApp(app, config);
+  exitIfShutdownHangs(config.SHUTDOWN_TIMEOUT_MS, new Logger('Shutdown'));
   await app.listen(config.PORT, config.HOST);
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   new Logger('Bootstrap').log(

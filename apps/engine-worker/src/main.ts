@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serviceLogLevels } from '@app/pipeline';
+import { exitIfShutdownHangs, serviceLogLevels } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EngineWorkerConfig } from './config/engine-worker.config';
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get(EngineWorkerConfig);
   app.useLogger(serviceLogLevels(config.LOG_LEVEL));
+  exitIfShutdownHangs(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
     `consuming queue '${config.PIPELINE_ENGINE_QUEUE}' with concurrency ${config.WORKER_CONCURRENCY}; health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { serviceLogLevels } from '@app/pipeline';
+import { exitIfShutdownHangs, serviceLogLevels } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TimerScannerConfig } from './config/timer-scanner.config';
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const config = app.get(TimerScannerConfig);
   app.useLogger(serviceLogLevels(config.LOG_LEVEL));
+  exitIfShutdownHangs(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(
     `scanning timer pools every ≤ ${config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL} s; reconciling every ${config.RECONCILE_INTERVAL_MS} ms (grace ${config.RECONCILE_GRACE_MS} ms); health on http://${config.HEALTH_HOST}:${config.HEALTH_PORT}/health`,

@@ -11,6 +11,7 @@ describe('validateAppConfig', () => {
       PIPELINE_EVENT_SIGNALS_ENABLED: false,
       BODY_LIMIT: '5mb',
       LOG_LEVEL: 'log',
+      SHUTDOWN_TIMEOUT_MS: 45_000,
     });
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.mode).toBe('embedded');
@@ -54,6 +55,12 @@ describe('validateAppConfig', () => {
         PIPELINE_EVENT_SIGNALS_ENABLED: 'false',
       }).PIPELINE_EVENT_SIGNALS_ENABLED,
     ).toBe(false);
+  });
+
+  it('bounds a graceful stop with SHUTDOWN_TIMEOUT_MS (1 s to 10 min)', () => {
+    expect(validateAppConfig({ SHUTDOWN_TIMEOUT_MS: '3000' }).SHUTDOWN_TIMEOUT_MS).toBe(3_000);
+    expect(() => validateAppConfig({ SHUTDOWN_TIMEOUT_MS: 'soon' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+    expect(() => validateAppConfig({ SHUTDOWN_TIMEOUT_MS: '999999999' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 
   it('treats empty values as unset', () => {

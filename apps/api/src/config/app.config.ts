@@ -85,6 +85,15 @@ export class AppConfig {
   @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: AppLogLevel = 'log';
 
+  /**
+   * Longest a graceful stop (SIGTERM, SIGINT) may take, in ms; past it the process exits with
+   * code 1. A stop can hang only when Redis or the database is unreachable at that moment.
+   */
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer' })
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 45_000;
+
   /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), validated by the node-timeout lib. */
   nodeTimeout: NodeTimeoutSettings = { ...DEFAULT_NODE_TIMEOUT_SETTINGS };
 
@@ -119,6 +128,9 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   const raw: Record<string, unknown> = {};
   const port = get('PORT');
   if (port !== undefined) raw.PORT = /^\d+$/.test(port) ? Number(port) : port;
+  const shutdownTimeout = get('SHUTDOWN_TIMEOUT_MS');
+  if (shutdownTimeout !== undefined)
+    raw.SHUTDOWN_TIMEOUT_MS = /^\d+$/.test(shutdownTimeout) ? Number(shutdownTimeout) : shutdownTimeout;
   const redisUrl = get('REDIS_URL');
   if (redisUrl !== undefined) raw.REDIS_URL = redisUrl;
   raw.HOST = get('HOST') ?? (redisUrl ? '0.0.0.0' : '127.0.0.1');

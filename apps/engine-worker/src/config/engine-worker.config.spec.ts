@@ -23,4 +23,10 @@ describe('validateEngineWorkerConfig', () => {
       validateEngineWorkerConfig({ DATABASE_URL: 'postgres://x', HEALTH_PORT: '70000' }),
     ).toThrow(/DATABASE_URL must start with mysql:, mariadb: or sqlite:; REDIS_URL is required; HEALTH_PORT/);
   });
+
+  it('bounds a graceful stop: SHUTDOWN_TIMEOUT_MS defaults to 45 s and must be 1 s to 10 min', () => {
+    expect(validateEngineWorkerConfig({ REDIS_URL: 'redis://r:6379' }).SHUTDOWN_TIMEOUT_MS).toBe(45_000);
+    expect(validateEngineWorkerConfig({ REDIS_URL: 'redis://r:6379', SHUTDOWN_TIMEOUT_MS: '5000' }).SHUTDOWN_TIMEOUT_MS).toBe(5_000);
+    expect(() => validateEngineWorkerConfig({ REDIS_URL: 'redis://r:6379', SHUTDOWN_TIMEOUT_MS: '10' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
+  });
 });

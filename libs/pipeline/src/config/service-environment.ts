@@ -44,6 +44,15 @@ export class ServiceEnvironment {
   @IsIn(SERVICE_LOG_LEVELS)
   LOG_LEVEL: ServiceLogLevel = 'log';
 
+  /**
+   * Longest a graceful stop (SIGTERM, SIGINT) may take, in ms; past it the process exits with
+   * code 1. A stop can hang only when Redis or the database is unreachable at that moment.
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 45_000;
+
   /** Emit engine events through EventEmitter2 in this process (DESIGN §6); bamboo: ENABLE_PIPELINE_EVENT_SIGNALS. */
   @Transform(({ value, obj }) => toFlag(value ?? (obj as Record<string, unknown>).ENABLE_PIPELINE_EVENT_SIGNALS))
   @IsBoolean({ message: 'PIPELINE_EVENT_SIGNALS_ENABLED must be true or false' })
@@ -74,4 +83,24 @@ export function validateServiceEnvironment<T extends ServiceEnvironment>(cls: Cl
     throw new Error(`Invalid ${app} environment: ${problems.join('; ')}`);
   }
   return config;
+}
+
+/**
+ * Bounds a graceful stop: once SIGTERM or SIGINT arrives, the process exits with code 1 after
+ * `timeoutMs` if the shutdown hooks have not finished by then (a queue or pool waiting on an
+ * unreachable Redis, a database that does not answer). The timer does not keep the process
+ * alive, and the listeners are one-shot, so the signal Nest raises again after its hooks
+ * still ends the process.
+ */
+export function exitIfShutdownHangs(timeoutMs: number, logger: { error(message: string): void }): void {
+  const arm = (signal: NodeJS.Signals) => {
+    setTimeout(() => {
+      logger.error(
+        `graceful stop after ${signal} did not finish within ${timeoutMs} ms (Redis or the database unreachable?); exiting`,
+      );
+      process.exit(1);
+    }, timeoutMs).unref();
+  };
+  process.once('SIGTERM', arm);
+  process.once('SIGINT', arm);
 }
