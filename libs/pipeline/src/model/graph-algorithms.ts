@@ -61,15 +61,23 @@ export class Digraph {
   }
 }
 
-/** Vertices reachable from `root` following edges forward; `order` is BFS order. */
-export function reachableFrom(g: Digraph, root: number): { seen: Uint8Array; order: number[] } {
+/**
+ * Vertices reachable from `root` following edges forward (or, with `backward`, the vertices
+ * that reach `root`); `order` is BFS order.
+ */
+export function reachableFrom(
+  g: Digraph,
+  root: number,
+  backward = false,
+): { seen: Uint8Array; order: number[] } {
+  const [start, adj] = backward ? [g.predStart, g.pred] : [g.succStart, g.succ];
   const seen = new Uint8Array(g.n);
   const order: number[] = [root];
   seen[root] = 1;
   for (let head = 0; head < order.length; head++) {
     const v = order[head];
-    for (let i = g.succStart[v]; i < g.succStart[v + 1]; i++) {
-      const w = g.succ[i];
+    for (let i = start[v]; i < start[v + 1]; i++) {
+      const w = adj[i];
       if (!seen[w]) {
         seen[w] = 1;
         order.push(w);

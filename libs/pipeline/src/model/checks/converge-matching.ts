@@ -28,7 +28,7 @@
  *   most; outside parallel blocks they may also run to the end event (DESIGN §3), inside one
  *   they may not — the innermost exclusive gateway whose own branch does is reported.
  */
-import { backEdges, Digraph, immediateDominators } from '../graph-algorithms';
+import { backEdges, Digraph, immediateDominators, reachableFrom } from '../graph-algorithms';
 import {
   isActivityType,
   isForkType,
@@ -84,21 +84,7 @@ export function matchConverges(
     }
   }
   const fwd = new Digraph(n, fFrom, fTo);
-  const forward = new Uint8Array(n);
-  {
-    forward[endIdx] = 1;
-    const queue = [endIdx];
-    for (let head = 0; head < queue.length; head++) {
-      const v = queue[head];
-      for (let i = fwd.predStart[v]; i < fwd.predStart[v + 1]; i++) {
-        const u = fwd.pred[i];
-        if (!forward[u]) {
-          forward[u] = 1;
-          queue.push(u);
-        }
-      }
-    }
-  }
+  const forward = reachableFrom(fwd, endIdx, true).seen;
 
   // ---- post-dominators: reversed graph rooted at R (end -> R, X -> R, loop-closing vertex -> X)
   const rFrom: number[] = [endIdx, X];
