@@ -5,19 +5,19 @@
  * (`npm run build`, run here once when a build is missing), over a real MySQL database and Redis db.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
-const ENTRY = {
-  api: 'dist/apps/api/apps/api/src/main.js',
-  worker: 'dist/apps/engine-worker/apps/engine-worker/src/main.js',
-  scanner: 'dist/apps/timer-scanner/apps/timer-scanner/src/main.js',
-} as const;
+// The start scripts' own view of the apps and their builds (plain JS, shared with them).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { APPS, buildState } = require('../../scripts/lib/apps') as {
+  APPS: Record<string, string>;
+  buildState: (app: string) => 'missing' | 'stale' | 'fresh';
+};
 /** The README's start command of each role (an npm script of package.json). */
 export const START_SCRIPT = { api: 'start:api', worker: 'start:worker', scanner: 'start:scanner' } as const;
-type Role = keyof typeof ENTRY;
+type Role = keyof typeof START_SCRIPT;
 
 export interface ClusterOptions {
   mysqlUrl: string;
@@ -51,7 +51,7 @@ export function freePort(): Promise<number> {
 
 /** `npm run build` when an app's output is missing (the README's distributed steps build once). */
 function ensureBuilt(): void {
-  if (Object.values(ENTRY).every((entry) => existsSync(join(ROOT, entry)))) return;
+  if (Object.keys(APPS).every((app) => buildState(app) !== 'missing')) return;
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed');
 }

@@ -178,24 +178,16 @@ export class BullMqJobQueue extends JobQueue {
         'BullMqJobQueue.consume: this process does not consume the queue (no worker host registered)',
       );
     const s = this.settings;
-    const worker = this.host.bind((job, token) => this.process(handler, job, token));
-    logRedisErrors(worker, `worker ${s.queueName}`, this.logger);
-    worker.on('failed', (job: Job | undefined, err: Error) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      const what = `job ${job.id} (${job.opts.deduplication?.id ?? job.name}) attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}`;
-      if (final) this.logger.error(`${what} failed, giving up: ${err?.stack ?? err}`);
-      else this.logger.warn(`${what} failed, will retry: ${err?.message ?? err}`);
-    });
+    const worker = this.host.start(
+      (job, token) => this.process(handler, job, token),
+      this.logger,
+      `worker ${s.queueName}`,
+      (job) => `job ${job.id} (${job.opts.deduplication?.id ?? job.name})`,
+    );
     worker.on('stalled', (jobId: string) =>
       this.logger.warn(`job ${jobId} stalled (its worker died or blocked); queued again`),
     );
     this.worker = worker;
-    worker
-      .run()
-      .catch((e: unknown) =>
-        this.logger.error(`worker ${s.queueName} stopped: ${(e as Error)?.message ?? e}`),
-      );
     this.logger.log(
       `consuming ${s.prefix}:${s.queueName} on ${redactRedisUrl(this.redisUrl)} (concurrency ${s.concurrency}, lock ${s.lockDurationMs} ms)`,
     );

@@ -1,8 +1,15 @@
 import { BullModule, getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
-import { type DynamicModule, type InjectionToken, Module, type Provider, type Type } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type InjectionToken,
+  type Logger,
+  Module,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Job, Worker, WorkerOptions } from 'bullmq';
-import { redisConnectionOptions } from './redis-connection';
+import { logRedisErrors, redisConnectionOptions } from './redis-connection';
 
 /** What a queue's worker does with a job; bound by the adapter that owns the queue. */
 export type BoundJobProcessor = (job: Job, token?: string) => Promise<unknown>;
@@ -16,11 +23,32 @@ export type BoundJobProcessor = (job: Job, token?: string) => Promise<unknown>;
 export class BoundWorkerHost extends WorkerHost {
   private processor: BoundJobProcessor | null = null;
 
-  /** Routes this queue's jobs to `processor` and returns the (not yet running) worker. */
-  bind(processor: BoundJobProcessor): Worker {
+  /**
+   * Routes this queue's jobs to `processor` (once) and starts the worker, logging its Redis
+   * errors and each failed attempt (a warning while retries remain, an error with the stack
+   * once it gives up). `label` names the worker in logs; `describe` names a failed job.
+   */
+  start(
+    processor: BoundJobProcessor,
+    logger: Logger,
+    label: string,
+    describe: (job: Job) => string,
+  ): Worker {
     if (this.processor) throw new Error(`queue '${this.worker.name}' already has a consumer`);
     this.processor = processor;
-    return this.worker;
+    const worker = this.worker;
+    logRedisErrors(worker, label, logger);
+    worker.on('failed', (job: Job | undefined, err: Error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      const what = `${describe(job)} attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}`;
+      if (final) logger.error(`${what} failed, giving up: ${err?.stack ?? err}`);
+      else logger.warn(`${what} failed, will retry: ${err?.message ?? err}`);
+    });
+    worker
+      .run()
+      .catch((e: unknown) => logger.error(`${label} stopped: ${(e as Error)?.message ?? e}`));
+    return worker;
   }
 
   /** Called by the BullMQ worker for each job. */

@@ -175,21 +175,13 @@ export class BullMqTimerJobQueue extends TimerJobQueue {
     const { host } = this.ref(queue);
     if (!host)
       throw new Error(`BullMqTimerJobQueue: this process does not consume queue '${queue}'`);
-    const worker = host.bind((job: Job) => handler(parseTimerJobEntries(job.data)));
-    logRedisErrors(worker, `timer worker ${queue}`, this.logger);
-    worker.on('failed', (job: Job | undefined, err: Error) => {
-      if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      const what = `timer job ${job.opts.deduplication?.id ?? job.id} on ${queue} attempt ${job.attemptsMade}/${job.opts.attempts ?? 1}`;
-      if (final) this.logger.error(`${what} failed, giving up: ${err?.stack ?? err}`);
-      else this.logger.warn(`${what} failed, will retry: ${err?.message ?? err}`);
-    });
+    const worker = host.start(
+      (job: Job) => handler(parseTimerJobEntries(job.data)),
+      this.logger,
+      `timer worker ${queue}`,
+      (job) => `timer job ${job.opts.deduplication?.id ?? job.id} on ${queue}`,
+    );
     this.workers.set(queue, worker);
-    worker
-      .run()
-      .catch((e: unknown) =>
-        this.logger.error(`timer worker ${queue} stopped: ${(e as Error)?.message ?? e}`),
-      );
     this.logger.log(
       `consuming ${this.prefix}:${queue} on ${redactRedisUrl(this.options.redisUrl)} (concurrency ${this.concurrency})`,
     );
