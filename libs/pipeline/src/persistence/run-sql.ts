@@ -301,7 +301,8 @@ export class RunSql {
     // Right after the reservation: on MySQL its value travels in LAST_INSERT_ID(), which the
     // next insert into a table with an auto-increment key would overwrite.
     if (events) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
-    if (d.settleRun) out.push(...this.settleRunStatements(runId));
+    // The run row is already locked by this batch when it updated the run or reserved event numbers.
+    if (d.settleRun) out.push(...this.settleRunStatements(runId, !!d.run || events > 0));
     return out;
   }
 
@@ -310,9 +311,10 @@ export class RunSql {
    * On MySQL the run row is locked first: two branches stopping at once under READ COMMITTED
    * would otherwise each see the other still moving and neither flip the run (write skew);
    * with the lock the later one reads the earlier's commit. SQLite has one writer at a time.
+   * `runLocked`: an earlier statement of the same transaction already holds that lock.
    */
-  settleRunStatements(runId: string): Statement[] {
-    const lock: Statement[] = this.mysql
+  settleRunStatements(runId: string, runLocked = false): Statement[] {
+    const lock: Statement[] = this.mysql && !runLocked
       ? [{ text: 'SELECT `id` FROM `run` WHERE `id` = ? FOR UPDATE', params: [runId], role: { kind: 'plain' } }]
       : [];
     return [
