@@ -9,7 +9,7 @@ import { ConflictError } from '../errors/conflict.error';
 import { InvalidTreeError } from '../errors/invalid-tree.error';
 import { NotFoundError } from '../errors/not-found.error';
 import type { PipelineTree } from '../model/tree.types';
-import { validateTree } from '../model/validate-tree';
+import { compileDefinition, definitionFormats, isDefinitionFormat, type FormatSettings } from '../formats';
 import type { ValidateOptions } from '../model/validation.types';
 import type { Page } from '../runtime/run-views';
 import { isTransientConflict, isUniqueViolation } from '../persistence/db-errors';
@@ -65,8 +65,7 @@ export class PipelineDefinitionService {
 
   /** Checks a definition; answers every problem found and never throws for a bad tree. */
   validate(input: { format?: string; definition: unknown }): ValidationAnswer {
-    this.checkFormat(input.format);
-    const result = validateTree(input.definition, this.validateOptions());
+    const result = compileDefinition(this.checkFormat(input.format), input.definition, this.validateOptions());
     return { valid: result.valid, errors: result.errors };
   }
 
@@ -82,11 +81,13 @@ export class PipelineDefinitionService {
    * Like `validateOrThrow`, also answering validation's fork → converge gateway map, which
    * the runtime needs to join parallel branches.
    */
-  analyse(format: string | undefined, definition: unknown): { tree: PipelineTree; converges: Record<string, string> } {
-    this.checkFormat(format);
-    const result = validateTree(definition, this.validateOptions());
+  analyse(
+    format: string | undefined,
+    definition: unknown,
+  ): { tree: PipelineTree; converges: Record<string, string>; settings: FormatSettings } {
+    const result = compileDefinition(this.checkFormat(format), definition, this.validateOptions());
     if (!result.valid) throw new InvalidTreeError(result.errors);
-    return { tree: definition as PipelineTree, converges: result.converges };
+    return { tree: result.tree, converges: result.converges, settings: result.settings };
   }
 
   /** Components known to the registry, plus the checks other libs contribute. */
@@ -101,12 +102,14 @@ export class PipelineDefinitionService {
   /** Builds a definition: validates the tree and stores it as version 1. */
   async create(input: CreatePipelineInput): Promise<PipelineView> {
     const format = this.checkFormat(input.format);
-    const tree = this.validateOrThrow(format, input.definition);
+    // Stored as submitted (the user's own format); compiled again when a run needs it.
+    const { settings: fromSource } = this.analyse(format, input.definition);
+    const tree = input.definition as object;
     const name = this.checkName(input.name);
     const settings = this.checkSettings({
       enabled: input.enabled ?? true,
-      maxConcurrentRuns: input.maxConcurrentRuns ?? null,
-      queueMode: input.queueMode ?? 'fifo',
+      maxConcurrentRuns: input.maxConcurrentRuns ?? fromSource.maxConcurrentRuns ?? null,
+      queueMode: input.queueMode ?? fromSource.queueMode ?? 'fifo',
     });
     const givenKey = input.key === undefined ? undefined : this.checkKey(input.key);
 
@@ -164,7 +167,8 @@ export class PipelineDefinitionService {
    */
   async update(idOrKey: string, input: UpdatePipelineInput): Promise<PipelineView> {
     const format = this.checkFormat(input.format);
-    const tree = this.validateOrThrow(format, input.definition);
+    this.analyse(format, input.definition);
+    const tree = input.definition as object;
     const name = input.name === undefined ? undefined : this.checkName(input.name);
 
     for (let attempt = 1; ; attempt++) {
@@ -381,13 +385,13 @@ export class PipelineDefinitionService {
   }
 
   /** Only `tree` is accepted today; `dag` and `orderlines` come with their importers. */
-  private checkFormat(format: string | undefined): 'tree' {
+  private checkFormat(format: string | undefined): string {
     const value = format ?? 'tree';
-    if (value === 'tree') return value;
+    if (isDefinitionFormat(value)) return value;
     const known = (DEFINITION_FORMATS as readonly string[]).includes(value);
     throw new BadRequestError(
       known
-        ? `Definition format '${value}' is not supported yet; submit a 'tree'`
+        ? `Definition format '${value}' is not supported yet; expected one of ${definitionFormats().join(', ')}`
         : `Unknown definition format '${value}'; expected one of ${DEFINITION_FORMATS.join(', ')}`,
       'UNSUPPORTED_FORMAT',
       { format: value },

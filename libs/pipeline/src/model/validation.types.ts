@@ -1,4 +1,4 @@
-/** Codes of DESIGN §3; stable, part of the API. */
+/** Codes of DESIGN §3, §8.1 and §8.2; stable, part of the API. */
 export const VALIDATION_CODES = [
   'INVALID_SCHEMA',
   'DUPLICATE_ID',
@@ -13,6 +13,11 @@ export const VALIDATION_CODES = [
   'INVALID_EXPRESSION',
   'INVALID_TIMER',
   'UNKNOWN_ACTION',
+  // DAG definitions (§8.1)
+  'UNKNOWN_DEPENDENCE',
+  'INVALID_TRIGGER_RULE',
+  // orderlines processes (§8.2)
+  'UNKNOWN_TASK',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 

@@ -1,3 +1,4 @@
+import { BadRequestError } from '../errors/bad-request.error';
 import { Logger } from '@nestjs/common';
 import type { PipelineDefinitionService } from '../definitions/pipeline-definition.service';
 import type { PipelineView } from '../definitions/pipeline-definition.views';
@@ -57,6 +58,14 @@ export abstract class NodeTimerConfigService<C> {
     if (!definitions) throw new Error(`${this.constructor.name} needs PipelineModule in the app`);
     for (let attempt = 1; ; attempt++) {
       const current = await definitions.get(idOrKey);
+      if (current.format !== 'tree') {
+        // Timer configs are bamboo's (§7): they edit a tree; other formats carry their own timeouts (§8.3).
+        throw new BadRequestError(
+          `${this.spec.what} apply to definitions in the 'tree' format; pipeline '${current.id}' is '${current.format}'`,
+          'UNSUPPORTED_FORMAT',
+          { pipelineId: current.id, format: current.format },
+        );
+      }
       const tree = current.definition as PipelineTree;
       const known = serviceActivityIds(tree);
       const unknown = Object.keys(configs).filter((id) => !known.has(id));

@@ -1,0 +1,2 @@
+export * from './definition-format';
+export { compileDefinition, definitionFormats, isDefinitionFormat } from './formats';
