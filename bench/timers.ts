@@ -187,6 +187,7 @@ function nodeRow(runId: string, startedAt: number): NodeRecord {
     loop: 1,
     retries: 0,
     skip: false,
+    skipReason: null,
     errorIgnored: false,
     scheduleTimes: 0,
     awaiting: 'callback',

@@ -9,6 +9,7 @@ import type {
   TreeVariable,
 } from '../model/tree.types';
 import { EngineInvariantError } from './engine-invariant.error';
+import { DEFAULT_TRIGGER_RULE, isTriggerRule, type TriggerRule } from './trigger-rules';
 
 export type NodeKind =
   | 'start'
@@ -46,6 +47,23 @@ export interface ScopeVariable {
   def: TreeVariable;
 }
 
+/** A work of a DAG scope, with its edges both ways. */
+export interface DagWork {
+  id: string;
+  upstream: string[];
+  downstream: string[];
+  rule: TriggerRule;
+}
+
+/** A DAG scope's works (§8.1), indexed for evaluating trigger rules. */
+export interface CompiledDag {
+  works: Map<string, DagWork>;
+  /** Every work, upstreams before downstreams. */
+  order: string[];
+  /** Works nothing depends on: they decide the run's outcome. */
+  leaves: string[];
+}
+
 /** One pipeline scope: the root tree, or the tree inside a SubProcess node. */
 export interface CompiledScope {
   id: string;
@@ -58,6 +76,8 @@ export interface CompiledScope {
   outputs: string[];
   /** nodeId → variables of this scope taking that node's outputs (`source_act`). */
   outputMappings: Map<string, { key: string; sourceKey: string }[]>;
+  /** Set on a DAG scope: its works start by trigger rules, not flows. */
+  dag?: CompiledDag;
 }
 
 /**
@@ -164,6 +184,7 @@ export function compileTree(tree: PipelineTree, converges: Record<string, string
       variables,
       outputs: t.data?.outputs ?? [],
       outputMappings,
+      ...(t.dag ? { dag: compileDag(t.dag.works) } : {}),
     });
     for (const raw of all) {
       const kind = KIND_OF[raw.type];
@@ -186,4 +207,36 @@ export function compileTree(tree: PipelineTree, converges: Record<string, string
     }
   }
   return compiled;
+}
+
+/** Index a *validated* DAG (no cycle, every upstream a work): edges both ways, a topological order, leaves. */
+export function compileDag(specs: Record<string, { upstream: string[]; trigger_rule: string }>): CompiledDag {
+  const works = new Map<string, DagWork>();
+  for (const [id, spec] of Object.entries(specs)) {
+    const rule = isTriggerRule(spec.trigger_rule) ? spec.trigger_rule : DEFAULT_TRIGGER_RULE;
+    works.set(id, { id, upstream: [...new Set(spec.upstream ?? [])], downstream: [], rule });
+  }
+  for (const w of works.values()) {
+    for (const u of w.upstream) {
+      const up = works.get(u);
+      if (!up) throw new EngineInvariantError(`work '${w.id}' depends on '${u}', which is not a work`, { nodeId: w.id });
+      up.downstream.push(w.id);
+    }
+  }
+  // Kahn's algorithm, in declaration order among ready works.
+  const indegree = new Map([...works.values()].map((w) => [w.id, w.upstream.length]));
+  const order: string[] = [];
+  const ready = [...works.values()].filter((w) => w.upstream.length === 0).map((w) => w.id);
+  while (ready.length) {
+    const id = ready.shift()!;
+    order.push(id);
+    for (const d of works.get(id)!.downstream) {
+      const left = indegree.get(d)! - 1;
+      indegree.set(d, left);
+      if (left === 0) ready.push(d);
+    }
+  }
+  if (order.length !== works.size) throw new EngineInvariantError('the DAG has a cycle', {});
+  const leaves = order.filter((id) => works.get(id)!.downstream.length === 0);
+  return { works, order, leaves };
 }

@@ -66,6 +66,11 @@ export class DecisionBuilder {
     return record;
   }
 
+  /** A node row as this decision leaves it so far (written here, else as loaded). */
+  current(nodeId: string): NodeRecord | undefined {
+    return this.nodeWrites.get(nodeId)?.record ?? this.base.nodes.get(nodeId);
+  }
+
   /** Log an event (DESIGN §6), with the seed's data keys: `root_pipeline_id`, `node_id`, ... */
   event(type: string, nodeId: string | null, data: Record<string, unknown> = {}): void {
     const e: EngineEvent = {

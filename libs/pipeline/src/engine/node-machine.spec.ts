@@ -8,22 +8,25 @@ type From = NodeStateName | undefined;
  * event without deciding its row fails this spec.
  */
 const EXPECTED: Record<NodeEvent, Record<string, NodeStateName | null>> = {
-  enter: { NONE: 'RUNNING', READY: 'RUNNING', RUNNING: null, SUSPENDED: 'RUNNING', BLOCKED: null, FINISHED: 'RUNNING', FAILED: null, REVOKED: null },
-  finish: { NONE: null, READY: null, RUNNING: 'FINISHED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  ignore_error: { NONE: null, READY: null, RUNNING: 'FINISHED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  auto_retry: { NONE: null, READY: null, RUNNING: 'RUNNING', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  suspend: { NONE: 'SUSPENDED', READY: 'SUSPENDED', RUNNING: 'SUSPENDED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  resume: { NONE: null, READY: null, RUNNING: null, SUSPENDED: 'READY', BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  retry: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'RUNNING', REVOKED: null },
-  skip: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'FINISHED', REVOKED: null },
-  forced_fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null },
-  revoke: { NONE: null, READY: 'REVOKED', RUNNING: 'REVOKED', SUSPENDED: 'REVOKED', BLOCKED: 'REVOKED', FINISHED: null, FAILED: 'REVOKED', REVOKED: null },
-  reset: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'READY', REVOKED: null },
+  enter: { NONE: 'RUNNING', READY: 'RUNNING', RUNNING: null, SUSPENDED: 'RUNNING', BLOCKED: null, FINISHED: 'RUNNING', FAILED: null, REVOKED: null, SKIPPED: null },
+  finish: { NONE: null, READY: null, RUNNING: 'FINISHED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  ignore_error: { NONE: null, READY: null, RUNNING: 'FINISHED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  auto_retry: { NONE: null, READY: null, RUNNING: 'RUNNING', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  suspend: { NONE: 'SUSPENDED', READY: 'SUSPENDED', RUNNING: 'SUSPENDED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  resume: { NONE: null, READY: null, RUNNING: null, SUSPENDED: 'READY', BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  retry: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'RUNNING', REVOKED: null, SKIPPED: null },
+  skip: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'FINISHED', REVOKED: null, SKIPPED: null },
+  forced_fail: { NONE: null, READY: null, RUNNING: 'FAILED', SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  revoke: { NONE: null, READY: 'REVOKED', RUNNING: 'REVOKED', SUSPENDED: 'REVOKED', BLOCKED: 'REVOKED', FINISHED: null, FAILED: 'REVOKED', REVOKED: null, SKIPPED: null },
+  reset: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: 'READY', REVOKED: null, SKIPPED: null },
+  reopen: { NONE: null, READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: 'READY' },
+  trigger: { NONE: 'READY', READY: null, RUNNING: null, SUSPENDED: null, BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
+  rule_skip: { NONE: 'SKIPPED', READY: 'SKIPPED', RUNNING: null, SUSPENDED: 'SKIPPED', BLOCKED: null, FINISHED: null, FAILED: null, REVOKED: null, SKIPPED: null },
 };
 
 const FROM: From[] = [undefined, ...NODE_STATES];
-const RENEWING = new Set<NodeEvent>(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset']);
+const RENEWING = new Set<NodeEvent>(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset', 'reopen']);
 
 describe('node transition table', () => {
   it('lists every event and every state', () => {

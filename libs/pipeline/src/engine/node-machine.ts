@@ -6,13 +6,14 @@ import type { NodeStateName, RunStateName } from './states';
  * caught at the source, not a corrupt row.
  */
 export const NODE_TRANSITIONS: Readonly<Record<NodeStateName, readonly NodeStateName[]>> = {
-  READY: ['RUNNING', 'SUSPENDED', 'REVOKED'],
+  READY: ['RUNNING', 'SUSPENDED', 'REVOKED', 'SKIPPED'],
   RUNNING: ['FINISHED', 'FAILED', 'REVOKED', 'SUSPENDED', 'RUNNING'],
-  SUSPENDED: ['READY', 'RUNNING', 'REVOKED'],
+  SUSPENDED: ['READY', 'RUNNING', 'REVOKED', 'SKIPPED'],
   BLOCKED: ['REVOKED'],
   FINISHED: ['RUNNING', 'FAILED'],
   FAILED: ['READY', 'RUNNING', 'FINISHED', 'REVOKED'],
   REVOKED: [],
+  SKIPPED: ['READY'],
 };
 
 /**
@@ -22,6 +23,9 @@ export const NODE_TRANSITIONS: Readonly<Record<NodeStateName, readonly NodeState
  * error-ignorable node; `auto_retry` renews a running node's version for a retry policy;
  * `suspend` is the appointed pause (also of a node not reached yet); `reset` makes a failed
  * gateway or sub-process ready to be entered again (retry of a non-activity, sub-process retry).
+ * DAG works (§8.1): `trigger` readies a work whose trigger rule holds; `rule_skip` ends one
+ * whose rule can no longer hold (also one under an appointed pause it never reached);
+ * `reopen` puts a work skipped by its rule back to waiting for it (its upstream was retried).
  */
 export const NODE_EVENTS = [
   'enter',
@@ -36,6 +40,9 @@ export const NODE_EVENTS = [
   'forced_fail',
   'revoke',
   'reset',
+  'trigger',
+  'rule_skip',
+  'reopen',
 ] as const;
 export type NodeEvent = (typeof NODE_EVENTS)[number];
 
@@ -53,10 +60,13 @@ const EVENT_TABLE: Readonly<Record<NodeEvent, Partial<Record<NodeStateName | 'NO
   forced_fail: { RUNNING: 'FAILED' },
   revoke: { READY: 'REVOKED', RUNNING: 'REVOKED', SUSPENDED: 'REVOKED', BLOCKED: 'REVOKED', FAILED: 'REVOKED' },
   reset: { FAILED: 'READY' },
+  trigger: { NONE: 'READY' },
+  rule_skip: { NONE: 'SKIPPED', READY: 'SKIPPED', SUSPENDED: 'SKIPPED' },
+  reopen: { SKIPPED: 'READY' },
 };
 
 /** Events that give the node a new version (a new "life"): stale work of the old one is dropped. */
-const RENEWS_VERSION: ReadonlySet<NodeEvent> = new Set(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset']);
+const RENEWS_VERSION: ReadonlySet<NodeEvent> = new Set(['enter', 'auto_retry', 'retry', 'skip', 'forced_fail', 'reset', 'reopen']);
 
 export type NodeTransit =
   | { ok: true; to: NodeStateName; renewVersion: boolean }
@@ -78,4 +88,4 @@ export function transit(from: NodeStateName | undefined, event: NodeEvent): Node
 /** Run states a run can no longer leave. */
 export const FINAL_RUN_STATES: ReadonlySet<RunStateName> = new Set(['FINISHED', 'REVOKED']);
 /** Node states in which a node has stopped for good (until an operation re-opens it). */
-export const SETTLED_NODE_STATES: ReadonlySet<NodeStateName> = new Set(['FINISHED', 'FAILED', 'REVOKED']);
+export const SETTLED_NODE_STATES: ReadonlySet<NodeStateName> = new Set(['FINISHED', 'FAILED', 'REVOKED', 'SKIPPED']);

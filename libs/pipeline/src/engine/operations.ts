@@ -2,6 +2,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import type { CompiledNode, CompiledTree } from './compiled-tree';
 import type { Decision } from './decision';
 import { DecisionBuilder, mustTransit } from './decision-builder';
+import { evaluateDag, isDagWork, reopenSkippedDownstream } from './dag';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
@@ -121,7 +122,7 @@ function revokeRun(b: DecisionBuilder, input: OperationInput): Decision {
   const { run, now } = input;
   b.event('pre_revoke_pipeline', null, { pipeline_id: run.id });
   for (const rec of input.nodes.values()) {
-    if (rec.state === 'FINISHED' || rec.state === 'REVOKED') continue;
+    if (rec.state === 'FINISHED' || rec.state === 'REVOKED' || rec.state === 'SKIPPED') continue;
     mustTransit(rec, 'revoke', rec.nodeId);
     b.node({ ...rec, state: 'REVOKED', finishedAt: rec.finishedAt ?? now });
   }
@@ -148,6 +149,19 @@ function requireState(input: OperationInput, nodeId: string, rec: NodeRecord | u
     notAllowed(`cannot ${what} node '${nodeId}': it is ${rec?.state ?? 'not started'} (needs ${states.join(' or ')})`, stateContext(input, nodeId, rec));
   }
   return rec!;
+}
+
+/**
+ * A DAG work's process (ended when the work settled) and its DAG's coordinator. Every change
+ * to a settled work writes the coordinator, so it is evaluated against concurrent settlements.
+ */
+function workProcesses(input: OperationInput, rec: NodeRecord): { p: ProcessRecord; coordinator: ProcessRecord } {
+  const p = input.processes.find((x) => x.id === rec.processId);
+  const coordinator = p && input.processes.find((x) => x.id === p.parentId);
+  if (!p || !coordinator) {
+    throw new EngineInvariantError(`DAG work '${rec.nodeId}' has no process or coordinator`, { runId: input.run.id, nodeId: rec.nodeId });
+  }
+  return { p, coordinator };
 }
 
 /** The process stopped at a failed node. */
@@ -241,6 +255,7 @@ function retryNode(b: DecisionBuilder, input: OperationInput, nodeId: string, in
     throw new BadRequestError(`only an activity takes new inputs on retry; '${nodeId}' is a ${node.kind}`, 'INVALID_OPERATION', { nodeId });
   }
   const failed = requireState(input, nodeId, rec, ['FAILED'], 'retry');
+  if (isDagWork(input.tree, nodeId)) return retryWork(b, input, failed, inputs);
   const p = blockedProcess(input, failed);
   b.event('pre_retry_node', nodeId, { data: inputs ?? {} });
   b.history('retry', failed);
@@ -270,6 +285,50 @@ function retryNode(b: DecisionBuilder, input: OperationInput, nodeId: string, in
   return b.d;
 }
 
+/**
+ * Retry a failed DAG work (§8.1): it runs again in its process, the works downstream that its
+ * failure had skipped wait for it again, and a FAILED run is RUNNING again.
+ */
+function retryWork(b: DecisionBuilder, input: OperationInput, failed: NodeRecord, inputs?: Record<string, unknown>): Decision {
+  const nodeId = failed.nodeId;
+  const { p, coordinator } = workProcesses(input, failed);
+  b.event('pre_retry_node', nodeId, { data: inputs ?? {} });
+  b.history('retry', failed);
+  mustTransit(failed, 'retry', nodeId);
+  const rec2 = b.node(
+    freshLife(failed, {
+      state: 'RUNNING',
+      retries: failed.retries + 1,
+      inputs: inputs ? { ...(failed.inputs ?? {}), ...inputs } : failed.inputs,
+      awaiting: 'execute',
+      startedAt: input.now,
+    }),
+  );
+  b.process(p, { state: 'IN_NODE', currentNodeId: nodeId });
+  b.d.effects.push({ type: 'execute', nodeId, version: rec2.version });
+  reopenSkippedDownstream(b, input.tree, nodeId);
+  b.process(coordinator, { state: 'WAITING' });
+  releaseRun(b, input);
+  b.event('post_retry_node', nodeId, { data: inputs ?? {}, version: rec2.version });
+  return b.d;
+}
+
+/** Skip a failed DAG work: it counts as a success downstream (bamboo's skip), which is evaluated again. */
+function skipWork(b: DecisionBuilder, input: OperationInput, failed: NodeRecord): Decision {
+  const nodeId = failed.nodeId;
+  const { coordinator } = workProcesses(input, failed);
+  mustTransit(failed, 'skip', nodeId);
+  b.event('pre_skip_node', nodeId, {});
+  b.history('skip', failed);
+  b.node({ ...failed, state: 'FINISHED', skip: true, version: failed.version + 1, finishedAt: input.now, callbacks: [], callbackSeq: 0 });
+  mapOutputs(b, input, nodeId, failed.outputs ?? {});
+  reopenSkippedDownstream(b, input.tree, nodeId);
+  releaseRun(b, input);
+  evaluateDag(b, { ...input, run: input.run }, failed.scopeId, b.process(coordinator, { state: 'WAITING' }));
+  b.event('post_skip_node', nodeId, {});
+  return b.d;
+}
+
 function skipNode(b: DecisionBuilder, input: OperationInput, nodeId: string): Decision {
   const node = nodeOf(input, nodeId);
   const rec = input.nodes.get(nodeId);
@@ -283,6 +342,7 @@ function skipNode(b: DecisionBuilder, input: OperationInput, nodeId: string): De
     throw new ConflictError(`node '${nodeId}' is not skippable`, stateContext(input, nodeId, rec), 'NODE_NOT_SKIPPABLE');
   }
   const failed = requireState(input, nodeId, rec, ['FAILED'], 'skip');
+  if (isDagWork(input.tree, nodeId)) return skipWork(b, input, failed);
   const p = blockedProcess(input, failed);
   mustTransit(failed, 'skip', nodeId);
   b.event('pre_skip_node', nodeId, {});
@@ -322,9 +382,17 @@ function forcedFail(b: DecisionBuilder, input: OperationInput, nodeId: string, e
     callbacks: [],
     callbackSeq: 0,
   });
-  b.process(p, { state: 'BLOCKED' });
-  // FAILED once nothing else moves, as with any failure (see `Decision.settleRun`).
-  b.d.settleRun = true;
+  if (isDagWork(input.tree, nodeId)) {
+    // A DAG work's failure blocks nothing: the rules downstream decide (§8.1).
+    b.process(p, { state: 'DONE' });
+    const coordinator = input.processes.find((x) => x.id === p.parentId);
+    if (!coordinator) throw new EngineInvariantError(`DAG work '${nodeId}' has no coordinator`, { runId: input.run.id, nodeId });
+    evaluateDag(b, input, running.scopeId, coordinator);
+  } else {
+    b.process(p, { state: 'BLOCKED' });
+    // FAILED once nothing else moves, as with any failure (see `Decision.settleRun`).
+    b.d.settleRun = true;
+  }
   b.event('post_forced_fail_activity', nodeId, { ex_data: reason, old_version: running.version, new_version: failed.version });
   return b.d;
 }

@@ -1,4 +1,4 @@
-import type { NodeStateName, RunStateName } from './states';
+import type { NodeStateName, RunStateName, SkipReason } from './states';
 
 /**
  * The engine's view of persisted state. The runtime loads these, the core decides on them,
@@ -57,6 +57,8 @@ export interface NodeRecord {
   loop: number;
   retries: number;
   skip: boolean;
+  /** SKIPPED by a DAG trigger rule: why (§8.1); null otherwise. */
+  skipReason: SkipReason | null;
   errorIgnored: boolean;
   /** How many times `schedule` has been called in this version. */
   scheduleTimes: number;
@@ -95,6 +97,7 @@ export function blankNodeRecord(
     loop: 0,
     retries: 0,
     skip: false,
+    skipReason: null,
     errorIgnored: false,
     scheduleTimes: 0,
     awaiting: null,

@@ -3,6 +3,7 @@ import type { ServiceActivity, SubProcess } from '../model/tree.types';
 import type { CompiledNode, CompiledTree } from './compiled-tree';
 import type { Decision } from './decision';
 import { droppedDecision } from './decision';
+import { coordinatorOf, evaluateDag, isDagScope } from './dag';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
@@ -99,12 +100,35 @@ export function fail(
   if (eventType) b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
 }
 
-/** Finish a node that has exactly one outgoing flow and move its process on. */
+/**
+ * Finish a node that has exactly one outgoing flow and move its process on. A DAG work has no
+ * flow: its process ends and the DAG's trigger rules are evaluated again (see `dag.ts`).
+ */
 function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
   b.node({ ...rec, ...patch, state: 'FINISHED', finishedAt: input.now });
   b.event('node_finish', rec.nodeId, { version: rec.version });
+  if (isDagScope(input.tree, rec.scopeId)) {
+    b.process(p, { state: 'DONE' });
+    evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, input.parent, rec.nodeId));
+    return;
+  }
   const next = input.tree.next(rec.nodeId);
   b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: next }));
+}
+
+/**
+ * A node fails for good. In a DAG the failure does not block anything: the work's process
+ * ends and the rules downstream decide (§8.1); elsewhere the process is blocked (`fail`).
+ */
+function failNode(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, exData: unknown, eventType: string): void {
+  if (!isDagScope(input.tree, rec.scopeId)) {
+    fail(b, input, rec, p, exData, eventType);
+    return;
+  }
+  b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
+  b.process(p, { state: 'DONE' });
+  b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
+  evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, input.parent, rec.nodeId));
 }
 
 /** Pick the flows of a gateway by their conditions; an error string when it cannot. */
@@ -157,6 +181,11 @@ export function step(input: StepInput): Decision {
   if (p.destinationId === nodeId) return join(b, input);
 
   const node = tree.node(nodeId);
+  if (node.kind === 'start' && isDagScope(tree, node.scopeId)) {
+    // A DAG run begins: its root process coordinates, the works with nothing to wait for start.
+    evaluateDag(b, input, node.scopeId, b.process(p, { state: 'WAITING' }));
+    return b.d;
+  }
   const prev = input.nodes.get(nodeId);
   if (prev?.state === 'SUSPENDED') {
     // An appointed pause: the process stops here until the node is resumed (if a branch has
@@ -207,7 +236,7 @@ export function step(input: StepInput): Decision {
       try {
         inputs = renderInputs(nodeId, act.component.inputs, scopeOf(input), input.lazy);
       } catch (e) {
-        fail(b, input, { ...rec, inputs: null }, p, `inputs could not be rendered: ${(e as Error).message}`, 'node_execute_fail');
+        failNode(b, input, { ...rec, inputs: null }, p, `inputs could not be rendered: ${(e as Error).message}`, 'node_execute_fail');
         break;
       }
       b.node({ ...rec, inputs, outputs: {}, awaiting: 'execute' });
@@ -397,7 +426,7 @@ export function complete(input: CompleteInput): Decision {
     return b.d;
   }
   mustTransit(rec, 'fail', nodeId);
-  fail(b, input, failedRec, p, exData, failEvent);
+  failNode(b, input, failedRec, p, exData, failEvent);
   return b.d;
 }
 

@@ -163,6 +163,15 @@ export interface TreeOptions {
   cycle_tolerate?: boolean;
 }
 
+/**
+ * A work's place in a DAG scope (DESIGN §8.1, compiled from `format: "dag"`): its direct
+ * upstream works and the trigger rule over their outcomes (one of `TRIGGER_RULES`).
+ */
+export interface DagWorkSpec {
+  upstream: string[];
+  trigger_rule: string;
+}
+
 export interface PipelineTree {
   id: string;
   name?: string;
@@ -173,6 +182,11 @@ export interface PipelineTree {
   flows: Record<string, Flow>;
   data: { inputs: Record<string, TreeVariable>; outputs: string[] };
   options?: TreeOptions;
+  /**
+   * Present on a DAG scope: its activities are works started by `upstream` and trigger rules
+   * instead of flows (which are empty); the start and end events are the run's bounds only.
+   */
+  dag?: { works: Record<string, DagWorkSpec> };
 }
 
 export type AnyNode = StartEvent | EndEvent | Activity | Gateway;

@@ -15,6 +15,7 @@ export const RunRecordMapper = {
       loop: e.loop,
       retries: e.retries,
       skip: !!e.skip,
+      skipReason: (e.skipReason as NodeRecord['skipReason']) ?? null,
       errorIgnored: !!e.errorIgnored,
       scheduleTimes: e.scheduleTimes,
       awaiting: e.awaiting ?? null,

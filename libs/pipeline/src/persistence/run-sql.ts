@@ -32,7 +32,7 @@ export interface Statement extends Sql {
 }
 
 const NODE_COLUMNS = [
-  'run_id', 'node_id', 'scope_id', 'process_id', 'state', 'version', 'loop', 'retries', 'skip', 'error_ignored',
+  'run_id', 'node_id', 'scope_id', 'process_id', 'state', 'version', 'loop', 'retries', 'skip', 'skip_reason', 'error_ignored',
   'schedule_times', 'awaiting', 'callbacks', 'callback_seq', 'inputs', 'outputs', 'ex_data', 'started_at',
   'finished_at', 'updated_at',
 ] as const;
@@ -92,6 +92,16 @@ export class RunSql {
     return {
       text: 'SELECT * FROM `run_process` WHERE `id` = (SELECT `parent_id` FROM `run_process` WHERE `id` = ?)',
       params: [processId],
+    };
+  }
+
+  /** The parent of the process a node row points at (a DAG work's coordinator). */
+  parentOfNodeProcess(runId: string, nodeId: string): Sql {
+    return {
+      text:
+        'SELECT * FROM `run_process` WHERE `id` = (SELECT `parent_id` FROM `run_process` WHERE `id` = ' +
+        '(SELECT `process_id` FROM `node_state` WHERE `run_id` = ? AND `node_id` = ?))',
+      params: [runId, nodeId],
     };
   }
 
@@ -159,6 +169,7 @@ export class RunSql {
       loop: Number(r.loop),
       retries: Number(r.retries),
       skip: !!Number(r.skip),
+      skipReason: (r.skip_reason as NodeRecord['skipReason']) ?? null,
       errorIgnored: !!Number(r.error_ignored),
       scheduleTimes: Number(r.schedule_times),
       awaiting: (r.awaiting as NodeRecord['awaiting']) ?? null,
@@ -200,7 +211,7 @@ export class RunSql {
 
   private nodeValues(n: NodeRecord, now: Date): unknown[] {
     return [
-      n.runId, n.nodeId, n.scopeId, n.processId, n.state, n.version, n.loop, n.retries, n.skip ? 1 : 0, n.errorIgnored ? 1 : 0,
+      n.runId, n.nodeId, n.scopeId, n.processId, n.state, n.version, n.loop, n.retries, n.skip ? 1 : 0, n.skipReason, n.errorIgnored ? 1 : 0,
       n.scheduleTimes, n.awaiting, n.callbacks.length ? this.json(n.callbacks) : null, n.callbackSeq, this.json(n.inputs),
       this.json(n.outputs), this.json(n.exData), this.date(n.startedAt), this.date(n.finishedAt), this.date(now),
     ];

@@ -49,7 +49,7 @@ function newRun(): NewRun {
 function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
     runId, nodeId: 'a', scopeId: TREE.id, processId: `p${runId.slice(1)}`, state: 'RUNNING', version: 1, loop: 1, retries: 0,
-    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: {}, outputs: {}, exData: null,
+    skip: false, skipReason: null, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: {}, outputs: {}, exData: null,
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
   };
 }

@@ -138,20 +138,34 @@ export class TypeormRunStore extends RunStore {
     });
   }
 
-  async loadNodeSlice(runId: string, nodeId: string, withContext: boolean, lookahead: string[] = []): Promise<NodeSlice | null> {
+  async loadNodeSlice(
+    runId: string,
+    nodeId: string,
+    withContext: boolean,
+    lookahead: string[] = [],
+    withParent = false,
+  ): Promise<NodeSlice | null> {
     const sql = this.sql;
     const ids = [...new Set([nodeId, ...lookahead])];
-    const statements = [sql.nodes(runId, ids), sql.runAndProcessOfNode(runId, nodeId), ...(withContext ? [sql.contextOfNode(runId, nodeId)] : [])];
-    const [nodeRows, head, ctx = []] = sql.mysql
+    const statements = [
+      sql.nodes(runId, ids),
+      sql.runAndProcessOfNode(runId, nodeId),
+      withContext ? sql.contextOfNode(runId, nodeId) : null,
+      withParent ? sql.parentOfNodeProcess(runId, nodeId) : null,
+    ].filter((st): st is Sql => st !== null);
+    const results = sql.mysql
       ? await this.batchRead(statements)
       : await runOnSqlite(this.ds, (db) => statements.map((st) => this.sqliteAll(db, st)));
+    const [nodeRows, head] = results;
+    const ctx = withContext ? results[2] : [];
+    const parentRow = withParent ? results[withContext ? 3 : 2][0] : undefined;
     const nodes = new Map(nodeRows.map((r) => [r.node_id as string, sql.nodeFromRow(r)]));
     const node = nodes.get(nodeId);
     if (!node || !head[0]) return null;
     return {
       run: sql.runFromRow(runId, head[0]),
       process: sql.processFromRow(head[0]),
-      parent: null,
+      parent: parentRow ? sql.processFromRow(parentRow) : null,
       nodes,
       node,
       context: sql.contextFromRows(ctx),
@@ -443,6 +457,7 @@ export class TypeormRunStore extends RunStore {
         loop: h.loop,
         retries: h.retries,
         skip: false,
+        skipReason: null,
         errorIgnored: false,
         scheduleTimes: 0,
         awaiting: null,

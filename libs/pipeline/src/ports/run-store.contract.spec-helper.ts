@@ -56,7 +56,7 @@ function rootProcess(runId: string): ProcessRecord {
 function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
     runId, nodeId: 'a', scopeId: TREE.id, processId: processId(runId), state: 'RUNNING', version: 1, loop: 1, retries: 0,
-    skip: false, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
+    skip: false, skipReason: null, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
     startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
   };
 }

@@ -123,10 +123,16 @@ export abstract class RunStore {
   ): Promise<ProcessSlice | null>;
   /**
    * What deciding on a component's outcome reads: the node row, the run and the node's
-   * process (and the scope's stored context when `withContext`). Null when the run or the
-   * node row is unknown.
+   * process (and the scope's stored context when `withContext`; the process's parent as
+   * `parent` when `withParent`, else null). Null when the run or the node row is unknown.
    */
-  abstract loadNodeSlice(runId: string, nodeId: string, withContext: boolean, lookahead?: string[]): Promise<NodeSlice | null>;
+  abstract loadNodeSlice(
+    runId: string,
+    nodeId: string,
+    withContext: boolean,
+    lookahead?: string[],
+    withParent?: boolean,
+  ): Promise<NodeSlice | null>;
   abstract loadNode(runId: string, nodeId: string): Promise<NodeRecord | null>;
   /** Marks a RUNNING node at `version` as still being worked on (its `updated_at`), without changing its state. */
   abstract touchNode(runId: string, nodeId: string, version: number): Promise<void>;

@@ -12,6 +12,7 @@ import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { RunStateName } from '../engine/states';
 import { EngineInvariantError } from '../engine/engine-invariant.error';
 import { complete, failOnInvariant, step, type ComponentOutcome } from '../engine/step';
+import { isDagWork } from '../engine/dag';
 import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -292,7 +293,8 @@ export class EngineRuntime {
   private async advance(runId: string, processId: string, rev: number, nodeId?: string): Promise<Effect[]> {
     const tree = await this.tree(runId);
     // Knowing the node it enters, read the rows it may walk into too, so those steps chain.
-    const ahead = tree && nodeId && tree.nodes.has(nodeId) ? lookahead(tree, nodeId) : [];
+    // (A DAG's steps read every work's row: without the hint, still read them.)
+    const ahead = tree && nodeId && tree.nodes.has(nodeId) ? lookahead(tree, nodeId) : (tree?.root.dag?.order ?? []);
     const load = () =>
       this.store.loadProcessSlice(runId, processId, ahead, (p) => {
         const needs = sliceNeeds(tree, p);
@@ -355,13 +357,16 @@ export class EngineRuntime {
     const tree = await this.tree(runId);
     // Read once, before the component runs; the outcome is decided on this same read and only
     // reloaded if the node changed meanwhile (the compare-and-set says so).
-    const slice = tree ? await this.store.loadNodeSlice(runId, nodeId, true, lookahead(tree, nodeId)) : null;
+    // A DAG work's outcome re-evaluates its DAG: every work's row and the coordinator are read with it.
+    const dagWork = !!tree && isDagWork(tree, nodeId);
+    const ahead = tree ? lookahead(tree, nodeId) : [];
+    const slice = tree ? await this.store.loadNodeSlice(runId, nodeId, true, ahead, dagWork) : null;
     const rec = slice?.node;
     if (!tree || !slice || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
     }
-    const reload = () => this.store.loadNodeSlice(runId, nodeId, false);
+    const reload = () => this.store.loadNodeSlice(runId, nodeId, false, dagWork ? ahead : [], dagWork);
     const decide = (outcome: ComponentOutcome) => (t: CompiledTree, s: ProcessSlice) =>
       complete({ tree: t, ...s, nodeId, version, outcome, now: new Date(), newId: randomUUID });
     if (FINAL_RUN_STATES.has(slice.run.state)) {
@@ -480,6 +485,8 @@ function safeSnapshot(scope: ScopeVariables): Record<string, unknown> {
  */
 function sliceNeeds(tree: CompiledTree | null, p: ProcessRecord): SliceNeeds {
   const node = p.destinationId === p.currentNodeId ? undefined : tree?.nodes.get(p.currentNodeId);
+  // A DAG work that fails as it is entered re-evaluates its DAG: it needs the coordinator.
+  if (node?.kind === 'activity' && tree && isDagWork(tree, node.id)) return DAG_WORK_NEEDS;
   switch (node?.kind) {
     case undefined:
     case 'start':
@@ -497,6 +504,7 @@ function sliceNeeds(tree: CompiledTree | null, p: ProcessRecord): SliceNeeds {
 const NEEDS_CONTEXT: ReadonlySet<string> = new Set(['activity', 'subprocess', 'exclusive', 'conditional_parallel', 'end']);
 
 const NO_NEEDS: SliceNeeds = Object.freeze({ parent: false, context: false, owner: false });
+const DAG_WORK_NEEDS: SliceNeeds = Object.freeze({ parent: true, context: true, owner: false });
 const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, owner: false });
 
 /**
@@ -507,6 +515,9 @@ const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, o
 function lookahead(tree: CompiledTree, nodeId: string): string[] {
   const out: string[] = [];
   let cur = tree.nodes.get(nodeId);
+  // In a DAG scope, starting it or settling a work evaluates every work's rule: read them all.
+  const dag = cur && (cur.kind === 'start' || cur.kind === 'activity') ? tree.scope(cur.scopeId).dag : undefined;
+  if (dag) return dag.order;
   for (let depth = 0; cur && depth < 4 && out.length < 16; depth++) {
     if (cur.kind === 'exclusive') {
       out.push(...cur.outgoing.map((o) => o.target));

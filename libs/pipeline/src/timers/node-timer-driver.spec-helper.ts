@@ -139,6 +139,7 @@ export function nodeRecord(
     loop: 1,
     retries: 0,
     skip: false,
+    skipReason: null,
     errorIgnored: false,
     scheduleTimes: 0,
     awaiting: state === 'RUNNING' ? 'callback' : null,

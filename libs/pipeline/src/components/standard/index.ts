@@ -1,4 +1,5 @@
 import { EchoComponent } from './echo.component';
+import { ExternalTaskComponent } from './external-task.component';
 import { FailComponent } from './fail.component';
 import { HttpRequestComponent } from './http-request.component';
 import { MultiCallbackComponent } from './multi-callback.component';
@@ -9,6 +10,7 @@ import { SleepComponent } from './sleep.component';
 import { WaitCallbackComponent } from './wait-callback.component';
 
 export * from './echo.component';
+export * from './external-task.component';
 export * from './fail.component';
 export * from './http-request.component';
 export * from './multi-callback.component';
@@ -28,6 +30,7 @@ export const STANDARD_COMPONENTS = [
   MultiCallbackComponent,
   PollComponent,
   HttpRequestComponent,
+  ExternalTaskComponent,
 ];
 
 /** The built-in lazy variables, as Nest providers. */

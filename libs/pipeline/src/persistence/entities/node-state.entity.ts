@@ -35,6 +35,10 @@ export class NodeStateEntity {
   @Column({ type: 'boolean', default: false })
   skip: boolean;
 
+  /** Why a DAG work was SKIPPED by its trigger rule (`upstream_failed` / `trigger_rule`). */
+  @Column({ name: 'skip_reason', type: 'varchar', length: 16, nullable: true })
+  skipReason: string | null;
+
   @Column({ name: 'error_ignored', type: 'boolean', default: false })
   errorIgnored: boolean;
 
