@@ -7,6 +7,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { conformanceSuite } from './utils/conformance-suite';
 import { engineInvariantSuite } from './utils/engine-invariants-suite';
 import { operationsSuite } from './utils/operations-suite';
+import { dagSuite } from './utils/dag-suite';
 import { chainTree, plain } from './utils/run-trees';
 import {
   createScratchDatabase,
@@ -52,6 +53,8 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
     describe('conformance', () => conformanceSuite(() => http()));
 
     describe('operations', () => operationsSuite(() => http()));
+
+    describe('DAG definitions', () => dagSuite(() => http()));
 
     describe('engine invariants', () => {
       let sql: Connection | undefined;

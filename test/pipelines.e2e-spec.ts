@@ -120,13 +120,28 @@ describe('pipelines API (embedded app)', () => {
         });
     });
 
-    it('refuses formats not supported yet', async () => {
+    it('refuses unknown formats', async () => {
       const res = await api
         .http()
         .post('/api/v1/pipelines')
-        .send({ name: 'Dag', format: 'dag', definition: {} })
+        .send({ name: 'Bpmn', format: 'bpmn', definition: {} })
         .expect(400);
       expect(res.body.code).toBe('UNSUPPORTED_FORMAT');
+    });
+
+    it('answers a definition in another format in its own terms, every problem listed', async () => {
+      const res = await api
+        .http()
+        .post('/api/v1/pipelines')
+        .send({ name: 'Dag', format: 'dag', definition: { works: ['a', 'a'], dags: { b: {} }, scheduler_mode: 'random' } })
+        .expect(400);
+      expect(res.body.details).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ code: 'DUPLICATE_ID', nodeId: 'a', path: 'works[1]' }),
+          expect.objectContaining({ code: 'UNKNOWN_DEPENDENCE', nodeId: 'b', path: 'dags.b' }),
+          expect.objectContaining({ code: 'INVALID_SCHEMA', path: 'scheduler_mode' }),
+        ]),
+      );
     });
 
     it('answers 400 for malformed JSON without echoing the body', async () => {

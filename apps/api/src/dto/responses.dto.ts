@@ -57,6 +57,8 @@ export class NodeStateDto {
   @ApiProperty() loop: number;
   @ApiProperty() retries: number;
   @ApiProperty() skip: boolean;
+  @ApiPropertyOptional({ enum: ['upstream_failed', 'trigger_rule'], description: 'Why a DAG work was SKIPPED by its trigger rule' })
+  skipReason?: string;
   @ApiProperty() errorIgnored: boolean;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;
@@ -128,6 +130,8 @@ export class NodeDetailDto {
   @ApiProperty() loop: number;
   @ApiProperty() retries: number;
   @ApiProperty() skip: boolean;
+  @ApiPropertyOptional({ enum: ['upstream_failed', 'trigger_rule'], description: 'Why a DAG work was SKIPPED by its trigger rule' })
+  skipReason?: string;
   @ApiProperty() errorIgnored: boolean;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;

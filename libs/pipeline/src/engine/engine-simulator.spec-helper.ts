@@ -45,7 +45,9 @@ export class EngineSimulator {
   slice(processId: string, extra: string[] = []) {
     const process = this.processes.get(processId)!;
     const nodes = new Map<string, NodeRecord>();
-    for (const id of [process.currentNodeId, process.scopeId, ...extra]) {
+    // A DAG scope's steps read every work's row (as the runtime's lookahead does).
+    const dagWorks = this.tree.scopes.get(process.scopeId)?.dag?.order ?? [];
+    for (const id of [process.currentNodeId, process.scopeId, ...extra, ...dagWorks]) {
       const n = this.nodes.get(id);
       if (n) nodes.set(id, structuredClone(n));
     }

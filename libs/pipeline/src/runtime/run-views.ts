@@ -1,7 +1,7 @@
 /**
  * Read models of runs, as the REST API answers them (DESIGN §9). Produced by `RunQueryService`.
  */
-import type { NodeStateName, RunStateName } from '../engine/states';
+import type { NodeStateName, RunStateName, SkipReason } from '../engine/states';
 
 /** One node's state inside `GET /runs/:id`; a sub-process lists its nodes under `children`. */
 export interface NodeStateView {
@@ -10,6 +10,8 @@ export interface NodeStateView {
   loop: number;
   retries: number;
   skip: boolean;
+  /** A DAG work SKIPPED by its trigger rule: `upstream_failed` or `trigger_rule` (§8.1). */
+  skipReason?: SkipReason;
   errorIgnored: boolean;
   startedAt: string | null;
   finishedAt: string | null;

@@ -224,6 +224,7 @@ function stateView(r: NodeRecord): Omit<NodeStateView, 'children'> {
     loop: r.loop,
     retries: r.retries,
     skip: r.skip,
+    ...(r.skipReason ? { skipReason: r.skipReason } : {}),
     errorIgnored: r.errorIgnored,
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
