@@ -9,6 +9,7 @@ export interface NodeView {
   loop: number;
   retries: number;
   skip: boolean;
+  skipReason?: string;
   errorIgnored: boolean;
   children?: Record<string, NodeView>;
 }
