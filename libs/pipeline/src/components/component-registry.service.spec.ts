@@ -61,7 +61,9 @@ describe('ComponentRegistry', () => {
 
     const codes = registry.list().map((c) => `${c.code}@${c.version}`);
     expect(codes).toEqual([
+      'digest@legacy',
       'echo@legacy',
+      'external_task@legacy',
       'fail@legacy',
       'greet@1.0',
       'greet@legacy',

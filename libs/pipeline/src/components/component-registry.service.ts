@@ -19,6 +19,8 @@ export interface ComponentInfo {
   /** `undefined`: the node finishes when `execute` returns. */
   scheduleType?: ScheduleType;
   needRunHook: boolean;
+  /** Runs on the worker-thread pool (`CpuBoundService`). */
+  cpuBound?: boolean;
   inputsFormat: FieldFormat[];
   outputsFormat: FieldFormat[];
 }
@@ -70,6 +72,7 @@ export class ComponentRegistry implements OnModuleInit {
         ...(metadata.description !== undefined ? { description: metadata.description } : {}),
         ...(instance.scheduleType !== undefined ? { scheduleType: instance.scheduleType } : {}),
         needRunHook: instance.needRunHook,
+        ...((instance as { cpuBound?: boolean }).cpuBound ? { cpuBound: true } : {}),
         inputsFormat: instance.inputsFormat(),
         outputsFormat: instance.outputsFormat(),
       }))

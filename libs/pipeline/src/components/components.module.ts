@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ComponentRegistry } from './component-registry.service';
+import { CpuTaskPool } from './cpu-task-pool.service';
 import { LazyVariableRegistry } from './lazy-variable-registry.service';
 import { STANDARD_COMPONENTS, STANDARD_LAZY_VARIABLES } from './standard';
 
@@ -15,12 +16,14 @@ export { STANDARD_COMPONENTS, STANDARD_LAZY_VARIABLES } from './standard';
   imports: [DiscoveryModule],
   providers: [
     ComponentRegistry,
+    CpuTaskPool,
     LazyVariableRegistry,
     ...STANDARD_COMPONENTS,
     ...STANDARD_LAZY_VARIABLES,
   ],
   exports: [
     ComponentRegistry,
+    CpuTaskPool,
     LazyVariableRegistry,
     ...STANDARD_COMPONENTS,
     ...STANDARD_LAZY_VARIABLES,

@@ -1,3 +1,4 @@
+import { DigestComponent } from './digest.component';
 import { EchoComponent } from './echo.component';
 import { ExternalTaskComponent } from './external-task.component';
 import { FailComponent } from './fail.component';
@@ -9,6 +10,7 @@ import { PollComponent } from './poll.component';
 import { SleepComponent } from './sleep.component';
 import { WaitCallbackComponent } from './wait-callback.component';
 
+export * from './digest.component';
 export * from './echo.component';
 export * from './external-task.component';
 export * from './fail.component';
@@ -31,6 +33,7 @@ export const STANDARD_COMPONENTS = [
   PollComponent,
   HttpRequestComponent,
   ExternalTaskComponent,
+  DigestComponent,
 ];
 
 /** The built-in lazy variables, as Nest providers. */
