@@ -99,11 +99,12 @@ export class TypeormRunStore extends RunStore {
     const sql = this.sql;
     if (sql.mysql) {
       // One round trip: everything a step may need (the extra rows cost the server little).
-      const [head, nodes, ctx, parent] = await this.batchRead([
+      // Processes before node rows (the statements are not one snapshot): see `loadNodeSlice`.
+      const [head, parent, nodes, ctx] = await this.batchRead([
         sql.runAndProcess(runId, processId),
+        sql.parentOf(processId),
         sql.nodesOfProcess(runId, processId, extraNodeIds),
         sql.contextOfProcess(runId, processId),
-        sql.parentOf(processId),
       ]);
       if (!head[0]) return null;
       const process = sql.processFromRow(head[0]);
@@ -147,18 +148,23 @@ export class TypeormRunStore extends RunStore {
   ): Promise<NodeSlice | null> {
     const sql = this.sql;
     const ids = [...new Set([nodeId, ...lookahead])];
+    // On MySQL the batch's SELECTs are not one snapshot: a commit may land between two of them.
+    // The parent (a DAG's coordinator) is read FIRST: every decision that settles a work writes
+    // the work's row and the coordinator in one transaction, so node rows read after the
+    // coordinator are at least as new as it is, and a decision built on rows older than the
+    // coordinator's rev it guards on cannot happen (it would evaluate rules on a stale view).
     const statements = [
+      withParent ? sql.parentOfNodeProcess(runId, nodeId) : null,
       sql.nodes(runId, ids),
       sql.runAndProcessOfNode(runId, nodeId),
       withContext ? sql.contextOfNode(runId, nodeId) : null,
-      withParent ? sql.parentOfNodeProcess(runId, nodeId) : null,
     ].filter((st): st is Sql => st !== null);
     const results = sql.mysql
       ? await this.batchRead(statements)
       : await runOnSqlite(this.ds, (db) => statements.map((st) => this.sqliteAll(db, st)));
+    const parentRow = withParent ? results.shift()![0] : undefined;
     const [nodeRows, head] = results;
     const ctx = withContext ? results[2] : [];
-    const parentRow = withParent ? results[withContext ? 3 : 2][0] : undefined;
     const nodes = new Map(nodeRows.map((r) => [r.node_id as string, sql.nodeFromRow(r)]));
     const node = nodes.get(nodeId);
     if (!node || !head[0]) return null;
