@@ -6,6 +6,7 @@ import { droppedDecision } from './decision';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
+import { retryDelayMs } from './retry-policy';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
 import { renderInputs, ScopeVariables, type LazyValues } from './variables';
 
@@ -100,7 +101,7 @@ export function fail(
 }
 
 /** Finish a node that has exactly one outgoing flow and move its process on. */
-function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
+function finishAndMove(b: DecisionBuilder, input: Pick<StepInput, 'tree' | 'now'>, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
   b.node({ ...rec, ...patch, state: 'FINISHED', finishedAt: input.now });
   b.event('node_finish', rec.nodeId, { version: rec.version });
   const next = input.tree.next(rec.nodeId);
@@ -368,11 +369,33 @@ export function complete(input: CompleteInput): Decision {
     });
   }
   const failEvent = outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail';
+  failAttempt(b, input, act, rec, failedRec, p, exData, failEvent);
+  return b.d;
+}
+
+/**
+ * An attempt of a RUNNING activity failed (its component, or a timeout of DESIGN §8.3): it is
+ * retried under its `retry` policy while retries remain (a new version, one `auto_retry`
+ * history row per attempt, `retries + 1`, the execute delayed by `retryDelayMs`), else
+ * finished with the error ignored (`error_ignorable`), else failed. `rec` is the row as
+ * loaded, `failedRec` the attempt as it ended.
+ */
+export function failAttempt(
+  b: DecisionBuilder,
+  input: Pick<StepInput, 'tree' | 'now'>,
+  act: ServiceActivity,
+  rec: NodeRecord,
+  failedRec: NodeRecord,
+  p: ProcessRecord,
+  exData: unknown,
+  failEvent: string,
+): void {
+  const nodeId = rec.nodeId;
   const policy = act.retry;
   if (policy && rec.retries < policy.max) {
     mustTransit(rec, 'auto_retry', nodeId);
     b.history('auto_retry', { ...failedRec, state: 'FAILED', finishedAt: input.now });
-    const delayMs = Math.round((policy.delaySeconds ?? 0) * 1000 * Math.pow(policy.backoff ?? 1, rec.retries));
+    const delayMs = retryDelayMs(policy, rec.retries + 1);
     const renewed: NodeRecord = {
       ...rec,
       version: rec.version + 1,
@@ -383,22 +406,23 @@ export function complete(input: CompleteInput): Decision {
       awaiting: 'execute',
       callbacks: [],
       callbackSeq: 0,
-      startedAt: input.now,
+      // The new attempt starts once its delay is over (timeouts and timers count from there).
+      startedAt: new Date(input.now.getTime() + delayMs),
+      pickedUpAt: null,
     };
     b.node(renewed);
     if (!act.error_ignorable) b.event(failEvent, nodeId, { version: rec.version, ex_data: exData, retrying: true });
     b.d.effects.push({ type: 'execute', nodeId, version: renewed.version, delayMs });
-    return b.d;
+    return;
   }
   if (act.error_ignorable) {
     mustTransit(rec, 'ignore_error', nodeId);
     finishAndMove(b, input, failedRec, p, { errorIgnored: true, callbacks: [] });
     mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
-    return b.d;
+    return;
   }
   mustTransit(rec, 'fail', nodeId);
   fail(b, input, failedRec, p, exData, failEvent);
-  return b.d;
 }
 
 /**
