@@ -5,6 +5,7 @@ import { AddRunListIndexes1763683500000 } from './1763683500000-add-run-list-ind
 import { CaseSensitiveKeysOnMysql1763683600000 } from './1763683600000-case-sensitive-keys-on-mysql';
 import { AddNodeCallbackColumns1763683700000 } from './1763683700000-add-node-callback-columns';
 import { AddEventSequence1763683800000 } from './1763683800000-add-event-sequence';
+import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -18,4 +19,5 @@ export const PIPELINE_MIGRATIONS = [
   CaseSensitiveKeysOnMysql1763683600000,
   AddNodeCallbackColumns1763683700000,
   AddEventSequence1763683800000,
+  AddTimeouts1763684000000,
 ];
