@@ -107,6 +107,7 @@ export class PipelineDefinitionService {
       enabled: input.enabled ?? true,
       maxConcurrentRuns: input.maxConcurrentRuns ?? null,
       queueMode: input.queueMode ?? 'fifo',
+      timeoutSeconds: input.timeoutSeconds ?? null,
     });
     const givenKey = input.key === undefined ? undefined : this.checkKey(input.key);
 
@@ -166,6 +167,7 @@ export class PipelineDefinitionService {
     const format = this.checkFormat(input.format);
     const tree = this.validateOrThrow(format, input.definition);
     const name = input.name === undefined ? undefined : this.checkName(input.name);
+    const timeoutSeconds = input.timeoutSeconds === undefined ? undefined : checkTimeoutSeconds(input.timeoutSeconds);
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -193,7 +195,12 @@ export class PipelineDefinitionService {
           const changed = await em.update(
             PipelineDefinitionEntity,
             { id: current.id, latestVersion: current.latestVersion },
-            { latestVersion: nextVersion, updatedAt: now, ...(name !== undefined ? { name } : {}) },
+            {
+              latestVersion: nextVersion,
+              updatedAt: now,
+              ...(name !== undefined ? { name } : {}),
+              ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+            },
           );
           if (!changed.affected) throw new LostRace();
           const updated = {
@@ -201,6 +208,7 @@ export class PipelineDefinitionService {
             latestVersion: nextVersion,
             updatedAt: now,
             name: name ?? current.name,
+            timeoutSeconds: timeoutSeconds === undefined ? current.timeoutSeconds : timeoutSeconds,
           };
           this.logger.log(`Pipeline ${current.id} is now at version ${nextVersion}`);
           return toView(updated, version);
@@ -231,6 +239,7 @@ export class PipelineDefinitionService {
             ? current.maxConcurrentRuns
             : input.maxConcurrentRuns,
         queueMode: input.queueMode ?? current.queueMode,
+        timeoutSeconds: input.timeoutSeconds === undefined ? current.timeoutSeconds : input.timeoutSeconds,
       });
       const updated = {
         ...current,
@@ -306,6 +315,7 @@ export class PipelineDefinitionService {
       enabled: definition.enabled,
       maxConcurrentRuns: definition.maxConcurrentRuns,
       queueMode: definition.queueMode,
+      timeoutSeconds: definition.timeoutSeconds ?? null,
     };
   }
 
@@ -323,6 +333,7 @@ export class PipelineDefinitionService {
         enabled: definition.enabled,
         maxConcurrentRuns: definition.maxConcurrentRuns,
         queueMode: definition.queueMode,
+        timeoutSeconds: definition.timeoutSeconds ?? null,
       };
     });
   }
@@ -421,7 +432,9 @@ export class PipelineDefinitionService {
     enabled: boolean;
     maxConcurrentRuns: number | null;
     queueMode: QueueMode;
+    timeoutSeconds: number | null;
   }) {
+    checkTimeoutSeconds(s.timeoutSeconds);
     if (typeof s.enabled !== 'boolean')
       throw new BadRequestError('enabled must be a boolean', 'INVALID_SETTINGS');
     if (
@@ -446,6 +459,25 @@ export class PipelineDefinitionService {
     return s;
   }
 }
+
+/**
+ * A run timeout in seconds (DESIGN §8.3): a positive integer, or null for none.
+ * @throws BadRequestError INVALID_SETTINGS
+ */
+export function checkTimeoutSeconds(value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_SECONDS) {
+    throw new BadRequestError(
+      `timeoutSeconds must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or null for none`,
+      'INVALID_SETTINGS',
+      { timeoutSeconds: value },
+    );
+  }
+  return value;
+}
+
+/** The longest run timeout: a year. */
+export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
 
 /** Thrown inside a transaction to roll it back and retry. */
 class LostRace extends Error {}
@@ -473,6 +505,7 @@ function toSummary(d: PipelineDefinitionEntity): PipelineSummaryView {
     enabled: d.enabled,
     maxConcurrentRuns: d.maxConcurrentRuns,
     queueMode: d.queueMode,
+    timeoutSeconds: d.timeoutSeconds ?? null,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
