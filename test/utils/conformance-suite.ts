@@ -97,6 +97,11 @@ export function conformanceSuite(http: Http): void {
         expect(actual).toEqual(c.expect.nodes ?? {});
         if (c.expect.outputs !== undefined)
           expect(run.outputs).toEqual(expect.objectContaining(c.expect.outputs));
+        if (c.expect.context !== undefined) {
+          const context = await api.http().get(`/api/v1/runs/${run.id}/context`);
+          expect(context.status).toBe(200);
+          expect(context.body).toEqual(expect.objectContaining(c.expect.context));
+        }
       },
       SETTLE_TIMEOUT_MS + 5_000,
     );

@@ -17,6 +17,8 @@ export interface ConformanceCase {
     /** Expected node state, `null` = never ran (absent from the run's nodes). */
     nodes?: Record<string, string | null>;
     outputs?: Record<string, unknown>;
+    /** `GET /runs/:id/context` holds these variables once the run settles. */
+    context?: Record<string, unknown>;
   };
 }
 

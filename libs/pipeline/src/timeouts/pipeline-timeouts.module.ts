@@ -4,6 +4,7 @@ import { bullMqTimerJobQueueParts } from '../timers/bullmq-timer-job-queue';
 import { ExecutingPool } from '../timers/executing-pool.port';
 import { InProcessExecutingPool } from '../timers/in-process-executing-pool';
 import { InProcessTimerJobQueue } from '../timers/in-process-timer-job-queue';
+import type { NodeTimerParts } from '../timers/node-timer-driver';
 import { resolveNodeTimerRole } from '../timers/node-timer-providers';
 import { RedisExecutingPool } from '../timers/redis-executing-pool';
 import { TimerJobQueue } from '../timers/timer-job-queue.port';
@@ -14,12 +15,19 @@ import {
 } from './pipeline-timeouts.options';
 import { PIPELINE_TIMEOUTS_OPTIONS, PipelineTimeoutsRuntime, type ResolvedPipelineTimeoutsOptions } from './pipeline-timeouts.runtime';
 
-/** The queues a role uses: the scanner adds to the dispatch queues; workers consume all four; the api none. */
+/**
+ * What runs where. Unlike the contrib timer modules, the scanner handles its due timers too, so
+ * a queue timeout fires (and a run times out) with no worker alive (DESIGN §8.3); workers help
+ * when there are some. Upkeep everywhere, as usual.
+ */
+export function pipelineTimeoutPartsFor(role: PipelineRole): NodeTimerParts {
+  return { maintain: true, scan: role === 'embedded' || role === 'scanner', handle: role !== 'api' };
+}
+
+/** The queues a role uses: the scanner and workers consume all four (the scanner also adds to the dispatch queues); the api none. */
 function queuesFor(role: PipelineRole, s: PipelineTimeoutsSettings): { queues: string[]; consume: string[] } {
-  const dispatch = [s.activityDispatchQueue, s.runDispatchQueue];
-  const all = [...dispatch, s.activityHandleQueue, s.runHandleQueue];
-  if (role === 'worker') return { queues: all, consume: all };
-  if (role === 'scanner') return { queues: dispatch, consume: [] };
+  const all = [s.activityDispatchQueue, s.runDispatchQueue, s.activityHandleQueue, s.runHandleQueue];
+  if (role === 'worker' || role === 'scanner') return { queues: all, consume: all };
   return { queues: [], consume: [] };
 }
 
@@ -30,13 +38,15 @@ function queuesFor(role: PipelineRole, s: PipelineTimeoutsSettings): { queues: s
  * decided by the engine's pure core (operations `node_timeout`, `timeout_run`).
  *
  * Import it once at the root of every app, next to `PipelineModule` (global), with the
- * process's role, like the contrib timer modules: the scanner fires the timers (so a queue
- * timeout fires with no worker alive), workers handle them, the embedded app does both.
+ * process's role, like the contrib timer modules: the scanner scans and fires the timers (so a
+ * queue timeout fires with no worker alive), workers help handle them, the api only arms them,
+ * the embedded app does everything.
  */
 @Module({})
 export class PipelineTimeoutsModule {
   static forRoot(options: PipelineTimeoutsModuleOptions = {}): DynamicModule {
-    const { role, parts } = resolveNodeTimerRole('PipelineTimeoutsModule', options);
+    const { role } = resolveNodeTimerRole('PipelineTimeoutsModule', options);
+    const parts = pipelineTimeoutPartsFor(role);
     const settings: PipelineTimeoutsSettings = { ...DEFAULT_PIPELINE_TIMEOUTS_SETTINGS, ...options.settings };
     const scanIntervalSeconds = options.scanIntervalSeconds ?? 1;
     if (!(scanIntervalSeconds > 0)) throw new Error('PipelineTimeoutsModule: scanIntervalSeconds must be greater than 0');

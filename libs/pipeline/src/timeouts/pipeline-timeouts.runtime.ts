@@ -32,8 +32,9 @@ export const PIPELINE_TIMEOUTS_OPTIONS = Symbol('PIPELINE_TIMEOUTS_OPTIONS');
  * Runs the timeouts of DESIGN §8.3 in this process, on two generic node-timer drivers sharing
  * the module's pool adapter and timer queue: the activity timeouts (armed when a node with a
  * `timeout` enters RUNNING) and the run timeouts (armed when a run gets its deadline, rebuilt
- * from `run.deadline_at`). Each role runs its parts: upkeep everywhere, scans in the scanner
- * (embedded: here), handlers in workers (embedded: here). Stays idle without `PipelineModule`.
+ * from `run.deadline_at`). Each role runs its parts (`pipelineTimeoutPartsFor`): upkeep
+ * everywhere, scans in the scanner (embedded: here), handlers in the scanner and workers
+ * (embedded: here). Stays idle without `PipelineModule`.
  */
 @Injectable()
 export class PipelineTimeoutsRuntime implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
