@@ -9,7 +9,7 @@ import { resolveNodeTimerRole } from '../timers/node-timer-providers';
 import { RedisExecutingPool } from '../timers/redis-executing-pool';
 import { TimerJobQueue } from '../timers/timer-job-queue.port';
 import {
-  DEFAULT_PIPELINE_TIMEOUTS_SETTINGS,
+  defaultPipelineTimeoutsSettings,
   type PipelineTimeoutsModuleOptions,
   type PipelineTimeoutsSettings,
 } from './pipeline-timeouts.options';
@@ -47,7 +47,7 @@ export class PipelineTimeoutsModule {
   static forRoot(options: PipelineTimeoutsModuleOptions = {}): DynamicModule {
     const { role } = resolveNodeTimerRole('PipelineTimeoutsModule', options);
     const parts = pipelineTimeoutPartsFor(role);
-    const settings: PipelineTimeoutsSettings = { ...DEFAULT_PIPELINE_TIMEOUTS_SETTINGS, ...options.settings };
+    const settings: PipelineTimeoutsSettings = { ...defaultPipelineTimeoutsSettings(options.queuePrefix), ...options.settings };
     const scanIntervalSeconds = options.scanIntervalSeconds ?? 1;
     if (!(scanIntervalSeconds > 0)) throw new Error('PipelineTimeoutsModule: scanIntervalSeconds must be greater than 0');
     const resolved: ResolvedPipelineTimeoutsOptions = { settings, parts, scanIntervalMs: scanIntervalSeconds * 1000 };

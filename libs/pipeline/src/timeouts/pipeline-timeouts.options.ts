@@ -16,14 +16,20 @@ export interface PipelineTimeoutsSettings {
   runHandleQueue: string;
 }
 
-export const DEFAULT_PIPELINE_TIMEOUTS_SETTINGS: Readonly<PipelineTimeoutsSettings> = Object.freeze({
-  activityPool: 'pipeline_activity_timeout_pool',
-  activityDispatchQueue: 'activity_timeout_dispatch',
-  activityHandleQueue: 'activity_timeout_handle',
-  runPool: 'pipeline_run_timeout_pool',
-  runDispatchQueue: 'run_timeout_dispatch',
-  runHandleQueue: 'run_timeout_handle',
-});
+/**
+ * Defaults. The pools live under the queue prefix (`PIPELINE_QUEUE_PREFIX`, like the queues), so
+ * two deployments sharing a Redis db with different prefixes never take each other's timers.
+ */
+export function defaultPipelineTimeoutsSettings(queuePrefix = 'pipeline'): PipelineTimeoutsSettings {
+  return {
+    activityPool: `${queuePrefix}:activity_timeout_pool`,
+    activityDispatchQueue: 'activity_timeout_dispatch',
+    activityHandleQueue: 'activity_timeout_handle',
+    runPool: `${queuePrefix}:run_timeout_pool`,
+    runDispatchQueue: 'run_timeout_dispatch',
+    runHandleQueue: 'run_timeout_handle',
+  };
+}
 
 /** `PipelineTimeoutsModule.forRoot` options: those of every node-timer module, and its own. */
 export interface PipelineTimeoutsModuleOptions extends NodeTimerModuleOptions {
