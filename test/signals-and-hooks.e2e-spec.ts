@@ -145,6 +145,8 @@ const SEED_KEYS: Record<string, string[]> = {
   node_enter: ['root_pipeline_id', 'node_id'],
   node_finish: ['root_pipeline_id', 'node_id'],
   pipeline_finish: ['root_pipeline_id', 'node_id'],
+  node_timeout: ['root_pipeline_id', 'node_id', 'version', 'timeout', 'seconds', 'ex_data'],
+  pipeline_timeout: ['root_pipeline_id', 'pipeline_id', 'deadline'],
 };
 
 function gatewayTree(id: string, type: 'ExclusiveGateway' | 'ConditionalParallelGateway'): PipelineTree {
@@ -184,7 +186,16 @@ describe('signals and hooks (embedded, PIPELINE_EVENT_SIGNALS_ENABLED=true)', ()
   };
 
   beforeAll(async () => {
-    app = await startEmbeddedApp({ PIPELINE_EVENT_SIGNALS_ENABLED: 'true' }, { providers: [EventCollector, HookedComponent] });
+    app = await startEmbeddedApp(
+      { PIPELINE_EVENT_SIGNALS_ENABLED: 'true', PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL: '0.1' },
+      { providers: [EventCollector, HookedComponent] },
+    );
+
+    // 6. (started first, they run out while the rest goes on) DESIGN §8.3: a running timeout, a run timeout.
+    // (Listed in `runs` last: the cases below read the others by position.)
+    const nodeTimeout = await api.start(chainTree('sig_node_timeout', [{ id: 'nt', code: 'wait_callback', extra: { timeout: { runningSeconds: 1 } } }]));
+    const res = await app.http().post(`${API}/runs`).send({ definition: chainTree('sig_run_timeout', [{ id: 'rt', code: 'wait_callback' }]), timeoutSeconds: 1 });
+    const runTimeout = res.body.id as string;
 
     // 1. hooks on the happy path, pause/resume node, pause/resume run, callback, pipeline finish.
     const happy = await start(chainTree('sig_happy', [{ id: 'h1', code: 'hooked' }, { id: 'h2', code: 'hooked' }]));
@@ -240,8 +251,11 @@ describe('signals and hooks (embedded, PIPELINE_EVENT_SIGNALS_ENABLED=true)', ()
     await app.http().patch(`${API}/runs/${sp}/context`).send({ values: { flag: false } }).expect(200);
     expect((await api.op(sp, 'nodes/sp/retry-subprocess')).status).toBe(200);
     await api.waitState(sp, 'FINISHED');
+    await api.waitState(nodeTimeout, 'FAILED');
+    await api.waitState(runTimeout, 'REVOKED');
+    runs.push(nodeTimeout, runTimeout);
     await sleep(100);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app?.close();

@@ -17,7 +17,7 @@ export interface ConformanceCase {
     /** Expected node state, `null` = never ran (absent from the run's nodes). */
     nodes?: Record<string, string | null>;
     outputs?: Record<string, unknown>;
-    /** Run variables `GET /runs/:id/context` holds once the run settles. */
+    /** `GET /runs/:id/context` holds these variables once the run settles. */
     context?: Record<string, unknown>;
   };
 }

@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
+import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
 import { PipelineTimersController } from './controllers/pipeline-timers.controller';
@@ -67,6 +67,13 @@ export class AppModule {
           redisUrl: config.REDIS_URL,
           queuePrefix: config.PIPELINE_QUEUE_PREFIX,
           settings: config.nodeTimerEvent,
+        }),
+        // DESIGN §8.3 activity and run timeouts: arms them here (runs start, operations commit);
+        // embedded, also scans and fires them.
+        PipelineTimeoutsModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
       ],

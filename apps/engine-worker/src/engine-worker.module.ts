@@ -1,6 +1,6 @@
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
+import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -59,6 +59,14 @@ export class EngineWorkerModule {
           queuePrefix: config.PIPELINE_QUEUE_PREFIX,
           concurrency: config.WORKER_CONCURRENCY,
           settings: config.nodeTimerEvent,
+        }),
+        // DESIGN §8.3: handles due activity and run timeouts (and keeps their pools as nodes change).
+        PipelineTimeoutsModule.forRoot({
+          role: 'worker',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          concurrency: config.WORKER_CONCURRENCY,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
       ],
       controllers: [HealthController],

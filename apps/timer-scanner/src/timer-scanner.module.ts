@@ -1,6 +1,6 @@
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { PipelineModule, QueueHealthIndicator } from '@app/pipeline';
+import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -54,6 +54,13 @@ export class TimerScannerModule {
           redisUrl: config.REDIS_URL,
           queuePrefix: config.PIPELINE_QUEUE_PREFIX,
           settings: config.nodeTimerEvent,
+        }),
+        // DESIGN §8.3: scans the activity and run timeout pools (a queue timeout fires with no worker alive).
+        PipelineTimeoutsModule.forRoot({
+          role: 'scanner',
+          redisUrl: config.REDIS_URL,
+          queuePrefix: config.PIPELINE_QUEUE_PREFIX,
+          scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
       ],
       controllers: [HealthController],

@@ -10,7 +10,9 @@ export * from './components';
 export * from './definitions';
 export * from './persistence';
 export { RunService } from './runtime/run.service';
-export { RunOperationsService, type OperationResult, type SkipGatewayRequest } from './runtime/run-operations.service';
+export { RunOperationsService, type OperationResult, type SkipGatewayRequest, type TimeoutResult } from './runtime/run-operations.service';
+export { retryDelayMs, retriesLeft } from './engine/retry-policy';
+export { nodeTimeoutVerdict, nodeTimeoutSeconds, type NodeTimeoutName, type NodeTimeoutVerdict } from './engine/node-timeouts';
 export * from './signals';
 export type { Operation, OperationType } from './engine/operations';
 export type { EngineEvent } from './engine/decision';
@@ -28,6 +30,7 @@ export { BullMqJobQueue } from './queue/bullmq-job-queue';
 export { InProcessJobQueue } from './queue/in-process-job-queue';
 export * from './config/service-environment';
 export * from './timers';
+export * from './timeouts';
 export {
   discoverDecoratedProviders,
   type DecoratedProvider,

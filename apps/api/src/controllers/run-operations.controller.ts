@@ -66,6 +66,19 @@ export class RunOperationsController {
     return this.ops.revokeRun(id);
   }
 
+  @Get('context')
+  @ApiOperation({
+    summary: "The run's root pipeline variables as {name: value}",
+    description:
+      "Names without the `${}` wrapper. The tree's `data.inputs` resolved (splices rendered; a node-output variable once its node finished) under the stored values: run inputs, node outputs, `PATCH /runs/:id/context` updates.",
+  })
+  @ApiOkResponse({
+    schema: { type: 'object', additionalProperties: true, example: { who: 'bamboo', count: 21, greeting: 'hello bamboo' } },
+  })
+  context(@Param('id') id: string): Promise<Record<string, unknown>> {
+    return this.runs.context(id);
+  }
+
   @Patch('context')
   @ApiOperation({ summary: "Set variables of the run's root pipeline" })
   @ApiOkResponse({ type: OperationResultDto })

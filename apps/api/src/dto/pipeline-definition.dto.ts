@@ -7,10 +7,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { MAX_TIMEOUT_SECONDS } from '@app/pipeline';
 import { KeepRaw } from './keep-raw';
 
 const QUEUE_MODES = ['fifo', 'lifo'] as const;
@@ -95,6 +97,21 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @IsOptional()
   @IsIn(QUEUE_MODES)
   queueMode?: 'fifo' | 'lifo';
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TIMEOUT_SECONDS,
+    nullable: true,
+    description:
+      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number | null;
 }
 
 /** `PUT /pipelines/:id`: a new version of the tree. */
@@ -105,6 +122,21 @@ export class UpdatePipelineDto extends ValidatePipelineDto {
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TIMEOUT_SECONDS,
+    nullable: true,
+    description:
+      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number | null;
 }
 
 /** `PATCH /pipelines/:id`: switch and limits, no new version. */
@@ -132,4 +164,19 @@ export class PatchPipelineDto {
   @IsOptional()
   @IsIn(QUEUE_MODES)
   queueMode?: 'fifo' | 'lifo';
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TIMEOUT_SECONDS,
+    nullable: true,
+    description:
+      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
+  })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number | null;
 }

@@ -33,6 +33,8 @@ export class PipelineSummaryDto {
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: 'integer', nullable: true }) maxConcurrentRuns: number | null;
   @ApiProperty({ enum: ['fifo', 'lifo'] }) queueMode: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Run timeout of its runs in seconds; null = none' })
+  timeoutSeconds: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -79,6 +81,17 @@ export class RunSummaryDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) finishedAt: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The run timeout it got, in seconds; null = none' })
+  timeoutSeconds: number | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'When that timeout runs out' })
+  deadlineAt: string | null;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'timeout',
+    description: 'Why the run ended when not by itself: "timeout" (its run timeout revoked it); null otherwise',
+  })
+  reason: string | null;
 }
 
 export class RunDto extends RunSummaryDto {

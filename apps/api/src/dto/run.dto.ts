@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_TIMEOUT_SECONDS } from '@app/pipeline';
 import { KeepRaw } from './keep-raw';
 
 const INPUTS_DOC = {
@@ -46,6 +47,19 @@ export class StartRunDto {
   @IsInt()
   @Min(1)
   version?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TIMEOUT_SECONDS,
+    description:
+      "Run timeout in seconds (DESIGN §8.3), counted from the run's start; wins over the pipeline's: when it runs out the run is revoked with reason \"timeout\"",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number;
 }
 
 /** `POST /runs`: a one-shot run of an inline tree. */
@@ -89,4 +103,17 @@ export class StartInlineRunDto {
   @Min(0)
   @Max(1000)
   priority?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TIMEOUT_SECONDS,
+    description:
+      "Run timeout in seconds (DESIGN §8.3), counted from the run's start: when it runs out the run is revoked with reason \"timeout\"",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TIMEOUT_SECONDS)
+  timeoutSeconds?: number;
 }

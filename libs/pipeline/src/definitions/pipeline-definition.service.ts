@@ -110,6 +110,7 @@ export class PipelineDefinitionService {
       enabled: input.enabled ?? true,
       maxConcurrentRuns: input.maxConcurrentRuns ?? fromSource.maxConcurrentRuns ?? null,
       queueMode: input.queueMode ?? fromSource.queueMode ?? 'fifo',
+      timeoutSeconds: input.timeoutSeconds ?? fromSource.timeoutSeconds ?? null,
     });
     const givenKey = input.key === undefined ? undefined : this.checkKey(input.key);
 
@@ -170,6 +171,7 @@ export class PipelineDefinitionService {
     this.analyse(format, input.definition);
     const tree = input.definition as object;
     const name = input.name === undefined ? undefined : this.checkName(input.name);
+    const timeoutSeconds = input.timeoutSeconds === undefined ? undefined : checkTimeoutSeconds(input.timeoutSeconds);
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -197,7 +199,12 @@ export class PipelineDefinitionService {
           const changed = await em.update(
             PipelineDefinitionEntity,
             { id: current.id, latestVersion: current.latestVersion },
-            { latestVersion: nextVersion, updatedAt: now, ...(name !== undefined ? { name } : {}) },
+            {
+              latestVersion: nextVersion,
+              updatedAt: now,
+              ...(name !== undefined ? { name } : {}),
+              ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+            },
           );
           if (!changed.affected) throw new LostRace();
           const updated = {
@@ -205,6 +212,7 @@ export class PipelineDefinitionService {
             latestVersion: nextVersion,
             updatedAt: now,
             name: name ?? current.name,
+            timeoutSeconds: timeoutSeconds === undefined ? current.timeoutSeconds : timeoutSeconds,
           };
           this.logger.log(`Pipeline ${current.id} is now at version ${nextVersion}`);
           return toView(updated, version);
@@ -235,6 +243,7 @@ export class PipelineDefinitionService {
             ? current.maxConcurrentRuns
             : input.maxConcurrentRuns,
         queueMode: input.queueMode ?? current.queueMode,
+        timeoutSeconds: input.timeoutSeconds === undefined ? current.timeoutSeconds : input.timeoutSeconds,
       });
       const updated = {
         ...current,
@@ -310,6 +319,7 @@ export class PipelineDefinitionService {
       enabled: definition.enabled,
       maxConcurrentRuns: definition.maxConcurrentRuns,
       queueMode: definition.queueMode,
+      timeoutSeconds: definition.timeoutSeconds ?? null,
     };
   }
 
@@ -327,6 +337,7 @@ export class PipelineDefinitionService {
         enabled: definition.enabled,
         maxConcurrentRuns: definition.maxConcurrentRuns,
         queueMode: definition.queueMode,
+        timeoutSeconds: definition.timeoutSeconds ?? null,
       };
     });
   }
@@ -425,7 +436,9 @@ export class PipelineDefinitionService {
     enabled: boolean;
     maxConcurrentRuns: number | null;
     queueMode: QueueMode;
+    timeoutSeconds: number | null;
   }) {
+    checkTimeoutSeconds(s.timeoutSeconds);
     if (typeof s.enabled !== 'boolean')
       throw new BadRequestError('enabled must be a boolean', 'INVALID_SETTINGS');
     if (
@@ -450,6 +463,25 @@ export class PipelineDefinitionService {
     return s;
   }
 }
+
+/**
+ * A run timeout in seconds (DESIGN §8.3): a positive integer, or null for none.
+ * @throws BadRequestError INVALID_SETTINGS
+ */
+export function checkTimeoutSeconds(value: unknown): number | null {
+  if (value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_SECONDS) {
+    throw new BadRequestError(
+      `timeoutSeconds must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, or null for none`,
+      'INVALID_SETTINGS',
+      { timeoutSeconds: value },
+    );
+  }
+  return value;
+}
+
+/** The longest run timeout: a year. */
+export const MAX_TIMEOUT_SECONDS = 366 * 24 * 3600;
 
 /** Thrown inside a transaction to roll it back and retry. */
 class LostRace extends Error {}
@@ -477,6 +509,7 @@ function toSummary(d: PipelineDefinitionEntity): PipelineSummaryView {
     enabled: d.enabled,
     maxConcurrentRuns: d.maxConcurrentRuns,
     queueMode: d.queueMode,
+    timeoutSeconds: d.timeoutSeconds ?? null,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

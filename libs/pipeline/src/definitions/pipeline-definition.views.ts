@@ -20,6 +20,8 @@ export interface PipelineSummaryView {
   enabled: boolean;
   maxConcurrentRuns: number | null;
   queueMode: QueueMode;
+  /** Run timeout of its runs in seconds, unless the start call gives one; null = none (DESIGN §8.3). */
+  timeoutSeconds: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,6 +45,8 @@ export interface PipelineVersionRecord {
   enabled: boolean;
   maxConcurrentRuns: number | null;
   queueMode: QueueMode;
+  /** The definition's run timeout (DESIGN §8.3); null = none. */
+  timeoutSeconds: number | null;
 }
 
 export interface ValidationAnswer {
@@ -58,12 +62,20 @@ export interface CreatePipelineInput {
   enabled?: boolean;
   maxConcurrentRuns?: number | null;
   queueMode?: QueueMode;
+  /**
+   * Run timeout of its runs, in seconds (a positive integer; null = none), unless the start
+   * call gives one (DESIGN §8.3). A format's compiler may default it from the source (orderlines'
+   * `process_info.process_config.timeout`).
+   */
+  timeoutSeconds?: number | null;
 }
 
 export interface UpdatePipelineInput {
   definition: unknown;
   format?: string;
   name?: string;
+  /** Changes the definition's run timeout too when given (null = none); kept when absent. */
+  timeoutSeconds?: number | null;
   /** Only if the latest version is still this one (else 409 VERSION_MOVED). */
   baseVersion?: number;
 }
@@ -74,6 +86,8 @@ export interface PatchPipelineInput {
   enabled?: boolean;
   maxConcurrentRuns?: number | null;
   queueMode?: QueueMode;
+  /** Run timeout in seconds (null = none); see `CreatePipelineInput.timeoutSeconds`. */
+  timeoutSeconds?: number | null;
 }
 
 export interface ListPipelinesQuery {

@@ -62,16 +62,24 @@ export function workOutcome(rec: NodeRecord | undefined): WorkOutcome {
   }
 }
 
-/** The coordinator of the DAG scope a work's process belongs to (its parent). */
-export function coordinatorOf(input: { run: RunRecord }, p: ProcessRecord, parent: ProcessRecord | null, nodeId: string): ProcessRecord {
-  if (!parent || parent.id !== p.parentId) {
+/**
+ * The coordinator of the DAG scope a work's process belongs to (its parent): the loaded parent
+ * of a step or component outcome, or found among an operation's processes.
+ */
+export function coordinatorOf(
+  input: { run: RunRecord; parent?: ProcessRecord | null; processes?: readonly ProcessRecord[] },
+  p: ProcessRecord,
+  nodeId: string,
+): ProcessRecord {
+  const found = input.parent?.id === p.parentId ? input.parent : input.processes?.find((x) => x.id === p.parentId);
+  if (!found || !p.parentId) {
     throw new EngineInvariantError(`work '${nodeId}' settled without its DAG's coordinator process loaded`, {
       runId: input.run.id,
       nodeId,
       processId: p.id,
     });
   }
-  return parent;
+  return found;
 }
 
 /**

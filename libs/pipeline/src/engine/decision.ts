@@ -42,6 +42,8 @@ export interface RunWrite {
   outputs?: Record<string, unknown>;
   startedAt?: Date;
   finishedAt?: Date | null;
+  /** Why the run ended as it did, when not by itself: `timeout` (DESIGN §8.3). */
+  reason?: string | null;
 }
 
 /** A snapshot of a node's previous life, kept when it is renewed (retry, loop, skip...). */
@@ -98,6 +100,11 @@ export interface Decision {
   settleRun?: boolean;
   /** Set when the input was stale or irrelevant: nothing to write, nothing to do. */
   dropped?: string;
+  /**
+   * With `dropped`: a timer asked too early (say, a running timeout whose node was picked up
+   * after it was armed); ask again at this time.
+   */
+  notBefore?: Date;
 }
 
 export function emptyDecision(): Decision {

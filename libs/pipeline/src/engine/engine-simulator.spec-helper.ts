@@ -18,6 +18,8 @@ export class EngineSimulator {
   readonly tree: CompiledTree;
   run: RunRecord = { id: 'run-1', state: 'RUNNING', rev: 0 };
   outputs: Record<string, unknown> = {};
+  /** The run's `reason` as last written (DESIGN §8.3). */
+  reason: string | null = null;
   readonly processes = new Map<string, ProcessRecord>();
   readonly nodes = new Map<string, NodeRecord>();
   readonly context = new Map<string, Record<string, unknown>>();
@@ -94,8 +96,9 @@ export class EngineSimulator {
     for (const s of d.contextResets) this.context.set(s, {});
     for (const c of d.context) this.context.set(c.scopeId, { ...(this.context.get(c.scopeId) ?? {}), [c.key]: c.value });
     if (d.run) {
-      const { expectRev, outputs, state } = d.run;
+      const { expectRev, outputs, state, reason } = d.run;
       this.run = { ...this.run, rev: expectRev + 1, state: state ?? this.run.state };
+      if (reason !== undefined) this.reason = reason;
       if (outputs) this.outputs = outputs;
     }
     if (d.settleRun && this.run.state === 'RUNNING') {
@@ -110,14 +113,14 @@ export class EngineSimulator {
   }
 
   /** Decide an operation on the whole run (throws when refused), apply it, queue its effects. */
-  operate(op: Operation): Decision {
+  operate(op: Operation, now = new Date(0)): Decision {
     const d = operate(
       {
         tree: this.tree,
         run: { ...this.run },
         processes: [...this.processes.values()].map((p) => ({ ...p })),
         nodes: new Map([...this.nodes].map(([k, v]) => [k, structuredClone(v)])),
-        now: new Date(0),
+        now,
         newId: () => `p${++this.ids}`,
       },
       op,

@@ -1,12 +1,13 @@
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import type { CompiledNode, CompiledTree } from './compiled-tree';
-import type { Decision } from './decision';
+import { droppedDecision, type Decision } from './decision';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { evaluateDag, isDagWork, reopenSkippedDownstream } from './dag';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
-import { fork, mapOutputs, targetOf } from './step';
+import { nodeTimeoutVerdict, type NodeTimeoutName } from './node-timeouts';
+import { failAttempt, fork, mapOutputs, targetOf } from './step';
 import { varKey } from './variables';
 
 /**
@@ -38,7 +39,11 @@ export type Operation =
   | { type: 'skip_conditional_parallel_gateway'; nodeId: string; flowIds: string[] }
   | { type: 'retry_subprocess'; nodeId: string }
   | { type: 'callback'; nodeId: string; version: number; data: unknown; callbackType: 'callback' | 'multi_callback' | null }
-  | { type: 'update_context'; values: Record<string, unknown> };
+  | { type: 'update_context'; values: Record<string, unknown> }
+  /** A node timeout of DESIGN §8.3 came due for the node life at `version` (fired by the timers). */
+  | { type: 'node_timeout'; nodeId: string; version: number; timeout: NodeTimeoutName }
+  /** The run's deadline (`timeoutSeconds`, DESIGN §8.3) came due (fired by the timers). */
+  | { type: 'timeout_run' };
 
 export type OperationType = Operation['type'];
 
@@ -80,6 +85,10 @@ export function operate(input: OperationInput, op: Operation): Decision {
       return callback(b, input, op);
     case 'update_context':
       return updateContext(b, input, op.values);
+    case 'node_timeout':
+      return nodeTimeout(b, input, op);
+    case 'timeout_run':
+      return timeoutRun(b, input);
   }
 }
 
@@ -115,6 +124,22 @@ function resumeRun(b: DecisionBuilder, input: OperationInput): Decision {
   b.d.run = { expectRev: run.rev, state: 'RUNNING' };
   b.d.settleRun = true;
   b.event('post_resume_pipeline', null, { pipeline_id: run.id });
+  return b.d;
+}
+
+/**
+ * The run's deadline passed (DESIGN §8.3): `pipeline_timeout` is logged, then the run is
+ * revoked like `revokeRun` (its unfinished nodes REVOKED) with `reason: "timeout"`. Dropped
+ * when the run has no deadline or it is not reached yet (`notBefore`).
+ */
+function timeoutRun(b: DecisionBuilder, input: OperationInput): Decision {
+  const { run, now } = input;
+  const deadline = run.deadlineAt ?? null;
+  if (!deadline) return droppedDecision('the run has no deadline');
+  if (deadline.getTime() > now.getTime()) return { ...droppedDecision('the deadline is not reached yet'), notBefore: deadline };
+  b.event('pipeline_timeout', null, { pipeline_id: run.id, deadline: deadline.toISOString() });
+  revokeRun(b, input);
+  b.d.run = { ...b.d.run!, reason: 'timeout' };
   return b.d;
 }
 
@@ -194,6 +219,7 @@ function freshLife(rec: NodeRecord, patch: Partial<NodeRecord>): NodeRecord {
     skip: false,
     errorIgnored: false,
     finishedAt: null,
+    pickedUpAt: null,
     ...patch,
   };
 }
@@ -544,6 +570,31 @@ function callback(b: DecisionBuilder, input: OperationInput, op: Extract<Operati
   b.node({ ...running, callbacks: [...running.callbacks, data], awaiting: wake ? 'schedule' : running.awaiting });
   if (wake) b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes: running.scheduleTimes, delayMs: 0 });
   b.event('post_callback', nodeId, { version, data });
+  return b.d;
+}
+
+/**
+ * A node timeout came due (DESIGN §8.3). When it has run out (`nodeTimeoutVerdict`), a
+ * `node_timeout` event is logged and the attempt fails like a failing component: retried under
+ * the node's retry policy while retries remain (same max, same delays), else failed (or
+ * finished with the error ignored when `error_ignorable`) with `ex_data` naming the timeout.
+ * Otherwise dropped; `notBefore` says when to check again if it may still run out.
+ */
+function nodeTimeout(b: DecisionBuilder, input: OperationInput, op: Extract<Operation, { type: 'node_timeout' }>): Decision {
+  const node = nodeOf(input, op.nodeId);
+  if (node.kind !== 'activity') return droppedDecision(`node '${op.nodeId}' is a ${node.kind}, not an activity`);
+  const act = input.tree.activity(op.nodeId);
+  const rec = input.nodes.get(op.nodeId);
+  const verdict = nodeTimeoutVerdict(rec, act.timeout, op.timeout, op.version, input.now);
+  if (verdict.kind === 'not_applicable') return droppedDecision(verdict.reason);
+  if (verdict.kind === 'not_yet') return { ...droppedDecision(verdict.reason), notBefore: verdict.dueAt };
+  const running = rec!;
+  const p = input.processes.find((x) => x.id === running.processId && x.state === 'IN_NODE' && x.currentNodeId === op.nodeId);
+  if (!p) throw new EngineInvariantError(`no process is running node '${op.nodeId}'`, { runId: input.run.id, nodeId: op.nodeId });
+  const exData = verdict.exData;
+  b.event('node_timeout', op.nodeId, { version: running.version, timeout: op.timeout, seconds: verdict.seconds, ex_data: exData });
+  const failedRec: NodeRecord = { ...running, outputs: { ...(running.outputs ?? {}), ex_data: exData }, exData, callbacks: [] };
+  failAttempt(b, input, act, running, failedRec, p, exData, 'node_execute_fail');
   return b.d;
 }
 

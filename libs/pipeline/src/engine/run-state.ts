@@ -10,6 +10,11 @@ export interface RunRecord {
   state: RunStateName;
   /** Optimistic-lock counter; every run row update is a compare-and-set on it. */
   rev: number;
+  /**
+   * When the run's `timeoutSeconds` run out (DESIGN §8.3); null or absent without one. Read
+   * only where a decision needs it (operations' snapshot).
+   */
+  deadlineAt?: Date | null;
 }
 
 /**
@@ -86,6 +91,12 @@ export interface NodeRecord {
   exData: unknown;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /**
+   * When a worker began this life's `execute` (DESIGN §8.3: the end of the queue wait, the
+   * start of the running time). Written only for activities with a `timeout`, so other nodes
+   * pay nothing; null until then and in every new life.
+   */
+  pickedUpAt?: Date | null;
 }
 
 /** A node row with nothing recorded yet (no life, no data), to be completed by the caller. */
@@ -108,6 +119,7 @@ export function blankNodeRecord(
     exData: null,
     startedAt: null,
     finishedAt: null,
+    pickedUpAt: null,
     ...base,
   };
 }

@@ -7,6 +7,7 @@ import { coordinatorOf, evaluateDag, isDagScope } from './dag';
 import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
+import { retryDelayMs } from './retry-policy';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
 import { renderInputs, ScopeVariables, type LazyValues } from './variables';
 
@@ -101,15 +102,24 @@ export function fail(
 }
 
 /**
+ * What settling a node reads: a step's or a component outcome's input (with the parent
+ * process), or an operation's (with every process). A DAG work needs its coordinator from one.
+ */
+export type SettleInput = Pick<StepInput, 'tree' | 'now' | 'run' | 'newId'> & {
+  parent?: ProcessRecord | null;
+  processes?: readonly ProcessRecord[];
+};
+
+/**
  * Finish a node that has exactly one outgoing flow and move its process on. A DAG work has no
  * flow: its process ends and the DAG's trigger rules are evaluated again (see `dag.ts`).
  */
-function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
+function finishAndMove(b: DecisionBuilder, input: SettleInput, rec: NodeRecord, p: ProcessRecord, patch: Partial<NodeRecord> = {}): void {
   b.node({ ...rec, ...patch, state: 'FINISHED', finishedAt: input.now });
   b.event('node_finish', rec.nodeId, { version: rec.version });
   if (isDagScope(input.tree, rec.scopeId)) {
     b.process(p, { state: 'DONE' });
-    evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, input.parent, rec.nodeId));
+    evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, rec.nodeId));
     return;
   }
   const next = input.tree.next(rec.nodeId);
@@ -120,7 +130,7 @@ function finishAndMove(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p:
  * A node fails for good. In a DAG the failure does not block anything: the work's process
  * ends and the rules downstream decide (§8.1); elsewhere the process is blocked (`fail`).
  */
-function failNode(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: ProcessRecord, exData: unknown, eventType: string): void {
+function failNode(b: DecisionBuilder, input: SettleInput, rec: NodeRecord, p: ProcessRecord, exData: unknown, eventType: string): void {
   if (!isDagScope(input.tree, rec.scopeId)) {
     fail(b, input, rec, p, exData, eventType);
     return;
@@ -128,7 +138,7 @@ function failNode(b: DecisionBuilder, input: StepInput, rec: NodeRecord, p: Proc
   b.node({ ...rec, state: 'FAILED', exData, finishedAt: input.now });
   b.process(p, { state: 'DONE' });
   b.event(eventType, rec.nodeId, { version: rec.version, ex_data: exData });
-  evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, input.parent, rec.nodeId));
+  evaluateDag(b, input, rec.scopeId, coordinatorOf(input, p, rec.nodeId));
 }
 
 /** Pick the flows of a gateway by their conditions; an error string when it cannot. */
@@ -397,11 +407,33 @@ export function complete(input: CompleteInput): Decision {
     });
   }
   const failEvent = outcome.phase === 'execute' ? 'node_execute_fail' : 'node_schedule_fail';
+  failAttempt(b, input, act, rec, failedRec, p, exData, failEvent);
+  return b.d;
+}
+
+/**
+ * An attempt of a RUNNING activity failed (its component, or a timeout of DESIGN §8.3): it is
+ * retried under its `retry` policy while retries remain (a new version, one `auto_retry`
+ * history row per attempt, `retries + 1`, the execute delayed by `retryDelayMs`), else
+ * finished with the error ignored (`error_ignorable`), else failed. `rec` is the row as
+ * loaded, `failedRec` the attempt as it ended.
+ */
+export function failAttempt(
+  b: DecisionBuilder,
+  input: SettleInput,
+  act: ServiceActivity,
+  rec: NodeRecord,
+  failedRec: NodeRecord,
+  p: ProcessRecord,
+  exData: unknown,
+  failEvent: string,
+): void {
+  const nodeId = rec.nodeId;
   const policy = act.retry;
   if (policy && rec.retries < policy.max) {
     mustTransit(rec, 'auto_retry', nodeId);
     b.history('auto_retry', { ...failedRec, state: 'FAILED', finishedAt: input.now });
-    const delayMs = Math.round((policy.delaySeconds ?? 0) * 1000 * Math.pow(policy.backoff ?? 1, rec.retries));
+    const delayMs = retryDelayMs(policy, rec.retries + 1);
     const renewed: NodeRecord = {
       ...rec,
       version: rec.version + 1,
@@ -412,22 +444,23 @@ export function complete(input: CompleteInput): Decision {
       awaiting: 'execute',
       callbacks: [],
       callbackSeq: 0,
-      startedAt: input.now,
+      // The new attempt starts once its delay is over (timeouts and timers count from there).
+      startedAt: new Date(input.now.getTime() + delayMs),
+      pickedUpAt: null,
     };
     b.node(renewed);
     if (!act.error_ignorable) b.event(failEvent, nodeId, { version: rec.version, ex_data: exData, retrying: true });
     b.d.effects.push({ type: 'execute', nodeId, version: renewed.version, delayMs });
-    return b.d;
+    return;
   }
   if (act.error_ignorable) {
     mustTransit(rec, 'ignore_error', nodeId);
     finishAndMove(b, input, failedRec, p, { errorIgnored: true, callbacks: [] });
     mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
-    return b.d;
+    return;
   }
   mustTransit(rec, 'fail', nodeId);
   failNode(b, input, failedRec, p, exData, failEvent);
-  return b.d;
 }
 
 /**

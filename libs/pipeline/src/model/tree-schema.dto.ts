@@ -52,6 +52,7 @@ export const GATEWAY_TYPES = [
 ] as const;
 export const VARIABLE_TYPES = ['plain', 'splice', 'lazy'] as const;
 export const TIMER_TYPES = ['time_date', 'time_duration', 'time_cycle'] as const;
+export const RETRY_BACKOFFS = ['fixed', 'exponential'] as const;
 
 /**
  * A JSON object: not an array, not null, not a class instance (Map, Date, DTO...). Objects from
@@ -319,14 +320,58 @@ export class RetryPolicyDto {
   @Min(0)
   delaySeconds?: number;
 
-  /** Multiplier applied to the delay after each attempt (1 = fixed delay). */
+  /**
+   * `fixed` | `exponential` (DESIGN §8.3); a positive number is accepted as the legacy form, a
+   * multiplier applied to the delay after each attempt.
+   */
+  @IsOptional()
+  @IsRetryBackoff()
+  backoff?: string | number;
+
+  /** Cap on any one delay, in seconds. */
+  @IsOptional()
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: '$property must be a finite number' },
+  )
+  @Min(0)
+  maxDelaySeconds?: number;
+}
+
+/** `retry.backoff`: one of RETRY_BACKOFFS, or a positive finite number (legacy multiplier). */
+function IsRetryBackoff(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isRetryBackoff',
+      validator: {
+        validate: (value) =>
+          (typeof value === 'string' && (RETRY_BACKOFFS as readonly string[]).includes(value)) ||
+          (typeof value === 'number' && Number.isFinite(value) && value > 0),
+        defaultMessage: (args) =>
+          `${args?.property} must be one of: ${RETRY_BACKOFFS.join(', ')} (or a positive number, the legacy multiplier)`,
+      },
+    },
+    options,
+  );
+}
+
+/** `timeout` of an activity (DESIGN §8.3): both optional, each a positive number of seconds. */
+export class NodeTimeoutsDto {
   @IsOptional()
   @IsNumber(
     { allowNaN: false, allowInfinity: false },
     { message: '$property must be a finite number' },
   )
   @IsPositive()
-  backoff?: number;
+  queueSeconds?: number;
+
+  @IsOptional()
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: '$property must be a finite number' },
+  )
+  @IsPositive()
+  runningSeconds?: number;
 }
 
 export class TimeoutConfigDto {
@@ -500,6 +545,9 @@ export class ServiceActivityDto extends ActivityBaseDto {
 
   @NestedObject(() => ComponentRefDto)
   component: ComponentRefDto;
+
+  @NestedObject(() => NodeTimeoutsDto, { optional: true })
+  timeout?: NodeTimeoutsDto;
 }
 
 export class SubProcessDto extends ActivityBaseDto {

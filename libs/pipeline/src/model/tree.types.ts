@@ -32,12 +32,36 @@ export interface ComponentRef {
   inputs: Record<string, ComponentInput>;
 }
 
-/** Automatic retry before a failure sticks (orderlines' retry strategy, Termite's retries). */
+/** How the delay between automatic retries grows (DESIGN §8.3). */
+export type RetryBackoff = 'fixed' | 'exponential';
+
+/**
+ * Automatic retry before a failure sticks (DESIGN §8.3; orderlines' retry strategy, Termite's
+ * retries). `max` counts retries after the first attempt (max 2 = 3 attempts); the n-th retry
+ * waits `delaySeconds` (`fixed`, the default) or `delaySeconds × 2^(n-1)` (`exponential`),
+ * capped by `maxDelaySeconds`. See `retryDelayMs` in `engine/retry-policy.ts`.
+ */
 export interface RetryPolicy {
   max: number;
   delaySeconds?: number;
-  /** Multiplier applied to the delay after each attempt (1 = fixed delay). */
-  backoff?: number;
+  /**
+   * `fixed` | `exponential`; a number is the legacy form, a multiplier applied to the delay
+   * after each attempt (1 = fixed, 2 = exponential).
+   */
+  backoff?: RetryBackoff | number;
+  /** Upper bound of any one delay, in seconds. */
+  maxDelaySeconds?: number;
+}
+
+/**
+ * Node timeouts (DESIGN §8.3), in seconds: `queueSeconds` from the engine dispatching the node
+ * until a worker starts it, `runningSeconds` from that start until it is done. On expiry the
+ * node is retried under its `retry` policy if retries remain, else it fails. Not bamboo's
+ * `timeout_config` (§7), which keeps its own meaning.
+ */
+export interface NodeTimeouts {
+  queueSeconds?: number;
+  runningSeconds?: number;
 }
 
 export interface TimeoutConfig {
@@ -83,6 +107,7 @@ export interface ServiceActivity {
   timeout_config?: TimeoutConfig;
   events?: { timer_events?: TimerEventDefinition[] };
   retry?: RetryPolicy;
+  timeout?: NodeTimeouts;
 }
 
 export interface SubProcess {

@@ -104,6 +104,42 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'bad retry backoff and cap (DESIGN §8.3)',
+    input: tree(LINEAR, (t) => (t.activities.a1.retry = { max: 2, delaySeconds: 1, backoff: 'linear', maxDelaySeconds: -1 })),
+    expect: [
+      { code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.retry.backoff' },
+      { code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.retry.maxDelaySeconds' },
+    ],
+  },
+  {
+    name: 'DESIGN §8.3 retry policy and node timeouts are accepted',
+    input: tree(LINEAR, (t) => {
+      t.activities.a1.retry = { max: 2, delaySeconds: 1, backoff: 'exponential', maxDelaySeconds: 30 };
+      t.activities.a1.timeout = { queueSeconds: 10, runningSeconds: 300 };
+      t.activities.a2.retry = { max: 1, delaySeconds: 0.5, backoff: 2 };
+      t.activities.a2.timeout = { runningSeconds: 1.5 };
+    }),
+    expect: [],
+  },
+  {
+    name: 'legacy numeric backoff must be positive',
+    input: tree(LINEAR, (t) => (t.activities.a1.retry = { max: 2, backoff: 0 })),
+    expect: [{ code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.retry.backoff' }],
+  },
+  {
+    name: 'bad node timeouts (DESIGN §8.3)',
+    input: tree(LINEAR, (t) => (t.activities.a1.timeout = { queueSeconds: 0, runningSeconds: 'soon' })),
+    expect: [
+      { code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.timeout.queueSeconds' },
+      { code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.timeout.runningSeconds' },
+    ],
+  },
+  {
+    name: 'node timeouts must be an object',
+    input: tree(LINEAR, (t) => (t.activities.a1.timeout = 30)),
+    expect: [{ code: 'INVALID_SCHEMA', nodeId: 'a1', path: 'activities.a1.timeout' }],
+  },
+  {
     name: 'bad timeout config',
     input: tree(
       LINEAR,

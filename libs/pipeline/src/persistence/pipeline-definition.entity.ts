@@ -36,6 +36,10 @@ export class PipelineDefinitionEntity {
   @Column({ name: 'queue_mode', type: 'varchar', length: 8, default: 'fifo' })
   queueMode: QueueMode;
 
+  /** Run timeout of its runs, in seconds, unless the start call gives one; null = none (DESIGN §8.3). */
+  @Column({ name: 'timeout_seconds', type: 'int', nullable: true })
+  timeoutSeconds: number | null;
+
   @Index('IDX_pipeline_definitions_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -26,6 +26,7 @@ export const RunRecordMapper = {
       exData: e.exData ?? null,
       startedAt: e.startedAt ?? null,
       finishedAt: e.finishedAt ?? null,
+      pickedUpAt: e.pickedUpAt ?? null,
     };
   },
 

@@ -34,7 +34,7 @@ export interface Statement extends Sql {
 const NODE_COLUMNS = [
   'run_id', 'node_id', 'scope_id', 'process_id', 'state', 'version', 'loop', 'retries', 'skip', 'skip_reason', 'error_ignored',
   'schedule_times', 'awaiting', 'callbacks', 'callback_seq', 'inputs', 'outputs', 'ex_data', 'started_at',
-  'finished_at', 'updated_at',
+  'finished_at', 'updated_at', 'picked_up_at',
 ] as const;
 const NODE_UPDATE_COLUMNS = NODE_COLUMNS.filter((c) => c !== 'run_id' && c !== 'node_id');
 const PROCESS_COLUMNS = [
@@ -180,6 +180,7 @@ export class RunSql {
       exData: this.parseJson(r.ex_data),
       startedAt: this.parseDate(r.started_at),
       finishedAt: this.parseDate(r.finished_at),
+      pickedUpAt: this.parseDate(r.picked_up_at),
     };
   }
 
@@ -214,6 +215,7 @@ export class RunSql {
       n.runId, n.nodeId, n.scopeId, n.processId, n.state, n.version, n.loop, n.retries, n.skip ? 1 : 0, n.skipReason, n.errorIgnored ? 1 : 0,
       n.scheduleTimes, n.awaiting, n.callbacks.length ? this.json(n.callbacks) : null, n.callbackSeq, this.json(n.inputs),
       this.json(n.outputs), this.json(n.exData), this.date(n.startedAt), this.date(n.finishedAt), this.date(now),
+      this.date(n.pickedUpAt),
     ];
   }
 
@@ -296,6 +298,7 @@ export class RunSql {
       if (d.run.outputs !== undefined) set('outputs', this.json(d.run.outputs));
       if (d.run.startedAt !== undefined) set('started_at', this.date(d.run.startedAt));
       if (d.run.finishedAt !== undefined) set('finished_at', this.date(d.run.finishedAt));
+      if (d.run.reason !== undefined) set('reason', d.run.reason);
       if (events) sets.push(this.eventSeqReservation(events));
       out.push({
         text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?${this.returningSeq(events)}`,
@@ -360,14 +363,17 @@ export class RunSql {
 
   /** Every insert of a new run (run row, root process, root context, creation events). */
   createRunStatements(run: NewRun): Sql[] {
-    const runCols = ['id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev', 'created_at', 'started_at', 'finished_at', 'event_seq'];
+    const runCols = [
+      'id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev',
+      'created_at', 'started_at', 'finished_at', 'event_seq', 'timeout_seconds', 'deadline_at',
+    ];
     const out: Sql[] = [
       {
         text: `INSERT INTO \`run\` (${list(runCols)}) VALUES (${marks(runCols.length)})`,
         params: [
           run.id, run.pipelineId, run.pipelineVersion, run.tree.id, run.state, run.businessKey, run.priority, this.json(run.inputs), null,
           this.json(run.tree), this.json(run.converges), 0, this.date(run.createdAt), this.date(run.state === 'RUNNING' ? run.createdAt : null), null,
-          run.events?.length ?? 0,
+          run.events?.length ?? 0, run.timeoutSeconds ?? null, this.date(run.deadlineAt ?? null),
         ],
       },
     ];

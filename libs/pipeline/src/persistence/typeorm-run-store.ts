@@ -15,6 +15,7 @@ import {
   type ProcessSlice,
   type SliceNeeds,
   type RunListFilter,
+  type RunDeadline,
   type RunRow,
   type RunSnapshot,
   type StoredEvent,
@@ -225,12 +226,12 @@ export class TypeormRunStore extends RunStore {
 
   async loadRunSnapshot(runId: string): Promise<RunSnapshot | null> {
     return this.read(async (m) => {
-      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true } });
+      const run = await m.findOne(RunEntity, { where: { id: runId }, select: { id: true, state: true, rev: true, deadlineAt: true } });
       if (!run) return null;
       const procs = await m.find(RunProcessEntity, { where: { runId } });
       const nodes = await m.find(NodeStateEntity, { where: { runId } });
       return {
-        run: { id: run.id, state: run.state, rev: run.rev },
+        run: { id: run.id, state: run.state, rev: run.rev, deadlineAt: run.deadlineAt ?? null },
         processes: procs.map((p) => M.processFromEntity(p)),
         nodes: new Map(nodes.map((n) => [n.nodeId, M.nodeFromEntity(n)])),
       };
@@ -423,6 +424,9 @@ export class TypeormRunStore extends RunStore {
       createdAt: e.createdAt,
       startedAt: e.startedAt ?? null,
       finishedAt: e.finishedAt ?? null,
+      timeoutSeconds: e.timeoutSeconds ?? null,
+      deadlineAt: e.deadlineAt ?? null,
+      reason: e.reason ?? null,
     };
   }
 
@@ -539,6 +543,24 @@ export class TypeormRunStore extends RunStore {
       return q.orderBy('n.run_id', 'ASC').addOrderBy('n.node_id', 'ASC').limit(limit).getMany();
     });
     return rows.map((e) => M.nodeFromEntity(e));
+  }
+
+  async pageRunDeadlines(after: RunDeadline | null, limit: number): Promise<RunDeadline[]> {
+    const rows = await this.read((m) => {
+      // Keyset on (deadline_at, id): idx_run_deadline's order (InnoDB's secondary index carries the key).
+      const q = m
+        .createQueryBuilder(RunEntity, 'r')
+        .select(['r.id', 'r.deadlineAt'])
+        .where('r.deadline_at IS NOT NULL AND r.state NOT IN (:...final)', { final: FINAL_RUN_STATES });
+      if (after) {
+        q.andWhere('(r.deadline_at > :afterAt OR (r.deadline_at = :afterAt AND r.id > :afterId))', {
+          afterAt: this.sql.date(after.deadlineAt),
+          afterId: after.runId,
+        });
+      }
+      return q.orderBy('r.deadline_at', 'ASC').addOrderBy('r.id', 'ASC').limit(limit).getMany();
+    });
+    return rows.filter((r) => r.deadlineAt).map((r) => ({ runId: r.id, deadlineAt: r.deadlineAt! }));
   }
 }
 

@@ -57,7 +57,7 @@ function node(runId: string, patch: Partial<NodeRecord> = {}): NodeRecord {
   return {
     runId, nodeId: 'a', scopeId: TREE.id, processId: processId(runId), state: 'RUNNING', version: 1, loop: 1, retries: 0,
     skip: false, skipReason: null, errorIgnored: false, scheduleTimes: 0, awaiting: 'execute', callbacks: [], callbackSeq: 0, inputs: { big: 'x'.repeat(70_000), n: 1 }, outputs: {}, exData: null,
-    startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, ...patch,
+    startedAt: new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 123)), finishedAt: null, pickedUpAt: null, ...patch,
   };
 }
 
@@ -461,6 +461,47 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
       const nodes = await store.listLiveNodes(['RUNNING'], 1000);
       expect(nodes.some((n) => n.runId === live.id)).toBe(true);
       expect(nodes.some((n) => n.runId === done.id)).toBe(false);
+    });
+
+    it('stores run timeouts, the revoke reason and the pick-up time (DESIGN §8.3)', async () => {
+      const deadlineAt = new Date(Date.UTC(2026, 5, 1, 0, 0, 0, 250));
+      const run = newRun({ timeoutSeconds: 30, deadlineAt });
+      await store.createRun(run);
+      expect(await store.getRun(run.id)).toMatchObject({ timeoutSeconds: 30, deadlineAt, reason: null });
+      expect((await store.loadRunSnapshot(run.id))!.run.deadlineAt).toEqual(deadlineAt);
+      const pickedUpAt = new Date(Date.UTC(2026, 0, 1, 12, 0, 1, 456));
+      await store.apply(run.id, decision({ nodes: [{ expect: null, record: node(run.id, { pickedUpAt }) }] }), new Date());
+      expect((await store.loadNode(run.id, 'a'))!.pickedUpAt).toEqual(pickedUpAt);
+      expect((await store.loadNodeSlice(run.id, 'a', false))!.node.pickedUpAt).toEqual(pickedUpAt);
+      await store.apply(run.id, decision({ run: { expectRev: 0, state: 'REVOKED', reason: 'timeout', finishedAt: new Date() } }), new Date());
+      expect(await store.getRun(run.id)).toMatchObject({ state: 'REVOKED', reason: 'timeout' });
+      expect(await store.getRun(newRun().id)).toBeNull();
+    });
+
+    it('pages through the deadlines of unfinished runs in (deadline, id) order, each once', async () => {
+      const base = Date.UTC(2030, 0, 1);
+      // Two runs share a deadline: the id breaks the tie.
+      const runs = [3, 1, 2, 2, 5].map((s) => newRun({ timeoutSeconds: s, deadlineAt: new Date(base + s * 1000) }));
+      const done = newRun({ timeoutSeconds: 1, deadlineAt: new Date(base) });
+      const none = newRun();
+      for (const r of [...runs, done, none]) await store.createRun(r);
+      await store.apply(done.id, decision({ run: { expectRev: 0, state: 'FINISHED' } }), new Date());
+      const mine = new Set(runs.map((r) => r.id));
+      const expected = [...runs]
+        .sort((x, y) => x.deadlineAt!.getTime() - y.deadlineAt!.getTime() || (x.id < y.id ? -1 : 1))
+        .map((r) => r.id);
+      for (const limit of [1, 2, 100]) {
+        const seen: string[] = [];
+        for (let after: { runId: string; deadlineAt: Date } | null = null; ; ) {
+          const page = await store.pageRunDeadlines(after, limit);
+          seen.push(...page.map((d) => d.runId));
+          if (page.length < limit) break;
+          after = page[page.length - 1];
+        }
+        expect(seen.filter((id) => mine.has(id))).toEqual(expected);
+        expect(seen).not.toContain(done.id);
+        expect(seen).not.toContain(none.id);
+      }
     });
   });
 }

@@ -20,6 +20,10 @@ export interface NewRun {
   createdAt: Date;
   /** Events logged with the run's creation (`pre_/post_prepare_run_pipeline`): they get `seq` 1, 2, ... */
   events?: EngineEvent[];
+  /** The run timeout it got, in seconds (DESIGN §8.3); absent = none. */
+  timeoutSeconds?: number | null;
+  /** When that timeout runs out: set for a run created RUNNING (a held run gets it at admission). */
+  deadlineAt?: Date | null;
 }
 
 /** The whole state of a run, for operations (pause, retry, skip...) that may touch any of it. */
@@ -73,6 +77,17 @@ export interface RunRow extends RunRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The run timeout it got, in seconds; null = none (DESIGN §8.3). */
+  timeoutSeconds: number | null;
+  deadlineAt: Date | null;
+  /** Why it ended when not by itself (`timeout`); null otherwise. */
+  reason: string | null;
+}
+
+/** A run with a deadline, for the timers' rebuild (`RunStore.pageRunDeadlines`). */
+export interface RunDeadline {
+  runId: string;
+  deadlineAt: Date;
 }
 
 export interface RunListFilter {
@@ -172,6 +187,12 @@ export abstract class RunStore {
    * `updated_at`).
    */
   abstract pageLiveNodes(states: NodeStateName[], after: NodeKey | null, limit: number): Promise<NodeRecord[]>;
+  /**
+   * One page of the deadlines of unfinished runs that have one (DESIGN §8.3), in (deadline,
+   * run id) order, after `after` (from the first when null), at most `limit`: what the run
+   * timeout timers rebuild from. Page on with the last entry until a page comes back short.
+   */
+  abstract pageRunDeadlines(after: RunDeadline | null, limit: number): Promise<RunDeadline[]>;
 }
 
 /** A node row's key, the cursor of `RunStore.pageLiveNodes`. */

@@ -13,12 +13,13 @@ import type { RunStateName } from '../engine/states';
 import { EngineInvariantError } from '../engine/engine-invariant.error';
 import { complete, failOnInvariant, step, type ComponentOutcome } from '../engine/step';
 import { isDagWork } from '../engine/dag';
+import { needsPickUp, pickUp } from '../engine/node-timeouts';
 import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
 import { callHook } from './component-hooks';
 import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
-import { ALL_SLICE_NEEDS, RunStore, type NewRun, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
+import { ALL_SLICE_NEEDS, RunStore, type NewRun, type NodeSlice, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
 import { jobId, type EngineJob } from '../queue/engine-job';
 import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
@@ -57,6 +58,7 @@ export class EngineRuntime {
     this.trees.put(run.id, compiled);
     // A new run's events are numbered from 1 (see `NewRun.events`).
     this.signals.publish(run.id, run.events ?? [], 1);
+    if (run.deadlineAt) await this.signals.publishRunDeadline({ runId: run.id, deadlineAt: run.deadlineAt });
     if (run.state === 'RUNNING') {
       const { id: processId, rev, currentNodeId: nodeId } = run.rootProcess;
       await this.enqueue([{ kind: 'advance', runId: run.id, processId, rev, nodeId }]);
@@ -103,6 +105,10 @@ export class EngineRuntime {
       const snap = await this.store.loadRunSnapshot(runId);
       if (!snap) throw new NotFoundError('run', runId);
       const decision = operate({ tree, ...snap, now: new Date(), newId: randomUUID }, op);
+      if (decision.dropped) {
+        this.logger.debug(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type} dropped (${decision.dropped})`);
+        return { decision, runState: snap.run.state };
+      }
       let failed = false;
       let applied: ApplyResult;
       try {
@@ -360,7 +366,7 @@ export class EngineRuntime {
     // A DAG work's outcome re-evaluates its DAG: every work's row and the coordinator are read with it.
     const dagWork = !!tree && isDagWork(tree, nodeId);
     const ahead = tree ? lookahead(tree, nodeId) : [];
-    const slice = tree ? await this.store.loadNodeSlice(runId, nodeId, true, ahead, dagWork) : null;
+    let slice = tree ? await this.store.loadNodeSlice(runId, nodeId, true, ahead, dagWork) : null;
     const rec = slice?.node;
     if (!tree || !slice || !rec || rec.state !== 'RUNNING' || rec.version !== version || tree.nodes.get(nodeId)?.kind !== 'activity') {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
@@ -375,8 +381,43 @@ export class EngineRuntime {
       return this.decideAndApply(runId, `node ${nodeId}`, reload, decide({ ok: false, outputs: {}, finished: true, phase }), () => nodeId, slice);
     }
     if (phase === 'schedule' && rec.scheduleTimes !== scheduleTimes) return [];
-    const outcome = await this.withHeartbeat(rec, () => this.callComponent(tree, rec, phase, slice.context));
-    return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), () => nodeId, slice);
+    if (phase === 'execute' && needsPickUp(tree.activity(nodeId).timeout)) {
+      // DESIGN §8.3: the queue time ends and the running time starts here (only nodes with a timeout pay this write).
+      const picked = await this.pickUp(slice, version, () => this.store.loadNodeSlice(runId, nodeId, true, ahead, dagWork));
+      if (!picked) return [];
+      slice = picked;
+    }
+    const started = slice;
+    const outcome = await this.withHeartbeat(started.node, () => this.callComponent(tree, started.node, phase, started.context));
+    return this.decideAndApply(runId, `node ${nodeId}`, reload, decide(outcome), () => nodeId, started);
+  }
+
+  /**
+   * Records that a worker began the execute of this node life (`pickUp`), deciding again on a
+   * fresh read when it races another write. Answers the slice as it is after the write (the
+   * outcome is decided on it), or null when the node moved on meanwhile (a queue timeout
+   * renewed it, say): the job is then stale and dropped.
+   */
+  private async pickUp(slice: NodeSlice, version: number, load: () => Promise<NodeSlice | null>): Promise<NodeSlice | null> {
+    const { run, node } = slice;
+    for (let attempt = 0, current: NodeSlice | null = slice; ; attempt++) {
+      if (!current) return null;
+      const d = pickUp({ run: current.run, nodes: current.nodes, now: new Date() }, node.nodeId, version);
+      if (d.dropped) {
+        if (current.node.state === 'RUNNING' && current.node.version === version && current.node.pickedUpAt) return current;
+        this.logger.debug(`run ${run.id} node ${node.nodeId}: execute for version ${version} is stale (${d.dropped}), dropped`);
+        return null;
+      }
+      try {
+        await this.store.apply(run.id, d, new Date());
+        const written = d.nodes[0].record;
+        const nodes = new Map(current.nodes).set(written.nodeId, written);
+        return { ...current, node: written, nodes };
+      } catch (e) {
+        if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
+        current = await load();
+      }
+    }
   }
 
   /** Runs `work` while touching the node row every `heartbeatMs` (see EngineRuntimeOptions). */

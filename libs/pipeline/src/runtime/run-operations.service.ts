@@ -3,6 +3,7 @@ import { ComponentRegistry } from '../components/component-registry.service';
 import type { ParentData, Service, ServiceHookName } from '../components/service';
 import type { CompiledNode } from '../engine/compiled-tree';
 import type { Decision } from '../engine/decision';
+import type { NodeTimeoutName } from '../engine/node-timeouts';
 import type { Operation } from '../engine/operations';
 import type { NodeRecord } from '../engine/run-state';
 import type { NodeStateName, RunStateName } from '../engine/states';
@@ -18,6 +19,16 @@ export interface OperationResult {
   runState: RunStateName;
   nodeId?: string;
   node?: { state: NodeStateName; version: number };
+}
+
+/** What a timer-fired operation (DESIGN §8.3) came to. */
+export interface TimeoutResult {
+  /** It changed the run (the node timed out / the run was revoked). */
+  applied: boolean;
+  /** Why not, when `applied` is false. */
+  reason?: string;
+  /** Not applied because it came too early: ask again at this time. */
+  notBefore?: Date;
 }
 
 /** Options of `skipGateway`: `flowId` for an exclusive gateway, `flowIds` for a conditional parallel one. */
@@ -132,6 +143,27 @@ export class RunOperationsService {
     return this.apply(runId, { type: 'update_context', values });
   }
 
+  /**
+   * A node timeout (DESIGN §8.3) of the node life at `version` came due: when it has run out,
+   * the node is retried under its retry policy if retries remain, else it fails with `ex_data`
+   * naming the timeout. Called by the timers; answers what happened rather than throwing for a
+   * node that moved on. 404 for an unknown run or node, 409 for a run that already ended.
+   */
+  async nodeTimeout(runId: string, nodeId: string, version: number, timeout: NodeTimeoutName): Promise<TimeoutResult> {
+    const { decision } = await this.runtime.operate(runId, { type: 'node_timeout', nodeId, version, timeout });
+    return timeoutResult(decision);
+  }
+
+  /**
+   * The run's deadline came due (DESIGN §8.3): the run is revoked with `reason: "timeout"` (a
+   * `pipeline_timeout` event, then the revoke's). Called by the timers. 404 for an unknown run,
+   * 409 for a run that already ended.
+   */
+  async timeoutRun(runId: string): Promise<TimeoutResult> {
+    const { decision } = await this.runtime.operate(runId, { type: 'timeout_run' });
+    return timeoutResult(decision);
+  }
+
   /** The inputs a node would get if it were entered now (bamboo's preview_node_inputs). */
   previewInputs(runId: string, nodeId: string): Promise<Record<string, unknown>> {
     return this.runtime.previewInputs(runId, nodeId);
@@ -202,6 +234,11 @@ export class RunOperationsService {
     });
     return { component, rec, parentData };
   }
+}
+
+function timeoutResult(d: Decision): TimeoutResult {
+  if (!d.dropped) return { applied: true };
+  return { applied: false, reason: d.dropped, ...(d.notBefore ? { notBefore: d.notBefore } : {}) };
 }
 
 function structuredCloneSafe<T>(v: T): T {

@@ -29,6 +29,12 @@ export interface RunView {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The run timeout it got, in seconds; null = none (DESIGN §8.3). */
+  timeoutSeconds: number | null;
+  /** When that timeout runs out (set once the run is RUNNING); null without one. */
+  deadlineAt: string | null;
+  /** Why the run ended when not by itself: `timeout` (its deadline revoked it); null otherwise. */
+  reason: string | null;
   nodes: Record<string, NodeStateView>;
 }
 
@@ -77,6 +83,8 @@ export interface StartRunRequest {
   inputs?: Record<string, unknown>;
   businessKey?: string;
   priority?: number;
+  /** Run timeout in seconds; wins over the definition's (DESIGN §8.3). */
+  timeoutSeconds?: number;
 }
 
 export interface StartInlineRunRequest {
@@ -85,6 +93,8 @@ export interface StartInlineRunRequest {
   inputs?: Record<string, unknown>;
   businessKey?: string;
   priority?: number;
+  /** Run timeout in seconds (DESIGN §8.3). */
+  timeoutSeconds?: number;
 }
 
 export interface ListRunsQuery {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { PipelineDefinitionService } from '../definitions/pipeline-definition.service';
+import { checkTimeoutSeconds, PipelineDefinitionService } from '../definitions/pipeline-definition.service';
 import { compileTree } from '../engine/compiled-tree';
 import type { NodeRecord } from '../engine/run-state';
-import { varKey } from '../engine/variables';
+import { ScopeVariables, varKey, varName } from '../engine/variables';
 import type { PipelineTree } from '../model/tree.types';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { RunStore, type RunRow } from '../ports/run-store.port';
@@ -41,7 +41,8 @@ export class RunService {
       throw new ConflictError(`pipeline '${req.pipelineId}' is disabled`, { pipelineId: req.pipelineId }, 'PIPELINE_DISABLED');
     }
     const analysed = { tree: def.definition, converges: def.converges };
-    return this.launch(analysed, { pipelineId: def.pipelineId, version: def.version }, req);
+    // The start call's timeout wins over the definition's (DESIGN §8.3).
+    return this.launch(analysed, { pipelineId: def.pipelineId, version: def.version }, { ...req, timeoutSeconds: req.timeoutSeconds ?? def.timeoutSeconds ?? undefined });
   }
 
   /** Validate an inline tree (400 InvalidTreeError) and run it once. */
@@ -52,16 +53,19 @@ export class RunService {
   private async launch(
     { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
     origin: { pipelineId: string | null; version: number | null },
-    req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number },
+    req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number; timeoutSeconds?: number },
   ): Promise<RunView> {
     const inputs = req.inputs ?? {};
     if (typeof inputs !== 'object' || Array.isArray(inputs)) {
       throw new BadRequestError('inputs must be an object', 'INVALID_INPUTS');
     }
+    const timeoutSeconds = req.timeoutSeconds === undefined ? null : checkTimeoutSeconds(req.timeoutSeconds);
     const context: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(inputs)) context[varKey(k)] = v;
     const id = randomUUID();
     const now = new Date();
+    // Counted from the moment the run is RUNNING (today: its creation; a held run would get it at admission).
+    const deadlineAt = timeoutSeconds === null ? null : new Date(now.getTime() + timeoutSeconds * 1000);
     const compiled = compileTree(tree, converges);
     const prepare = {
       pipeline: tree.id,
@@ -94,6 +98,8 @@ export class RunService {
           rev: 0,
         },
         createdAt: now,
+        timeoutSeconds,
+        deadlineAt,
         events: [
           { type: 'pre_prepare_run_pipeline', nodeId: null, data: prepare },
           { type: 'post_prepare_run_pipeline', nodeId: null, data: prepare },
@@ -101,7 +107,9 @@ export class RunService {
       },
       compiled,
     );
-    this.logger.log(`run ${id}: started (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''})`);
+    this.logger.log(
+      `run ${id}: started (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''}${deadlineAt ? `, times out at ${deadlineAt.toISOString()}` : ''})`,
+    );
     // The run as created (no read back): nodes appear as the engine enters them.
     return {
       id,
@@ -112,10 +120,39 @@ export class RunService {
       createdAt: iso(now)!,
       startedAt: iso(now),
       finishedAt: null,
+      timeoutSeconds,
+      deadlineAt: iso(deadlineAt),
+      reason: null,
       inputs,
       outputs: {},
       nodes: {},
     };
+  }
+
+  /**
+   * The run's root-scope variables as `{name: value}` (names without `${}`): the tree's
+   * `data.inputs` resolved (splices rendered, node outputs once their node finished) under the
+   * stored values (run inputs, context updates). 404 for an unknown run.
+   */
+  async context(runId: string): Promise<Record<string, unknown>> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new NotFoundError('run', runId);
+    const compiled = await this.runtime.compiledTree(runId);
+    if (!compiled) throw new NotFoundError('run', runId);
+    const stored = await this.store.loadContext(runId, compiled.rootId);
+    const scope = new ScopeVariables(compiled.scope(compiled.rootId), stored);
+    const out: Record<string, unknown> = {};
+    const keys = new Set([...Object.keys(compiled.scope(compiled.rootId).variables), ...Object.keys(stored)]);
+    for (const key of keys) {
+      const name = varName(key);
+      try {
+        out[name] = scope.get(name);
+      } catch {
+        // A template that cannot render answers as written rather than failing the whole read.
+        out[name] = key in stored ? stored[key] : compiled.scope(compiled.rootId).variables[key]?.value;
+      }
+    }
+    return out;
   }
 
   async list(query: ListRunsQuery): Promise<Page<RunSummaryView>> {
@@ -213,6 +250,9 @@ export class RunService {
       createdAt: iso(r.createdAt)!,
       startedAt: iso(r.startedAt),
       finishedAt: iso(r.finishedAt),
+      timeoutSeconds: r.timeoutSeconds ?? null,
+      deadlineAt: iso(r.deadlineAt),
+      reason: r.reason ?? null,
     };
   }
 }

@@ -37,6 +37,10 @@ export const ENGINE_EVENT_TYPES = [
   'node_enter',
   'node_finish',
   'pipeline_finish',
+  // DESIGN §8.3: a node timeout ran out (then node_execute_fail, retrying or not); the run's
+  // deadline passed (then pre_/post_revoke_pipeline).
+  'node_timeout',
+  'pipeline_timeout',
 ] as const;
 
 export type EngineEventType = (typeof ENGINE_EVENT_TYPES)[number];

@@ -44,6 +44,14 @@ export interface NodeStateChange {
 /** Receives the node changes of every committed decision, in the process that committed it. */
 export type NodeStateListener = (changes: NodeStateChange[]) => unknown;
 
+/** A run got a deadline (its `timeoutSeconds`, DESIGN §8.3), committed in this process. */
+export interface RunDeadlineChange {
+  runId: string;
+  deadlineAt: Date;
+}
+
+export type RunDeadlineListener = (change: RunDeadlineChange) => unknown;
+
 /**
  * Emits the engine's events (DESIGN §6) in the process where they happen, after the
  * transaction that logged them has committed, so a listener never sees a change that was
@@ -60,6 +68,27 @@ export class PipelineSignals {
   ) {}
 
   private readonly nodeListeners = new Set<NodeStateListener>();
+  private readonly deadlineListeners = new Set<RunDeadlineListener>();
+
+  /**
+   * Runs given a deadline in this process, once stored (the run timeout's timers arm with it).
+   * Always on, like `onNodeStateChange`. Returns an unsubscribe.
+   */
+  onRunDeadline(listener: RunDeadlineListener): () => void {
+    this.deadlineListeners.add(listener);
+    return () => this.deadlineListeners.delete(listener);
+  }
+
+  /** Tells the deadline listeners; one that fails is logged and ignored. */
+  async publishRunDeadline(change: RunDeadlineChange): Promise<void> {
+    for (const listener of this.deadlineListeners) {
+      try {
+        await listener(change);
+      } catch (e) {
+        this.logger.error(`run ${change.runId}: a run deadline listener failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }
+  }
 
   /**
    * The engine's state-change signal for extensions (the timer modules keep their pools with

@@ -432,7 +432,7 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
     this.logger.log(
       `${where}: firing #${firedCount} due at ${new Date(entry.dueAt).toISOString()} (${Math.max(0, Date.now() - entry.dueAt).toFixed(0)} ms later)`,
     );
-    await this.kind.fire({
+    const out = await this.kind.fire({
       runId: ref.runId,
       nodeId: ref.nodeId,
       version: ref.version,
@@ -441,7 +441,24 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
       firedCount,
       node,
     });
+    if (out && out.rearmAt !== undefined) {
+      await this.rearm(ref, entry, out.rearmAt);
+      return;
+    }
     await this.afterFiring(ref, entry, timer, firedCount);
+  }
+
+  /**
+   * The kind found the timer early (see `NodeTimerFireResult`): while the node stays RUNNING
+   * at the version, arm it again for `dueAt`, not recorded as fired (a rebuild arms it from its
+   * first due time again, and the kind answers the same).
+   */
+  private async rearm(ref: NodeTimerRef, entry: PoolEntry, dueAt: number): Promise<void> {
+    if (!(await this.stillRunning(ref))) return;
+    await this.pool.add(this.options.pool, [{ member: entry.member, dueAt }]);
+    this.wake(dueAt);
+    this.logger.debug(`${this.kind.name}: ${entry.member} re-armed for ${new Date(dueAt).toISOString()}`);
+    if (!(await this.stillRunning(ref))) await this.forget([entry.member]);
   }
 
   /**

@@ -54,6 +54,15 @@ export interface NodeTimerKind<S extends NodeTimerSpec = NodeTimerSpec> {
   /**
    * Runs the timer's action. Throw only for a transient failure (the job is retried); a node
    * that moved on meanwhile is not an error (the built-in actions get a 409 and do nothing).
+   * May answer `{rearmAt}` when the action found the timer came too early (what it watches
+   * started later than the timer was armed): the driver then arms it again for that time,
+   * while the node stays RUNNING at the version, instead of counting it as fired.
    */
-  fire(firing: NodeTimerFiring<S>): Promise<void>;
+  fire(firing: NodeTimerFiring<S>): Promise<void | NodeTimerFireResult>;
+}
+
+/** What a kind's `fire` may answer. */
+export interface NodeTimerFireResult {
+  /** Not due after all: arm the same timer again for this time (ms since the epoch). */
+  rearmAt?: number;
 }

@@ -69,6 +69,10 @@ export class NodeStateEntity {
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
 
+  /** When a worker began this life's execute; only for activities with a `timeout` (DESIGN §8.3). */
+  @Column({ name: 'picked_up_at', type: 'datetime', precision: 3, nullable: true })
+  pickedUpAt: Date | null;
+
   /** When the row last changed: recovery only touches work that has been still for a while. */
   @Column({ name: 'updated_at', type: 'datetime', precision: 3, nullable: true })
   updatedAt: Date | null;

@@ -9,6 +9,7 @@ import { jsonColumn } from '../json.transformer';
 @Index('idx_run_pipeline_state_created', ['pipelineId', 'state', 'createdAt'])
 @Index('idx_run_state_created', ['state', 'createdAt'])
 @Index('idx_run_business_key', ['businessKey'])
+@Index('idx_run_deadline', ['deadlineAt'])
 export class RunEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -63,4 +64,16 @@ export class RunEntity {
 
   @Column({ name: 'finished_at', type: 'datetime', precision: 3, nullable: true })
   finishedAt: Date | null;
+
+  /** The run timeout it got (start call's, else its definition's), in seconds; null = none (DESIGN §8.3). */
+  @Column({ name: 'timeout_seconds', type: 'int', nullable: true })
+  timeoutSeconds: number | null;
+
+  /** When the run timeout runs out; set when the run becomes RUNNING. */
+  @Column({ name: 'deadline_at', type: 'datetime', precision: 3, nullable: true })
+  deadlineAt: Date | null;
+
+  /** Why the run ended when not by itself: `timeout`; null otherwise. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  reason: string | null;
 }

@@ -6,6 +6,7 @@ import { CaseSensitiveKeysOnMysql1763683600000 } from './1763683600000-case-sens
 import { AddNodeCallbackColumns1763683700000 } from './1763683700000-add-node-callback-columns';
 import { AddEventSequence1763683800000 } from './1763683800000-add-event-sequence';
 import { AddNodeSkipReason1763683900000 } from './1763683900000-add-node-skip-reason';
+import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -20,4 +21,5 @@ export const PIPELINE_MIGRATIONS = [
   AddNodeCallbackColumns1763683700000,
   AddEventSequence1763683800000,
   AddNodeSkipReason1763683900000,
+  AddTimeouts1763684000000,
 ];
