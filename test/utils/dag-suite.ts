@@ -149,6 +149,18 @@ export function dagSuite(http: Http): void {
     expect(new Set(entered).size).toBe(entered.length);
   });
 
+  it('a work that runs out of time fails like any failure and its downstream decides (DESIGN §8.3)', async () => {
+    const runId = await startDag({
+      works: [{ name: 'stuck', component: { code: 'wait_callback', inputs: {} }, timeout: { runningSeconds: 1 } }, noop('after'), noop('alert')],
+      dags: { after: { dependences: ['stuck'] }, alert: { dependences: ['stuck'], trigger_rule: 'one_failed' } },
+    });
+    const failed = await api.waitState(runId, 'FAILED', 30_000);
+    expect(stateOf(failed.nodes, 'stuck')).toBe('FAILED');
+    expect(String((await api.node(runId, 'stuck')).exData)).toMatch(/running timeout/);
+    expect(stateOf(failed.nodes, 'alert')).toBe('FINISHED');
+    expect(failed.nodes.after).toMatchObject({ state: 'SKIPPED', skipReason: 'upstream_failed' });
+  });
+
   it('answers 409 for operations a work cannot take', async () => {
     const runId = await startDag({ works: [noop('a'), noop('b')], dags: { b: { dependences: ['a'] } } });
     await api.waitState(runId, 'FINISHED');
