@@ -361,7 +361,8 @@ export class EngineRuntime {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
     }
-    const reload = () => this.store.loadNodeSlice(runId, nodeId, false);
+    // Result bindings read the scope's variables: a reload for them needs the context too.
+    const reload = () => this.store.loadNodeSlice(runId, nodeId, !!tree.activity(nodeId).results?.length);
     const decide = (outcome: ComponentOutcome) => (t: CompiledTree, s: ProcessSlice) =>
       complete({ tree: t, ...s, nodeId, version, outcome, now: new Date(), newId: randomUUID });
     if (FINAL_RUN_STATES.has(slice.run.state)) {
