@@ -4,6 +4,7 @@ import { HttpRequestComponent } from './http-request.component';
 import { MultiCallbackComponent } from './multi-callback.component';
 import { NoopComponent } from './noop.component';
 import { NowLazyVariable } from './now.lazy-variable';
+import { ORDERLINES_TEST_COMPONENTS } from './orderlines-test.components';
 import { PollComponent } from './poll.component';
 import { SleepComponent } from './sleep.component';
 import { WaitCallbackComponent } from './wait-callback.component';
@@ -14,6 +15,7 @@ export * from './http-request.component';
 export * from './multi-callback.component';
 export * from './noop.component';
 export * from './now.lazy-variable';
+export * from './orderlines-test.components';
 export * from './poll.component';
 export * from './sleep.component';
 export * from './wait-callback.component';
@@ -28,6 +30,7 @@ export const STANDARD_COMPONENTS = [
   MultiCallbackComponent,
   PollComponent,
   HttpRequestComponent,
+  ...ORDERLINES_TEST_COMPONENTS,
 ];
 
 /** The built-in lazy variables, as Nest providers. */
