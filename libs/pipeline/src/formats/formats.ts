@@ -1,9 +1,13 @@
 import type { ValidateOptions } from '../model/validation.types';
 import type { DefinitionFormatCompiler, FormatCompileResult } from './definition-format';
+import { orderlinesFormat } from './orderlines';
 import { treeFormat } from './tree-format';
 
 /** Every accepted definition format by name; `tree` (bamboo) is the default. */
-const COMPILERS = new Map<string, DefinitionFormatCompiler>([[treeFormat.format, treeFormat]]);
+const COMPILERS = new Map<string, DefinitionFormatCompiler>([
+  [treeFormat.format, treeFormat],
+  [orderlinesFormat.format, orderlinesFormat],
+]);
 
 /** Names of the formats `POST /pipelines` and `POST /runs` accept. */
 export function definitionFormats(): string[] {
