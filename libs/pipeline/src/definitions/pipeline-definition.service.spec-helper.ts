@@ -4,6 +4,7 @@ import { BadRequestError } from '../errors/bad-request.error';
 import { ConflictError } from '../errors/conflict.error';
 import { InvalidTreeError } from '../errors/invalid-tree.error';
 import { NotFoundError } from '../errors/not-found.error';
+import { definitionFormats } from '../formats';
 import { PipelineDefinitionEntity } from '../persistence/pipeline-definition.entity';
 import { PipelineVersionEntity } from '../persistence/pipeline-version.entity';
 import { PipelineDefinitionService } from './pipeline-definition.service';
@@ -99,8 +100,27 @@ export function definitionServiceSuite(
       expect(service.validate({ definition: 'nonsense' }).valid).toBe(false);
     });
 
-    it('accepts only the tree format for now', () => {
-      for (const format of ['dag', 'orderlines', 'bpmn']) {
+    it('builds orderlines processes into the internal tree, with their settings', async () => {
+      const process = {
+        process_info: { process_name: 'p', process_config: { timeout: 30 } },
+        process_node: [
+          { task_id: 1, task_type: 'start', next_id: 2 },
+          { task_id: 2, task_type: 'common', method_name: 'noop', task_module: 'Missing', next_id: 3 },
+          { task_id: 3, task_type: 'end', next_id: null },
+        ],
+      };
+      expect(service.validate({ format: 'orderlines', definition: process })).toEqual({ valid: true, errors: [] });
+      const { tree: internal, settings } = service.analyse('orderlines', process);
+      expect(internal.activities['2']).toMatchObject({ type: 'ServiceActivity', component: { code: 'noop' } });
+      expect(settings).toEqual({ timeoutSeconds: 30 });
+      const created = await service.create({ name: 'Orderlines', format: 'orderlines', definition: process });
+      expect(created).toMatchObject({ format: 'orderlines', definition: process });
+      const bad = service.validate({ format: 'orderlines', definition: { process_node: [{ task_id: 1, task_type: 'start', next_id: 9 }] } });
+      expect(bad.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'UNKNOWN_TASK', nodeId: '1', path: 'process_node[0].next_id' })]));
+    });
+
+    it('refuses formats not built (yet)', () => {
+      for (const format of ['dag', 'orderlines', 'bpmn'].filter((f) => !definitionFormats().includes(f))) {
         const err = (() => {
           try {
             service.validate({ format, definition: tree() });
