@@ -7,8 +7,18 @@ import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper'
  * as orderlines' process control by status compiles.
  */
 function branchOnOutcome(a1: Partial<ServiceActivity> = {}): PipelineTree {
-  const act = (id: string, inc: string, out: string, more: Partial<ServiceActivity> = {}): ServiceActivity => ({
-    id, type: 'ServiceActivity', incoming: [inc], outgoing: out, component: { code: id, inputs: {} }, ...more,
+  const act = (
+    id: string,
+    inc: string,
+    out: string,
+    more: Partial<ServiceActivity> = {},
+  ): ServiceActivity => ({
+    id,
+    type: 'ServiceActivity',
+    incoming: [inc],
+    outgoing: out,
+    component: { code: id, inputs: {} },
+    ...more,
   });
   return {
     id: 'root',
@@ -21,7 +31,10 @@ function branchOnOutcome(a1: Partial<ServiceActivity> = {}): PipelineTree {
     },
     gateways: {
       xg: {
-        id: 'xg', type: 'ExclusiveGateway', incoming: ['f1'], outgoing: ['f2', 'f3'],
+        id: 'xg',
+        type: 'ExclusiveGateway',
+        incoming: ['f1'],
+        outgoing: ['f2', 'f3'],
         conditions: {
           f2: { evaluate: '${a1_outcome} == "finished"' },
           f3: { evaluate: '${a1_outcome} in ("error_ignored", "skipped")' },
@@ -41,7 +54,9 @@ function branchOnOutcome(a1: Partial<ServiceActivity> = {}): PipelineTree {
 }
 
 const a1Fails: Behaviour = (nodeId) =>
-  nodeId === 'a1' ? { ok: false, outputs: {}, exData: 'boom', finished: true } : { ok: true, outputs: {}, finished: true };
+  nodeId === 'a1'
+    ? { ok: false, outputs: {}, exData: 'boom', finished: true }
+    : { ok: true, outputs: {}, finished: true };
 
 function simulate(tree: PipelineTree, behaviour: Behaviour): EngineSimulator {
   const v = validateTree(tree);
@@ -53,13 +68,21 @@ describe('outcomeVariable', () => {
   it('records `finished` when the component succeeds', () => {
     const sim = simulate(branchOnOutcome(), (_id) => ({ ok: true, outputs: {}, finished: true }));
     expect(sim.context.get('root')).toEqual({ '${a1_outcome}': 'finished' });
-    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual(['FINISHED', 'FINISHED', null]);
+    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual([
+      'FINISHED',
+      'FINISHED',
+      null,
+    ]);
   });
 
   it('records `error_ignored` when the node fails and ignores the error', () => {
     const sim = simulate(branchOnOutcome({ error_ignorable: true }), a1Fails);
     expect(sim.context.get('root')).toEqual({ '${a1_outcome}': 'error_ignored' });
-    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual(['FINISHED', null, 'FINISHED']);
+    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual([
+      'FINISHED',
+      null,
+      'FINISHED',
+    ]);
   });
 
   it('records `skipped` when an operator skips the failed node', () => {
@@ -69,7 +92,11 @@ describe('outcomeVariable', () => {
     sim.operate({ type: 'skip_node', nodeId: 'a1' });
     sim.runToEnd();
     expect(sim.context.get('root')).toEqual({ '${a1_outcome}': 'skipped' });
-    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual(['FINISHED', null, 'FINISHED']);
+    expect([sim.run.state, sim.state('ok'), sim.state('ko')]).toEqual([
+      'FINISHED',
+      null,
+      'FINISHED',
+    ]);
   });
 
   it('writes nothing for an activity without one', () => {
@@ -83,6 +110,8 @@ describe('outcomeVariable', () => {
 
   it('is refused by validation when it is not a variable name', () => {
     const v = validateTree(branchOnOutcome({ outcomeVariable: 'not a name' }));
-    expect(v.errors).toEqual([expect.objectContaining({ code: 'INVALID_SCHEMA', path: 'activities.a1.outcomeVariable' })]);
+    expect(v.errors).toEqual([
+      expect.objectContaining({ code: 'INVALID_SCHEMA', path: 'activities.a1.outcomeVariable' }),
+    ]);
   });
 });

@@ -15,6 +15,10 @@ import { varKey } from './variables';
 export type NodeOutcome = 'finished' | 'error_ignored' | 'skipped';
 
 /** The context write recording `outcome` for an activity that asks for it; none otherwise. */
-export function outcomeWrite(act: ServiceActivity, scopeId: string, outcome: NodeOutcome): ContextWrite[] {
+export function outcomeWrite(
+  act: ServiceActivity,
+  scopeId: string,
+  outcome: NodeOutcome,
+): ContextWrite[] {
   return act.outcomeVariable ? [{ scopeId, key: varKey(act.outcomeVariable), value: outcome }] : [];
 }

@@ -6,7 +6,8 @@ import { castResult, evaluateResults } from './results';
 
 describe('evaluateResults', () => {
   const scope = scopeFromRecord({ base: 10, name: 'bob', add_value: 999 });
-  const run = (bindings: ResultBinding[], outputs: Record<string, unknown>) => evaluateResults(bindings, outputs, scope);
+  const run = (bindings: ResultBinding[], outputs: Record<string, unknown>) =>
+    evaluateResults(bindings, outputs, scope);
 
   it.each<[string, unknown, Record<string, unknown>, unknown]>([
     ['a lone ${k} is the output value itself', '${add_value}', { add_value: 3 }, 3],
@@ -14,13 +15,31 @@ describe('evaluateResults', () => {
     ['outputs win over process variables', '${add_value} * 2', { add_value: 3 }, 6],
     ['falls back to process variables', '${base} + ${add_value}', { add_value: 1 }, 11],
     ['+ joins strings', '${name} + "-" + ${n}', { n: 7 }, 'bob-7'],
-    ['return_value is the only value of a one-key object', '${return_value}', { subtraction_value: 20 }, 20],
-    ['return_value is the object when it has several keys', '${return_value}', { a: 1, b: 2 }, { a: 1, b: 2 }],
-    ['text without ${ stays text, even if it reads like an expression', 'add_value + 1', { add_value: 1 }, 'add_value + 1'],
+    [
+      'return_value is the only value of a one-key object',
+      '${return_value}',
+      { subtraction_value: 20 },
+      20,
+    ],
+    [
+      'return_value is the object when it has several keys',
+      '${return_value}',
+      { a: 1, b: 2 },
+      { a: 1, b: 2 },
+    ],
+    [
+      'text without ${ stays text, even if it reads like an expression',
+      'add_value + 1',
+      { add_value: 1 },
+      'add_value + 1',
+    ],
     ['a string without ${ is a literal', 'plain text', {}, 'plain text'],
     ['a non-string is taken as written', 42, {}, 42],
   ])('%s', (_label, value, outputs, expected) => {
-    expect(run([{ variable: 'v', value }], outputs)).toEqual({ ok: true, values: [{ variable: 'v', value: expected }] });
+    expect(run([{ variable: 'v', value }], outputs)).toEqual({
+      ok: true,
+      values: [{ variable: 'v', value: expected }],
+    });
   });
 
   it('lets a later binding read an earlier one', () => {
@@ -31,7 +50,13 @@ describe('evaluateResults', () => {
       ],
       { add_value: '4' },
     );
-    expect(r).toEqual({ ok: true, values: [{ variable: 'x', value: 4 }, { variable: 'y', value: 40 }] });
+    expect(r).toEqual({
+      ok: true,
+      values: [
+        { variable: 'x', value: 4 },
+        { variable: 'y', value: 40 },
+      ],
+    });
   });
 
   it('fails with the reason when a value cannot be cast', () => {
@@ -101,8 +126,18 @@ describe('castResult', () => {
 
 /** start → a1 → a2 → end; a1 carries `extra`. */
 function chain(extra: Partial<ServiceActivity>): PipelineTree {
-  const act = (id: string, inc: string, out: string, more: Partial<ServiceActivity> = {}): ServiceActivity => ({
-    id, type: 'ServiceActivity', incoming: [inc], outgoing: out, component: { code: id, inputs: {} }, ...more,
+  const act = (
+    id: string,
+    inc: string,
+    out: string,
+    more: Partial<ServiceActivity> = {},
+  ): ServiceActivity => ({
+    id,
+    type: 'ServiceActivity',
+    incoming: [inc],
+    outgoing: out,
+    component: { code: id, inputs: {} },
+    ...more,
   });
   return {
     id: 'root',
@@ -110,7 +145,9 @@ function chain(extra: Partial<ServiceActivity>): PipelineTree {
     end_event: { id: 'e', type: 'EmptyEndEvent', incoming: ['f2'], outgoing: '' },
     activities: {
       a1: act('a1', 'f0', 'f1', extra),
-      a2: act('a2', 'f1', 'f2', { component: { code: 'a2', inputs: { n: { type: 'splice', value: '${sum}' } } } }),
+      a2: act('a2', 'f1', 'f2', {
+        component: { code: 'a2', inputs: { n: { type: 'splice', value: '${sum}' } } },
+      }),
     },
     gateways: {},
     flows: {
@@ -130,19 +167,30 @@ function simulate(tree: PipelineTree, behaviour: Behaviour): EngineSimulator {
 
 describe('result bindings in the engine', () => {
   const adds: Behaviour = (nodeId, inputs) =>
-    nodeId === 'a1' ? { ok: true, outputs: { add_value: 2 }, finished: true } : { ok: true, outputs: { got: inputs.n }, finished: true };
+    nodeId === 'a1'
+      ? { ok: true, outputs: { add_value: 2 }, finished: true }
+      : { ok: true, outputs: { got: inputs.n }, finished: true };
 
   it('sets the variables in the node scope when it finishes, readable by the next node', () => {
-    const sim = simulate(chain({ results: [{ variable: 'sum', value: '${add_value}+1', type: 'int' }] }), adds);
+    const sim = simulate(
+      chain({ results: [{ variable: 'sum', value: '${add_value}+1', type: 'int' }] }),
+      adds,
+    );
     expect(sim.run.state).toBe('FINISHED');
     expect(sim.context.get('root')).toMatchObject({ '${sum}': 3 });
     expect(sim.nodes.get('a2')?.outputs).toEqual({ got: 3 });
   });
 
   it('fails the node with the reason when a result cannot be cast', () => {
-    const sim = simulate(chain({ results: [{ variable: 'sum', value: '${add_value}', type: 'dict' }] }), adds);
+    const sim = simulate(
+      chain({ results: [{ variable: 'sum', value: '${add_value}', type: 'dict' }] }),
+      adds,
+    );
     expect(sim.run.state).toBe('FAILED');
-    expect(sim.nodes.get('a1')).toMatchObject({ state: 'FAILED', exData: "result 'sum': cannot cast 2 to dict" });
+    expect(sim.nodes.get('a1')).toMatchObject({
+      state: 'FAILED',
+      exData: "result 'sum': cannot cast 2 to dict",
+    });
     expect(sim.state('a2')).toBeNull();
     expect(sim.context.get('root')).not.toHaveProperty('${sum}');
   });
@@ -150,8 +198,14 @@ describe('result bindings in the engine', () => {
   it('retries a node whose result failed under its retry policy', () => {
     let calls = 0;
     const sim = simulate(
-      chain({ results: [{ variable: 'sum', value: '${add_value}', type: 'int' }], retry: { max: 2 } }),
-      (nodeId) => (nodeId === 'a1' ? { ok: true, outputs: { add_value: ++calls < 2 ? 'x' : '7' }, finished: true } : { ok: true, outputs: {}, finished: true }),
+      chain({
+        results: [{ variable: 'sum', value: '${add_value}', type: 'int' }],
+        retry: { max: 2 },
+      }),
+      (nodeId) =>
+        nodeId === 'a1'
+          ? { ok: true, outputs: { add_value: ++calls < 2 ? 'x' : '7' }, finished: true }
+          : { ok: true, outputs: {}, finished: true },
     );
     expect(sim.run.state).toBe('FINISHED');
     expect(sim.nodes.get('a1')).toMatchObject({ state: 'FINISHED', retries: 1 });
@@ -159,8 +213,12 @@ describe('result bindings in the engine', () => {
   });
 
   it('sets nothing when the node fails with its error ignored', () => {
-    const sim = simulate(chain({ results: [{ variable: 'sum', value: 1 }], error_ignorable: true }), (nodeId) =>
-      nodeId === 'a1' ? { ok: false, outputs: {}, exData: 'boom', finished: true } : { ok: true, outputs: {}, finished: true },
+    const sim = simulate(
+      chain({ results: [{ variable: 'sum', value: 1 }], error_ignorable: true }),
+      (nodeId) =>
+        nodeId === 'a1'
+          ? { ok: false, outputs: {}, exData: 'boom', finished: true }
+          : { ok: true, outputs: {}, finished: true },
     );
     expect(sim.run.state).toBe('FINISHED');
     expect(sim.context.get('root')).not.toHaveProperty('${sum}');
@@ -168,7 +226,13 @@ describe('result bindings in the engine', () => {
 
   it('is refused by validation when a result value does not parse', () => {
     const v = validateTree(chain({ results: [{ variable: 'sum', value: '${add_value} +' }] }));
-    expect(v.errors).toEqual([expect.objectContaining({ code: 'INVALID_EXPRESSION', nodeId: 'a1', path: 'activities.a1.results.0.value' })]);
+    expect(v.errors).toEqual([
+      expect.objectContaining({
+        code: 'INVALID_EXPRESSION',
+        nodeId: 'a1',
+        path: 'activities.a1.results.0.value',
+      }),
+    ]);
   });
 
   it('is refused by validation when a binding is malformed', () => {

@@ -18,8 +18,7 @@ import type { ResultBinding, ResultCast } from '../model/tree.types';
 export const RETURN_VALUE = 'return_value';
 
 export type ResultsOutcome =
-  | { ok: true; values: Array<{ variable: string; value: unknown }> }
-  | { ok: false; error: string };
+  { ok: true; values: Array<{ variable: string; value: unknown }> } | { ok: false; error: string };
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -33,7 +32,8 @@ export function evaluateResults(
   const returnValue = keys.length === 1 ? outputs[keys[0]] : outputs;
   const assigned = new Map<string, unknown>();
   const view: VariableScope = {
-    has: (name) => own(outputs, name) || name === RETURN_VALUE || assigned.has(name) || scope.has(name),
+    has: (name) =>
+      own(outputs, name) || name === RETURN_VALUE || assigned.has(name) || scope.has(name),
     get: (name) => {
       if (own(outputs, name)) return outputs[name];
       if (name === RETURN_VALUE) return returnValue;
@@ -45,7 +45,10 @@ export function evaluateResults(
   for (const binding of bindings) {
     let value: unknown;
     try {
-      value = typeof binding.value === 'string' && binding.value.includes('${') ? evaluateExpression(binding.value, view) : binding.value;
+      value =
+        typeof binding.value === 'string' && binding.value.includes('${')
+          ? evaluateExpression(binding.value, view)
+          : binding.value;
     } catch (e) {
       return { ok: false, error: `result '${binding.variable}': ${(e as Error).message}` };
     }
@@ -63,7 +66,8 @@ export function evaluateResults(
 export type CastOutcome = { ok: true; value: unknown } | { ok: false; error: string };
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
@@ -93,7 +97,8 @@ export function castResult(value: unknown, type: ResultCast): CastOutcome {
   const no = (): CastOutcome => ({ ok: false, error: `cannot cast ${show(value)} to ${type}` });
   switch (type) {
     case 'int':
-      if (typeof value === 'number') return Number.isFinite(value) ? { ok: true, value: Math.trunc(value) } : no();
+      if (typeof value === 'number')
+        return Number.isFinite(value) ? { ok: true, value: Math.trunc(value) } : no();
       if (typeof value === 'boolean') return { ok: true, value: value ? 1 : 0 };
       if (typeof value === 'string' && INTEGER_TEXT.test(value)) {
         const n = Number(value.trim());
@@ -111,11 +116,14 @@ export function castResult(value: unknown, type: ResultCast): CastOutcome {
     case 'str':
       if (typeof value === 'string') return { ok: true, value };
       if (value === null || value === undefined) return { ok: true, value: '' };
-      if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
+      if (typeof value === 'number' || typeof value === 'boolean')
+        return { ok: true, value: String(value) };
       return { ok: true, value: JSON.stringify(value) };
     case 'dict': {
       const v = typeof value === 'string' ? parseJson(value) : value;
-      return v !== null && typeof v === 'object' && !Array.isArray(v) ? { ok: true, value: v } : no();
+      return v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? { ok: true, value: v }
+        : no();
     }
     case 'list': {
       const v = typeof value === 'string' ? parseJson(value) : value;

@@ -9,7 +9,10 @@ import {
 } from './orderlines-test.components';
 
 describe("orderlines' sample components", () => {
-  const run = (component: { execute(d: ComponentData): boolean }, inputs: Record<string, unknown>) => {
+  const run = (
+    component: { execute(d: ComponentData): boolean },
+    inputs: Record<string, unknown>,
+  ) => {
     const data = new ComponentData(inputs);
     return { ok: component.execute(data), outputs: data.outputs };
   };
@@ -23,7 +26,10 @@ describe("orderlines' sample components", () => {
   });
 
   it('works on floats and negatives', () => {
-    expect(run(new OrderlinesTestAddComponent(), { a: -1.5, b: 0.25 })).toEqual({ ok: true, outputs: { add_value: -1.25 } });
+    expect(run(new OrderlinesTestAddComponent(), { a: -1.5, b: 0.25 })).toEqual({
+      ok: true,
+      outputs: { add_value: -1.25 },
+    });
   });
 
   it.each<[Record<string, unknown>, string]>([
@@ -32,7 +38,10 @@ describe("orderlines' sample components", () => {
     [{ a: true, b: 1.5 }, "TypeError: unsupported operand type(s) for +: 'bool' and 'float'"],
     [{ a: [1], b: {} }, "TypeError: unsupported operand type(s) for +: 'list' and 'dict'"],
   ])('fails like Python on %j', (inputs, message) => {
-    expect(run(new OrderlinesTestAddComponent(), inputs)).toEqual({ ok: false, outputs: { ex_data: message } });
+    expect(run(new OrderlinesTestAddComponent(), inputs)).toEqual({
+      ok: false,
+      outputs: { ex_data: message },
+    });
   });
 
   it('is idempotent', () => {
@@ -50,7 +59,9 @@ describe("orderlines' sample components", () => {
     const registry = moduleRef.get(ComponentRegistry);
     expect(registry.has('Test.test_add')).toBe(true);
     expect(registry.get('Test.test_add')).toBeInstanceOf(OrderlinesTestAddComponent);
-    expect(registry.get('Test.test_subtraction')).toBeInstanceOf(OrderlinesTestSubtractionComponent);
+    expect(registry.get('Test.test_subtraction')).toBeInstanceOf(
+      OrderlinesTestSubtractionComponent,
+    );
     expect(registry.get('Test.test_multi')).toBeInstanceOf(OrderlinesTestMultiComponent);
     expect(registry.has('test_add')).toBe(false);
     await moduleRef.close();

@@ -23,8 +23,16 @@ function pythonType(v: unknown): string {
 /** Applies `op` to inputs `a` and `b` into output `key`; fails the node unless both are numbers. */
 function arithmetic(data: ComponentData, op: Operator, key: string): boolean {
   const { a, b } = data.inputs;
-  if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) {
-    data.setOutput('ex_data', `TypeError: unsupported operand type(s) for ${op}: '${pythonType(a)}' and '${pythonType(b)}'`);
+  if (
+    typeof a !== 'number' ||
+    typeof b !== 'number' ||
+    !Number.isFinite(a) ||
+    !Number.isFinite(b)
+  ) {
+    data.setOutput(
+      'ex_data',
+      `TypeError: unsupported operand type(s) for ${op}: '${pythonType(a)}' and '${pythonType(b)}'`,
+    );
     return false;
   }
   data.setOutput(key, op === '+' ? a + b : op === '-' ? a - b : a * b);
@@ -32,12 +40,26 @@ function arithmetic(data: ComponentData, op: Operator, key: string): boolean {
 }
 
 const NUMBER_INPUTS: FieldFormat[] = [
-  { key: 'a', type: 'number', required: true, description: 'A number (a string fails, as in Python).' },
-  { key: 'b', type: 'number', required: true, description: 'A number (a string fails, as in Python).' },
+  {
+    key: 'a',
+    type: 'number',
+    required: true,
+    description: 'A number (a string fails, as in Python).',
+  },
+  {
+    key: 'b',
+    type: 'number',
+    required: true,
+    description: 'A number (a string fails, as in Python).',
+  },
 ];
 
 /** `Test.test_add(a, b)` → `{add_value: a + b}`. */
-@PipelineComponent({ code: 'Test.test_add', name: 'Test.test_add', description: "orderlines' sample: add_value = a + b." })
+@PipelineComponent({
+  code: 'Test.test_add',
+  name: 'Test.test_add',
+  description: "orderlines' sample: add_value = a + b.",
+})
 export class OrderlinesTestAddComponent extends Service {
   execute(data: ComponentData): boolean {
     return arithmetic(data, '+', 'add_value');

@@ -9,7 +9,14 @@ import type {
   PipelineTree,
   ServiceActivity,
 } from '../../model/tree.types';
-import { SIGNS, type CommonTask, type OrderlinesProcess, type ProcessControlTask, type Task, type ValueClause } from './orderlines-process';
+import {
+  SIGNS,
+  type CommonTask,
+  type OrderlinesProcess,
+  type ProcessControlTask,
+  type Task,
+  type ValueClause,
+} from './orderlines-process';
 
 /**
  * Turns a validated orderlines process into the internal tree (DESIGN §3, §8.2). Node ids are
@@ -77,15 +84,22 @@ class TreeBuilder {
     const { process } = this;
     const rootId = this.alloc('process');
     for (const t of process.tasks) {
-      if (t.type === 'process_control' && t.mode === 'status' && !this.statusVariables.has(t.statusOf)) {
+      if (
+        t.type === 'process_control' &&
+        t.mode === 'status' &&
+        !this.statusVariables.has(t.statusOf)
+      ) {
         const safe = t.statusOf.replace(/[^A-Za-z0-9_]/g, '_');
         let name = `__status_${safe}`;
-        for (let n = 2; [...this.statusVariables.values()].includes(name); n++) name = `__status_${safe}_${n}`;
+        for (let n = 2; [...this.statusVariables.values()].includes(name); n++)
+          name = `__status_${safe}_${n}`;
         this.statusVariables.set(t.statusOf, name);
       }
     }
     // Nodes first, in the submitted order (so flow numbers follow it), then the links.
-    const lines = process.tasks.filter((t) => !process.contained.has(t.id) && t.type !== 'start' && t.type !== 'end');
+    const lines = process.tasks.filter(
+      (t) => !process.contained.has(t.id) && t.type !== 'start' && t.type !== 'end',
+    );
     for (const t of lines) this.units.set(t.id, this.unit(t));
     this.link(process.start.id, this.entry(process.start.nextId));
     for (const t of lines) {
@@ -149,9 +163,21 @@ class TreeBuilder {
         return { entry: parts[0].entry, exit: parts[parts.length - 1].exit };
       }
       case 'parallel': {
-        const fork: ParallelGateway = { id: t.id, type: 'ParallelGateway', ...(t.name !== undefined ? { name: t.name } : {}), incoming: [], outgoing: [] };
+        const fork: ParallelGateway = {
+          id: t.id,
+          type: 'ParallelGateway',
+          ...(t.name !== undefined ? { name: t.name } : {}),
+          incoming: [],
+          outgoing: [],
+        };
         const joinId = this.alloc(`${t.id}.join`);
-        const join: ConvergeGateway = { id: joinId, type: 'ConvergeGateway', name: `join of ${t.name ?? t.id}`, incoming: [], outgoing: '' };
+        const join: ConvergeGateway = {
+          id: joinId,
+          type: 'ConvergeGateway',
+          name: `join of ${t.name ?? t.id}`,
+          incoming: [],
+          outgoing: '',
+        };
         this.gateways[t.id] = fork;
         this.gateways[joinId] = join;
         for (const b of t.branches) {
@@ -208,19 +234,29 @@ class TreeBuilder {
       if (t.success) picks.push([t.success, `${v} == "finished"`]);
       if (t.failure) picks.push([t.failure, `${v} in ${FAILURE_OUTCOMES}`]);
     } else {
-      const holds = t.rules.map((r) => (r.clauses.length ? r.clauses.map(clause).join(' and ') : 'true'));
+      const holds = t.rules.map((r) =>
+        r.clauses.length ? r.clauses.map(clause).join(' and ') : 'true',
+      );
       t.rules.forEach((r, i) => {
         const earlier = holds.slice(0, i);
-        picks.push([r.target, earlier.length ? `(${holds[i]}) and not (${earlier.map((h) => `(${h})`).join(' or ')})` : holds[i]]);
+        picks.push([
+          r.target,
+          earlier.length
+            ? `(${holds[i]}) and not (${earlier.map((h) => `(${h})`).join(' or ')})`
+            : holds[i],
+        ]);
       });
     }
     const byTarget = new Map<string, string[]>();
-    for (const [target, condition] of picks) byTarget.set(target, [...(byTarget.get(target) ?? []), condition]);
+    for (const [target, condition] of picks)
+      byTarget.set(target, [...(byTarget.get(target) ?? []), condition]);
     const gw = this.gateways[t.id] as ExclusiveGateway;
-    const names = t.mode === 'status' ? null : new Map(t.rules.map((r) => [r.target, r.name] as const));
+    const names =
+      t.mode === 'status' ? null : new Map(t.rules.map((r) => [r.target, r.name] as const));
     for (const [target, conditions] of byTarget) {
       const flowId = this.link(t.id, this.entry(target));
-      const evaluate = conditions.length === 1 ? conditions[0] : conditions.map((c) => `(${c})`).join(' or ');
+      const evaluate =
+        conditions.length === 1 ? conditions[0] : conditions.map((c) => `(${c})`).join(' or ');
       const condition: Condition = { evaluate };
       const name = names?.get(target);
       if (name !== undefined) condition.name = name;

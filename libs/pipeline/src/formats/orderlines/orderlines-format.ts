@@ -20,7 +20,10 @@ export const orderlinesFormat: DefinitionFormatCompiler = {
     const tree = buildOrderlinesTree(read.process);
     const checked = validateTree(tree, options);
     if (!checked.valid) throw new OrderlinesCompilerBugError(checked.errors);
-    const settings = read.process.timeoutSeconds !== undefined ? { timeoutSeconds: read.process.timeoutSeconds } : {};
+    const settings =
+      read.process.timeoutSeconds !== undefined
+        ? { timeoutSeconds: read.process.timeoutSeconds }
+        : {};
     return { valid: true, tree, converges: checked.converges, settings, errors: [] };
   },
 };

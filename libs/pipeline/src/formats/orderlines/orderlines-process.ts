@@ -6,11 +6,24 @@ import type { ResultBinding } from '../../model/tree.types';
  * tree by `buildOrderlinesTree`.
  */
 
-export const TASK_TYPES = ['start', 'end', 'common', 'group', 'parallel', 'process_control'] as const;
+export const TASK_TYPES = [
+  'start',
+  'end',
+  'common',
+  'group',
+  'parallel',
+  'process_control',
+] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** process_control by value: `sign` of a clause and the expression operator it compiles to. */
-export const SIGNS: Readonly<Record<string, string>> = { '=': '==', '>': '>', '>=': '>=', '<=': '<=', '<': '<' };
+export const SIGNS: Readonly<Record<string, string>> = {
+  '=': '==',
+  '>': '>',
+  '>=': '>=',
+  '<=': '<=',
+  '<': '<',
+};
 
 interface TaskBase {
   id: string;

@@ -1,7 +1,11 @@
 import { checkCondition, checkTemplate } from '../../expressions';
 import { RESULT_CASTS, VARIABLE_NAME, isPlainObject } from '../../model/tree-schema.dto';
 import type { ResultBinding, ResultCast } from '../../model/tree.types';
-import type { ValidateOptions, ValidationCode, ValidationIssue } from '../../model/validation.types';
+import type {
+  ValidateOptions,
+  ValidationCode,
+  ValidationIssue,
+} from '../../model/validation.types';
 import {
   SIGNS,
   TASK_TYPES,
@@ -53,7 +57,8 @@ type Raw = Record<string, unknown>;
 const isId = (v: unknown): v is string | number =>
   (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));
 const absent = (v: unknown): v is null | undefined => v === null || v === undefined;
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
+const show = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v));
 
 /** One raw node whose id and type could be read. */
 interface Entry {
@@ -93,7 +98,12 @@ class Reader {
       if (!entry) return;
       if (entries.has(entry.id)) {
         const first = entries.get(entry.id)!;
-        this.add('DUPLICATE_ID', this.at(index, 'task_id'), `task id '${entry.id}' is used by process_node entries ${first.index} and ${index}`, entry.id);
+        this.add(
+          'DUPLICATE_ID',
+          this.at(index, 'task_id'),
+          `task id '${entry.id}' is used by process_node entries ${first.index} and ${index}`,
+          entry.id,
+        );
         return;
       }
       entries.set(entry.id, entry);
@@ -126,14 +136,23 @@ class Reader {
       return { nodes: source };
     }
     if (!isPlainObject(source)) {
-      this.add('INVALID_SCHEMA', '', 'an orderlines process is {process_info, process_node: [...]} (or nodes / task_nodes for process_node) or an array of task nodes');
+      this.add(
+        'INVALID_SCHEMA',
+        '',
+        'an orderlines process is {process_info, process_node: [...]} (or nodes / task_nodes for process_node) or an array of task nodes',
+      );
       return {};
     }
     const key = NODE_LIST_KEYS.find((k) => source[k] !== undefined) ?? null;
     const info = source.process_info;
-    if (!absent(info) && !isPlainObject(info)) this.add('INVALID_SCHEMA', 'process_info', 'process_info must be an object');
+    if (!absent(info) && !isPlainObject(info))
+      this.add('INVALID_SCHEMA', 'process_info', 'process_info must be an object');
     if (!key) {
-      this.add('INVALID_SCHEMA', 'process_node', `process_node (or ${NODE_LIST_KEYS.slice(1).join(' / ')}) is required: the array of task nodes`);
+      this.add(
+        'INVALID_SCHEMA',
+        'process_node',
+        `process_node (or ${NODE_LIST_KEYS.slice(1).join(' / ')}) is required: the array of task nodes`,
+      );
       return {};
     }
     this.base = key;
@@ -155,7 +174,11 @@ class Reader {
     const timeout = config.timeout;
     if (absent(timeout)) return undefined;
     if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
-      this.add('INVALID_SCHEMA', 'process_info.process_config.timeout', `the process timeout must be a positive number of seconds, got ${show(timeout)}`);
+      this.add(
+        'INVALID_SCHEMA',
+        'process_info.process_config.timeout',
+        `the process timeout must be a positive number of seconds, got ${show(timeout)}`,
+      );
       return undefined;
     }
     return timeout;
@@ -169,17 +192,33 @@ class Reader {
       return null;
     }
     if (!isId(raw.task_id)) {
-      this.add('INVALID_SCHEMA', this.at(index, 'task_id'), `task_id must be a number or a non-empty string, got ${show(raw.task_id)}`);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'task_id'),
+        `task_id must be a number or a non-empty string, got ${show(raw.task_id)}`,
+      );
       return null;
     }
     const id = String(raw.task_id);
     if (id.length > MAX_ID_LENGTH) {
-      this.add('INVALID_SCHEMA', this.at(index, 'task_id'), `task_id is longer than ${MAX_ID_LENGTH} characters`, id.slice(0, MAX_ID_LENGTH));
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'task_id'),
+        `task_id is longer than ${MAX_ID_LENGTH} characters`,
+        id.slice(0, MAX_ID_LENGTH),
+      );
       return null;
     }
-    const type = (TASK_TYPES as readonly unknown[]).includes(raw.task_type) ? (raw.task_type as TaskType) : null;
+    const type = (TASK_TYPES as readonly unknown[]).includes(raw.task_type)
+      ? (raw.task_type as TaskType)
+      : null;
     if (!type) {
-      this.add('INVALID_SCHEMA', this.at(index, 'task_type'), `task_type must be one of ${TASK_TYPES.join(', ')}, got ${show(raw.task_type)}`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'task_type'),
+        `task_type must be one of ${TASK_TYPES.join(', ')}, got ${show(raw.task_type)}`,
+        id,
+      );
     }
     return { raw, index, id, type };
   }
@@ -194,12 +233,22 @@ class Reader {
     let nextId: string | null = null;
     if (!absent(raw.next_id)) {
       if (!isId(raw.next_id)) {
-        this.add('INVALID_SCHEMA', this.at(index, 'next_id'), `next_id must be a task id or null, got ${show(raw.next_id)}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          this.at(index, 'next_id'),
+          `next_id must be a task id or null, got ${show(raw.next_id)}`,
+          id,
+        );
         ok = false;
       } else {
         nextId = String(raw.next_id);
         if (!entries.has(nextId)) {
-          this.add('UNKNOWN_TASK', this.at(index, 'next_id'), `task ${id} leads to task ${show(raw.next_id)}, which is not a task of the process`, id);
+          this.add(
+            'UNKNOWN_TASK',
+            this.at(index, 'next_id'),
+            `task ${id} leads to task ${show(raw.next_id)}, which is not a task of the process`,
+            id,
+          );
         }
       }
     }
@@ -212,14 +261,24 @@ class Reader {
       this.add('INVALID_SCHEMA', this.at(index, 'task_module'), 'task_module must be a string', id);
     }
     if (!absent(raw.result) && type !== 'common') {
-      this.add('INVALID_SCHEMA', this.at(index, 'result'), `only common tasks return results; task ${id} is a ${type ?? 'task of unknown type'}`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'result'),
+        `only common tasks return results; task ${id} is a ${type ?? 'task of unknown type'}`,
+        id,
+      );
     }
     if (!ok || !type) return undefined;
     // What cannot be read is reported above and read as empty: the links still take part in
     // the structure checks, so one problem does not hide the others (nothing is compiled).
     const kwargs = (isPlainObject(raw.method_kwargs) ? raw.method_kwargs : {}) as Raw;
     const config = (isPlainObject(raw.task_config) ? raw.task_config : {}) as Raw;
-    const base = { id, index, nextId, ...(typeof raw.task_name === 'string' ? { name: raw.task_name } : {}) };
+    const base = {
+      id,
+      index,
+      nextId,
+      ...(typeof raw.task_name === 'string' ? { name: raw.task_name } : {}),
+    };
     switch (type) {
       case 'start':
       case 'end':
@@ -233,9 +292,16 @@ class Reader {
         if (type === 'parallel') {
           const runner = config.runner;
           if (!absent(runner) && !RUNNERS.includes(runner as string)) {
-            this.add('INVALID_SCHEMA', this.at(index, 'task_config', 'runner'), `runner must be one of ${RUNNERS.join(', ')}, got ${show(runner)}`, id);
+            this.add(
+              'INVALID_SCHEMA',
+              this.at(index, 'task_config', 'runner'),
+              `runner must be one of ${RUNNERS.join(', ')}, got ${show(runner)}`,
+              id,
+            );
           }
-          return ids ? { ...base, type, branches: ids, ...(typeof runner === 'string' ? { runner } : {}) } : undefined;
+          return ids
+            ? { ...base, type, branches: ids, ...(typeof runner === 'string' ? { runner } : {}) }
+            : undefined;
         }
         return ids ? { ...base, type, members: ids } : undefined;
       }
@@ -244,40 +310,82 @@ class Reader {
     }
   }
 
-  private common(entry: Entry, base: Omit<CommonTask, 'type' | 'component' | 'kwargs' | 'results' | 'errorIgnorable'>, kwargs: Raw, config: Raw): CommonTask {
+  private common(
+    entry: Entry,
+    base: Omit<CommonTask, 'type' | 'component' | 'kwargs' | 'results' | 'errorIgnorable'>,
+    kwargs: Raw,
+    config: Raw,
+  ): CommonTask {
     const { raw, index, id } = entry;
     let component = '';
     if (typeof raw.method_name !== 'string' || raw.method_name === '') {
-      this.add('INVALID_SCHEMA', this.at(index, 'method_name'), `a common task needs method_name, the method (component) it runs`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'method_name'),
+        `a common task needs method_name, the method (component) it runs`,
+        id,
+      );
     } else {
-      component = this.component(entry, raw.method_name, typeof raw.task_module === 'string' ? raw.task_module : undefined);
+      component = this.component(
+        entry,
+        raw.method_name,
+        typeof raw.task_module === 'string' ? raw.task_module : undefined,
+      );
     }
     for (const key of Object.keys(kwargs)) {
       try {
         checkTemplate(kwargs[key]);
       } catch (e) {
-        this.add('INVALID_EXPRESSION', this.at(index, 'method_kwargs', key), `task ${id}, argument '${key}': ${(e as Error).message}`, id);
+        this.add(
+          'INVALID_EXPRESSION',
+          this.at(index, 'method_kwargs', key),
+          `task ${id}, argument '${key}': ${(e as Error).message}`,
+          id,
+        );
       }
     }
     const results = this.results(entry);
     const strategy = absent(config.task_strategy) ? 'raise' : config.task_strategy;
     if (!STRATEGIES.includes(strategy as string)) {
-      this.add('INVALID_SCHEMA', this.at(index, 'task_config', 'task_strategy'), `task_strategy must be raise, skip or retry, got ${show(strategy)}`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'task_config', 'task_strategy'),
+        `task_strategy must be raise, skip or retry, got ${show(strategy)}`,
+        id,
+      );
     }
     let attempts: number | undefined;
     if (strategy === 'retry') {
       attempts = absent(config.retry_time) ? 3 : (config.retry_time as number);
       if (!Number.isInteger(attempts) || attempts < 1) {
-        this.add('INVALID_SCHEMA', this.at(index, 'task_config', 'retry_time'), `retry_time must be a whole number of attempts (1 or more), got ${show(config.retry_time)}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          this.at(index, 'task_config', 'retry_time'),
+          `retry_time must be a whole number of attempts (1 or more), got ${show(config.retry_time)}`,
+          id,
+        );
       }
     }
     const timeout = config.timeout;
-    if (!absent(timeout) && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)) {
-      this.add('INVALID_SCHEMA', this.at(index, 'task_config', 'timeout'), `timeout must be a positive number of seconds, got ${show(timeout)}`, id);
+    if (
+      !absent(timeout) &&
+      (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0)
+    ) {
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'task_config', 'timeout'),
+        `timeout must be a positive number of seconds, got ${show(timeout)}`,
+        id,
+      );
     }
     for (const key of ['callback_func', 'callback_module', 'notice_type']) {
       if (!absent(config[key]) && (typeof config[key] !== 'string' || config[key] === '')) {
-        this.add('INVALID_SCHEMA', this.at(index, 'task_config', key), `${key} must be a non-empty string`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          this.at(index, 'task_config', key),
+          `${key} must be a non-empty string`,
+          id,
+        );
       }
     }
     const func = config.callback_func as string | undefined;
@@ -285,7 +393,10 @@ class Reader {
     const notice = config.notice_type as string | undefined;
     const onFailure =
       func || notice
-        ? { ...(func ? { component: module ? `${module}.${func}` : func } : {}), ...(notice ? { noticeType: notice } : {}) }
+        ? {
+            ...(func ? { component: module ? `${module}.${func}` : func } : {}),
+            ...(notice ? { noticeType: notice } : {}),
+          }
         : undefined;
     return {
       ...base,
@@ -320,7 +431,12 @@ class Reader {
     const { raw, index, id } = entry;
     if (absent(raw.result)) return [];
     if (!Array.isArray(raw.result)) {
-      this.add('INVALID_SCHEMA', this.at(index, 'result'), 'result must be an array of {<variable>: <expression>, variable_type, variable_desc}', id);
+      this.add(
+        'INVALID_SCHEMA',
+        this.at(index, 'result'),
+        'result must be an array of {<variable>: <expression>, variable_type, variable_desc}',
+        id,
+      );
       return undefined;
     }
     let ok = true;
@@ -334,18 +450,33 @@ class Reader {
       }
       const names = Object.keys(item).filter((k) => !RESULT_META.has(k));
       if (names.length !== 1) {
-        this.add('INVALID_SCHEMA', path, `a result entry names exactly one variable (besides variable_type and variable_desc), found ${names.length}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          path,
+          `a result entry names exactly one variable (besides variable_type and variable_desc), found ${names.length}`,
+          id,
+        );
         ok = false;
         return;
       }
       const [variable] = names;
       if (!VARIABLE_NAME.test(variable)) {
-        this.add('INVALID_SCHEMA', `${path}.${variable}`, `result variable '${variable}' must be a name of letters, digits and _`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}.${variable}`,
+          `result variable '${variable}' must be a name of letters, digits and _`,
+          id,
+        );
         ok = false;
       }
       const type = item.variable_type;
       if (!absent(type) && !(RESULT_CASTS as readonly unknown[]).includes(type)) {
-        this.add('INVALID_SCHEMA', `${path}.variable_type`, `variable_type must be one of ${RESULT_CASTS.join(', ')}, got ${show(type)}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}.variable_type`,
+          `variable_type must be one of ${RESULT_CASTS.join(', ')}, got ${show(type)}`,
+          id,
+        );
         ok = false;
       }
       const value = item[variable];
@@ -353,7 +484,12 @@ class Reader {
         try {
           checkCondition(value);
         } catch (e) {
-          this.add('INVALID_EXPRESSION', `${path}.${variable}`, `task ${id}, result '${variable}': ${(e as Error).message}`, id);
+          this.add(
+            'INVALID_EXPRESSION',
+            `${path}.${variable}`,
+            `task ${id}, result '${variable}': ${(e as Error).message}`,
+            id,
+          );
           ok = false;
         }
       }
@@ -363,22 +499,47 @@ class Reader {
   }
 
   /** `group_ids` / `parallel_task_ids`: a non-empty list of known task ids, each once; the known ones. */
-  private idList(entry: Entry, kwargs: Raw, key: string, entries: ReadonlyMap<string, Entry>): string[] | undefined {
+  private idList(
+    entry: Entry,
+    kwargs: Raw,
+    key: string,
+    entries: ReadonlyMap<string, Entry>,
+  ): string[] | undefined {
     const { index, id } = entry;
     const list = kwargs[key];
     const path = this.at(index, 'method_kwargs', key);
     if (!Array.isArray(list) || list.length === 0) {
-      this.add('INVALID_SCHEMA', path, `a ${entry.type} task needs method_kwargs.${key}, a non-empty list of task ids`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        path,
+        `a ${entry.type} task needs method_kwargs.${key}, a non-empty list of task ids`,
+        id,
+      );
       return undefined;
     }
     const out: string[] = [];
     list.forEach((member, j) => {
       if (!isId(member)) {
-        this.add('INVALID_SCHEMA', `${path}[${j}]`, `${key} must hold task ids, got ${show(member)}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}[${j}]`,
+          `${key} must hold task ids, got ${show(member)}`,
+          id,
+        );
       } else if (!entries.has(String(member))) {
-        this.add('UNKNOWN_TASK', `${path}[${j}]`, `${entry.type} ${id} lists task ${show(member)}, which is not a task of the process`, id);
+        this.add(
+          'UNKNOWN_TASK',
+          `${path}[${j}]`,
+          `${entry.type} ${id} lists task ${show(member)}, which is not a task of the process`,
+          id,
+        );
       } else if (out.includes(String(member))) {
-        this.add('INVALID_SCHEMA', `${path}[${j}]`, `${entry.type} ${id} lists task ${show(member)} twice`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}[${j}]`,
+          `${entry.type} ${id} lists task ${show(member)} twice`,
+          id,
+        );
       } else {
         out.push(String(member));
       }
@@ -390,14 +551,24 @@ class Reader {
    * Both modes of process_control. Answers the task with the branches it could read (a problem
    * is reported, and then nothing is compiled, but the links still take part in the checks).
    */
-  private processControl(entry: Entry, base: { id: string; index: number; nextId: string | null; name?: string }, kwargs: Raw, entries: ReadonlyMap<string, Entry>): Task {
+  private processControl(
+    entry: Entry,
+    base: { id: string; index: number; nextId: string | null; name?: string },
+    kwargs: Raw,
+    entries: ReadonlyMap<string, Entry>,
+  ): Task {
     const { index, id } = entry;
     const { conditions } = kwargs;
     const expression = isPlainObject(kwargs.expression) ? kwargs.expression : undefined;
     const condPath = this.at(index, 'method_kwargs', 'conditions');
     const exprPath = this.at(index, 'method_kwargs', 'expression');
     if (!expression) {
-      this.add('INVALID_SCHEMA', exprPath, 'a process_control task needs method_kwargs.expression, an object of branches ({success: {task_id}, failure: {task_id}} or {<name>: {task_id}})', id);
+      this.add(
+        'INVALID_SCHEMA',
+        exprPath,
+        'a process_control task needs method_kwargs.expression, an object of branches ({success: {task_id}, failure: {task_id}} or {<name>: {task_id}})',
+        id,
+      );
     }
     /** The task a branch of `expression` leads to, when it names one. */
     const target = (key: string): string | undefined => {
@@ -405,11 +576,21 @@ class Reader {
       const branch = expression[key];
       const path = `${exprPath}.${key}`;
       if (!isPlainObject(branch) || !isId(branch.task_id)) {
-        this.add('INVALID_SCHEMA', isPlainObject(branch) ? `${path}.task_id` : path, `branch '${key}' of process_control ${id} needs a task_id`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          isPlainObject(branch) ? `${path}.task_id` : path,
+          `branch '${key}' of process_control ${id} needs a task_id`,
+          id,
+        );
         return undefined;
       }
       if (!entries.has(String(branch.task_id))) {
-        this.add('UNKNOWN_TASK', `${path}.task_id`, `branch '${key}' of process_control ${id} leads to task ${show(branch.task_id)}, which is not a task of the process`, id);
+        this.add(
+          'UNKNOWN_TASK',
+          `${path}.task_id`,
+          `branch '${key}' of process_control ${id} leads to task ${show(branch.task_id)}, which is not a task of the process`,
+          id,
+        );
         return undefined;
       }
       return String(branch.task_id);
@@ -420,52 +601,108 @@ class Reader {
       const statusOf = String(conditions);
       const of = entries.get(statusOf);
       if (!of) {
-        this.add('UNKNOWN_TASK', condPath, `process_control ${id} branches on the status of task ${show(conditions)}, which is not a task of the process`, id);
+        this.add(
+          'UNKNOWN_TASK',
+          condPath,
+          `process_control ${id} branches on the status of task ${show(conditions)}, which is not a task of the process`,
+          id,
+        );
       } else if (of.type !== 'common') {
-        this.add('INVALID_SCHEMA', condPath, `process_control ${id} branches on the status of task ${statusOf}, a ${of.type ?? 'task of unknown type'}; only common tasks have a status`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          condPath,
+          `process_control ${id} branches on the status of task ${statusOf}, a ${of.type ?? 'task of unknown type'}; only common tasks have a status`,
+          id,
+        );
       }
       const keys = expression ? Object.keys(expression) : [];
       for (const key of keys.filter((k) => k !== 'success' && k !== 'failure')) {
-        this.add('INVALID_SCHEMA', `${exprPath}.${key}`, `process_control ${id} branches on a status: its branches are success and failure, not '${key}'`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${exprPath}.${key}`,
+          `process_control ${id} branches on a status: its branches are success and failure, not '${key}'`,
+          id,
+        );
       }
       if (expression && !keys.includes('success') && !keys.includes('failure')) {
-        this.add('INVALID_SCHEMA', exprPath, `process_control ${id} branches on a status: it needs a success or a failure branch`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          exprPath,
+          `process_control ${id} branches on a status: it needs a success or a failure branch`,
+          id,
+        );
       }
       const success = keys.includes('success') ? target('success') : undefined;
       const failure = keys.includes('failure') ? target('failure') : undefined;
-      return { ...base, type: 'process_control', mode: 'status', statusOf, ...(success ? { success } : {}), ...(failure ? { failure } : {}) };
+      return {
+        ...base,
+        type: 'process_control',
+        mode: 'status',
+        statusOf,
+        ...(success ? { success } : {}),
+        ...(failure ? { failure } : {}),
+      };
     }
 
     const rules: ValueRule[] = [];
     if (!Array.isArray(conditions) || conditions.length === 0) {
-      this.add('INVALID_SCHEMA', condPath, `conditions must be a task id (branch on its status) or a non-empty list of named conditions [{"A": [{condition, target, sign}]}]`, id);
+      this.add(
+        'INVALID_SCHEMA',
+        condPath,
+        `conditions must be a task id (branch on its status) or a non-empty list of named conditions [{"A": [{condition, target, sign}]}]`,
+        id,
+      );
       return { ...base, type: 'process_control', mode: 'value', rules };
     }
     const names = new Set<string>();
     conditions.forEach((item, j) => {
       const path = `${condPath}[${j}]`;
       if (!isPlainObject(item) || Object.keys(item).length !== 1) {
-        this.add('INVALID_SCHEMA', path, 'each condition is an object with one name: {"A": [{condition, target, sign}, ...]}', id);
+        this.add(
+          'INVALID_SCHEMA',
+          path,
+          'each condition is an object with one name: {"A": [{condition, target, sign}, ...]}',
+          id,
+        );
         return;
       }
       const [name] = Object.keys(item);
-      if (names.has(name)) this.add('INVALID_SCHEMA', `${path}.${name}`, `condition '${name}' is given twice`, id);
+      if (names.has(name))
+        this.add('INVALID_SCHEMA', `${path}.${name}`, `condition '${name}' is given twice`, id);
       names.add(name);
       const clauses = item[name];
       if (!Array.isArray(clauses)) {
-        this.add('INVALID_SCHEMA', `${path}.${name}`, `condition '${name}' must be a list of {condition, target, sign}`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}.${name}`,
+          `condition '${name}' must be a list of {condition, target, sign}`,
+          id,
+        );
       } else {
         clauses.forEach((clause, k) => this.clause(id, name, clause, `${path}.${name}[${k}]`));
       }
       let to: string | undefined;
       if (expression && !(name in expression)) {
-        this.add('INVALID_SCHEMA', `${exprPath}.${name}`, `process_control ${id} has no branch (expression) for condition '${name}'`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${exprPath}.${name}`,
+          `process_control ${id} has no branch (expression) for condition '${name}'`,
+          id,
+        );
       } else {
         to = target(name);
       }
       if (to) {
         const list = Array.isArray(clauses) ? clauses.filter(isPlainObject) : [];
-        rules.push({ name, target: to, clauses: list.map((c) => ({ condition: c.condition, target: c.target, sign: c.sign as string })) });
+        rules.push({
+          name,
+          target: to,
+          clauses: list.map((c) => ({
+            condition: c.condition,
+            target: c.target,
+            sign: c.sign as string,
+          })),
+        });
       }
     });
     return { ...base, type: 'process_control', mode: 'value', rules };
@@ -477,19 +714,41 @@ class Reader {
       this.add('INVALID_SCHEMA', path, 'a clause is {condition, target, sign}', id);
       return;
     }
-    if (typeof clause.sign !== 'string' || !Object.prototype.hasOwnProperty.call(SIGNS, clause.sign)) {
-      this.add('INVALID_SCHEMA', `${path}.sign`, `sign must be one of ${Object.keys(SIGNS).join(' ')}, got ${show(clause.sign)}`, id);
+    if (
+      typeof clause.sign !== 'string' ||
+      !Object.prototype.hasOwnProperty.call(SIGNS, clause.sign)
+    ) {
+      this.add(
+        'INVALID_SCHEMA',
+        `${path}.sign`,
+        `sign must be one of ${Object.keys(SIGNS).join(' ')}, got ${show(clause.sign)}`,
+        id,
+      );
     }
     for (const key of ['condition', 'target']) {
       const v = clause[key];
-      const scalar = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+      const scalar =
+        v === null ||
+        typeof v === 'string' ||
+        typeof v === 'boolean' ||
+        (typeof v === 'number' && Number.isFinite(v));
       if (!(key in clause) || !scalar) {
-        this.add('INVALID_SCHEMA', `${path}.${key}`, `${key} must be a number, a string (may hold \${var} expressions), a boolean or null`, id);
+        this.add(
+          'INVALID_SCHEMA',
+          `${path}.${key}`,
+          `${key} must be a number, a string (may hold \${var} expressions), a boolean or null`,
+          id,
+        );
       } else if (typeof v === 'string' && v.includes('${')) {
         try {
           checkTemplate(v);
         } catch (e) {
-          this.add('INVALID_EXPRESSION', `${path}.${key}`, `process_control ${id}, condition '${name}': ${(e as Error).message}`, id);
+          this.add(
+            'INVALID_EXPRESSION',
+            `${path}.${key}`,
+            `process_control ${id}, condition '${name}': ${(e as Error).message}`,
+            id,
+          );
         }
       }
     }
@@ -497,14 +756,26 @@ class Reader {
 
   // ------------------------------------------------------------------ the whole process
 
-  private structure(list: Entry[], entries: ReadonlyMap<string, Entry>): { start: StartTask; end: EndTask; contained: Set<string> } | null {
+  private structure(
+    list: Entry[],
+    entries: ReadonlyMap<string, Entry>,
+  ): { start: StartTask; end: EndTask; contained: Set<string> } | null {
     const tasks = list.filter((e) => e.task).map((e) => e.task!);
     const starts = list.filter((e) => e.type === 'start');
     const ends = list.filter((e) => e.type === 'end');
-    for (const [kind, found] of [['start', starts], ['end', ends]] as const) {
-      if (found.length === 0) this.add('DEGREE', this.base, `the process needs exactly one ${kind} task, it has none`);
+    for (const [kind, found] of [
+      ['start', starts],
+      ['end', ends],
+    ] as const) {
+      if (found.length === 0)
+        this.add('DEGREE', this.base, `the process needs exactly one ${kind} task, it has none`);
       for (const extra of found.slice(1)) {
-        this.add('DEGREE', this.at(extra.index, 'task_type'), `the process needs exactly one ${kind} task; task ${extra.id} is another one (first: ${found[0].id})`, extra.id);
+        this.add(
+          'DEGREE',
+          this.at(extra.index, 'task_type'),
+          `the process needs exactly one ${kind} task; task ${extra.id} is another one (first: ${found[0].id})`,
+          extra.id,
+        );
       }
     }
 
@@ -520,12 +791,24 @@ class Reader {
         const allowed = holder.type === 'group' ? ['common'] : ['common', 'group'];
         if (m.type && !allowed.includes(m.type)) {
           const key = holder.type === 'group' ? 'group_ids' : 'parallel_task_ids';
-          const j = (holder.type === 'group' ? holder.members : (holder as { branches: string[] }).branches).indexOf(member);
-          this.add('INVALID_SCHEMA', this.at(holder.index, 'method_kwargs', key, `[${j}]`), `${holder.type} ${holder.id} lists task ${member}, a ${m.type}; a ${holder.type} runs ${allowed.join(' or ')} tasks`, holder.id);
+          const j = (
+            holder.type === 'group' ? holder.members : (holder as { branches: string[] }).branches
+          ).indexOf(member);
+          this.add(
+            'INVALID_SCHEMA',
+            this.at(holder.index, 'method_kwargs', key, `[${j}]`),
+            `${holder.type} ${holder.id} lists task ${member}, a ${m.type}; a ${holder.type} runs ${allowed.join(' or ')} tasks`,
+            holder.id,
+          );
         }
       }
       if (holders.length > 1) {
-        this.add('INVALID_SCHEMA', this.at(m.index, 'task_id'), `task ${member} is listed by ${holders.map((h) => `${h.type} ${h.id}`).join(' and ')}; a task runs in one place`, member);
+        this.add(
+          'INVALID_SCHEMA',
+          this.at(m.index, 'task_id'),
+          `task ${member} is listed by ${holders.map((h) => `${h.type} ${h.id}`).join(' and ')}; a task runs in one place`,
+          member,
+        );
       }
     }
     const contained = new Set(containers.keys());
@@ -537,10 +820,20 @@ class Reader {
       const target = entries.get(to);
       if (!target) return; // UNKNOWN_TASK, reported with the task
       if (target.type === 'start') {
-        this.add('CONNECT_TO_START', path, `task ${from.id} leads back to the start task ${to}`, from.id);
+        this.add(
+          'CONNECT_TO_START',
+          path,
+          `task ${from.id} leads back to the start task ${to}`,
+          from.id,
+        );
       } else if (contained.has(to)) {
         const holder = containers.get(to)![0];
-        this.add('INVALID_SCHEMA', path, `task ${from.id} leads to task ${to}, which runs inside ${holder.type} ${holder.id}`, from.id);
+        this.add(
+          'INVALID_SCHEMA',
+          path,
+          `task ${from.id} leads to task ${to}, which runs inside ${holder.type} ${holder.id}`,
+          from.id,
+        );
       }
       ledTo.add(to);
       edges.set(from.id, [...(edges.get(from.id) ?? []), to]);
@@ -548,21 +841,45 @@ class Reader {
     for (const t of tasks) {
       if (contained.has(t.id)) continue;
       if (t.type === 'process_control') {
-        const branches = t.mode === 'status' ? [['success', t.success], ['failure', t.failure]] : t.rules.map((r) => [r.name, r.target]);
-        for (const [key, to] of branches) if (to) lead(t, to, this.at(t.index, 'method_kwargs', 'expression', key as string, 'task_id'));
+        const branches =
+          t.mode === 'status'
+            ? [
+                ['success', t.success],
+                ['failure', t.failure],
+              ]
+            : t.rules.map((r) => [r.name, r.target]);
+        for (const [key, to] of branches)
+          if (to)
+            lead(t, to, this.at(t.index, 'method_kwargs', 'expression', key as string, 'task_id'));
       } else if (t.nextId !== null) {
         if (t.type === 'end') {
-          this.add('DEGREE', this.at(t.index, 'next_id'), `the end task ${t.id} cannot lead on (next_id must be null)`, t.id);
+          this.add(
+            'DEGREE',
+            this.at(t.index, 'next_id'),
+            `the end task ${t.id} cannot lead on (next_id must be null)`,
+            t.id,
+          );
         } else {
           lead(t, t.nextId, this.at(t.index, 'next_id'));
         }
       } else if (t.type === 'start') {
-        this.add('DEGREE', this.at(t.index, 'next_id'), `the start task ${t.id} leads nowhere (next_id is null)`, t.id);
+        this.add(
+          'DEGREE',
+          this.at(t.index, 'next_id'),
+          `the start task ${t.id} leads nowhere (next_id is null)`,
+          t.id,
+        );
       }
     }
     for (const e of list) {
-      if (e.type === 'start' || e.type === 'end' || contained.has(e.id) || ledTo.has(e.id)) continue;
-      this.add('DEGREE', this.at(e.index, 'task_id'), `nothing leads to task ${e.id}: no next_id, group, parallel or process_control names it`, e.id);
+      if (e.type === 'start' || e.type === 'end' || contained.has(e.id) || ledTo.has(e.id))
+        continue;
+      this.add(
+        'DEGREE',
+        this.at(e.index, 'task_id'),
+        `nothing leads to task ${e.id}: no next_id, group, parallel or process_control names it`,
+        e.id,
+      );
     }
     this.cycles(list, edges);
 
@@ -618,7 +935,12 @@ class Reader {
         if (component.length > 1 || selfLoop) {
           component.sort((a, b) => order.get(a)! - order.get(b)!);
           const first = component[0];
-          this.add('CYCLE', this.at(order.get(first)!, 'next_id'), `tasks ${component.join(', ')} lead back to one another (a loop)`, first);
+          this.add(
+            'CYCLE',
+            this.at(order.get(first)!, 'next_id'),
+            `tasks ${component.join(', ')} lead back to one another (a loop)`,
+            first,
+          );
         }
       }
     }
