@@ -34,7 +34,7 @@ const DEFINITION_DOC = {
 } as const;
 
 const FORMAT_DOC = {
-  description: "Format of `definition`; only 'tree' is accepted today",
+  description: "Format of `definition`: 'tree' (bamboo, the default) or 'orderlines' (DESIGN §8.2)",
   default: 'tree',
   example: 'tree',
 };
@@ -48,8 +48,12 @@ export class ValidatePipelineDto {
 
   @ApiProperty(DEFINITION_DOC)
   @KeepRaw()
-  @IsObject({ message: 'definition must be an object (a pipeline tree)' })
-  definition: Record<string, unknown>;
+  // orderlines processes may be a bare array of task nodes (DESIGN §8.2)
+  @ValidateIf((o: { definition?: unknown }) => !Array.isArray(o.definition))
+  @IsObject({
+    message: 'definition must be an object (a pipeline tree), or an array of orderlines task nodes',
+  })
+  definition: Record<string, unknown> | unknown[];
 }
 
 /** `POST /pipelines`: build a definition (version 1). */

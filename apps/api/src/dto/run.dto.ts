@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { MAX_TIMEOUT_SECONDS } from '@app/pipeline';
 import { KeepRaw } from './keep-raw';
 
@@ -71,10 +80,17 @@ export class StartInlineRunDto {
       'The pipeline tree (bamboo format); checked by the engine, every problem answered in `details`',
   })
   @KeepRaw()
-  @IsObject({ message: 'definition must be an object (a pipeline tree)' })
-  definition: Record<string, unknown>;
+  // orderlines processes may be a bare array of task nodes (DESIGN §8.2)
+  @ValidateIf((o: { definition?: unknown }) => !Array.isArray(o.definition))
+  @IsObject({
+    message: 'definition must be an object (a pipeline tree), or an array of orderlines task nodes',
+  })
+  definition: Record<string, unknown> | unknown[];
 
-  @ApiPropertyOptional({ description: "Only 'tree' is accepted today", default: 'tree' })
+  @ApiPropertyOptional({
+    description: "'tree' (bamboo, the default) or 'orderlines' (DESIGN §8.2)",
+    default: 'tree',
+  })
   @IsOptional()
   @IsString()
   format?: string;

@@ -61,6 +61,9 @@ describe('ComponentRegistry', () => {
 
     const codes = registry.list().map((c) => `${c.code}@${c.version}`);
     expect(codes).toEqual([
+      'Test.test_add@legacy',
+      'Test.test_multi@legacy',
+      'Test.test_subtraction@legacy',
       'digest@legacy',
       'echo@legacy',
       'external_task@legacy',

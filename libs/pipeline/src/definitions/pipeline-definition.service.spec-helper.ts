@@ -99,6 +99,25 @@ export function definitionServiceSuite(
       expect(service.validate({ definition: 'nonsense' }).valid).toBe(false);
     });
 
+    it('builds orderlines processes into the internal tree, with their settings', async () => {
+      const process = {
+        process_info: { process_name: 'p', process_config: { timeout: 30 } },
+        process_node: [
+          { task_id: 1, task_type: 'start', next_id: 2 },
+          { task_id: 2, task_type: 'common', method_name: 'noop', task_module: 'Missing', next_id: 3 },
+          { task_id: 3, task_type: 'end', next_id: null },
+        ],
+      };
+      expect(service.validate({ format: 'orderlines', definition: process })).toEqual({ valid: true, errors: [] });
+      const { tree: internal, settings } = service.analyse('orderlines', process);
+      expect(internal.activities['2']).toMatchObject({ type: 'ServiceActivity', component: { code: 'noop' } });
+      expect(settings).toEqual({ timeoutSeconds: 30 });
+      const created = await service.create({ name: 'Orderlines', format: 'orderlines', definition: process });
+      expect(created).toMatchObject({ format: 'orderlines', definition: process });
+      const bad = service.validate({ format: 'orderlines', definition: { process_node: [{ task_id: 1, task_type: 'start', next_id: 9 }] } });
+      expect(bad.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'UNKNOWN_TASK', nodeId: '1', path: 'process_node[0].next_id' })]));
+    });
+
     it('refuses formats it does not know', () => {
       for (const format of ['bpmn', 'xml']) {
         const err = (() => {

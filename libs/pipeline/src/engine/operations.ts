@@ -7,6 +7,7 @@ import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
 import { nodeTimeoutVerdict, type NodeTimeoutName } from './node-timeouts';
+import { outcomeWrite } from './node-outcome';
 import { failAttempt, fork, mapOutputs, targetOf } from './step';
 import { varKey } from './variables';
 
@@ -375,6 +376,7 @@ function skipNode(b: DecisionBuilder, input: OperationInput, nodeId: string): De
   b.history('skip', failed);
   b.node({ ...failed, state: 'FINISHED', skip: true, version: failed.version + 1, finishedAt: input.now, callbacks: [], callbackSeq: 0 });
   mapOutputs(b, input, nodeId, failed.outputs ?? {});
+  if (node.raw.type === 'ServiceActivity') b.d.context.push(...outcomeWrite(node.raw, node.scopeId, 'skipped'));
   b.advance(b.process(p, { state: 'ACTIVE', currentNodeId: input.tree.next(nodeId) }));
   releaseRun(b, input);
   b.event('post_skip_node', nodeId, {});

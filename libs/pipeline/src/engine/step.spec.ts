@@ -1,18 +1,34 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { getPipelineComponentMetadata } from '../components/pipeline-component.decorator';
+import { ComponentData } from '../components/service';
+import { STANDARD_COMPONENTS } from '../components/standard';
+import { compileDefinition } from '../formats';
 import type { PipelineTree } from '../model/tree.types';
 import { validateTree } from '../model/validate-tree';
 import { EngineInvariantError } from './engine-invariant.error';
 import { EngineSimulator, type Behaviour } from './engine-simulator.spec-helper';
 import { blankNodeRecord } from './run-state';
 import { failOnInvariant, step } from './step';
+import { renderScopeVariables } from './variables';
 
 const CONFORMANCE = process.env.CONFORMANCE_DIR ?? path.resolve(__dirname, '../../../../../shared/conformance');
 
-/** noop / echo / fail as DESIGN §4 defines them, by component code. */
+/** orderlines' sample components (DESIGN §8.2), the real classes, by code. */
+const ORDERLINES_SAMPLES = new Map(
+  STANDARD_COMPONENTS.filter((c) => getPipelineComponentMetadata(c)!.code.startsWith('Test.')).map((c) => [getPipelineComponentMetadata(c)!.code, c]),
+);
+
+/** noop / echo / fail as DESIGN §4 defines them, and orderlines' samples, by component code. */
 function standard(sim: () => EngineSimulator): Behaviour {
   return (nodeId, inputs) => {
     const code = sim().tree.activity(nodeId).component.code;
+    const sample = ORDERLINES_SAMPLES.get(code);
+    if (sample) {
+      const data = new ComponentData({ ...inputs });
+      const ok = new (sample as unknown as new () => { execute(d: ComponentData): boolean })().execute(data);
+      return { ok, outputs: data.outputs, ...(ok ? {} : { exData: data.outputs.ex_data }), finished: true };
+    }
     if (code === 'fail' && inputs.fail !== false) {
       return { ok: false, outputs: { ex_data: inputs.message ?? 'failed' }, exData: inputs.message ?? 'failed', finished: true };
     }
@@ -36,15 +52,37 @@ function findNode(view: Map<string, { state: string }>, id: string) {
 /** The project's own fixtures (test/conformance), replayed after the shared ones as `project/…`. */
 const PROJECT_CONFORMANCE = path.resolve(__dirname, '../../../../test/conformance');
 
-function executionFixtures(dir: string, label: string): [string, string][] {
-  const folder = path.join(dir, 'execution');
-  return fs.existsSync(folder)
-    ? fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => [`${label}${f}`, path.join(folder, f)])
-    : [];
+/** Runnable fixtures of `folder` (valid, with a state to settle in); `dag` ones are not replayed here yet. */
+function executionFixtures(dir: string, label: string, folder = 'execution'): [string, string][] {
+  const full = path.join(dir, folder);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f): [string, string] => [`${label}${folder === 'execution' ? '' : `${folder}/`}${f}`, path.join(full, f)])
+    .filter(([, file]) => {
+      const fx = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return fx.format !== 'dag' && fx.expect?.valid === true && fx.expect.state !== undefined;
+    });
 }
 
-const fixtures = executionFixtures(CONFORMANCE, '');
-const projectFixtures = executionFixtures(PROJECT_CONFORMANCE, 'project/');
+const STANDARD_CODES = new Set(STANDARD_COMPONENTS.map((c) => getPipelineComponentMetadata(c)!.code));
+
+/** The internal tree of a fixture: as written for `tree`, compiled for another format. */
+function fixtureTree(fx: { format?: string; tree: unknown }): PipelineTree {
+  if ((fx.format ?? 'tree') === 'tree') return fx.tree as PipelineTree;
+  const compiled = compileDefinition(fx.format!, fx.tree, { componentExists: (code) => STANDARD_CODES.has(code) });
+  expect(compiled.errors).toEqual([]);
+  if (!compiled.valid) throw new Error('unreachable');
+  return compiled.tree;
+}
+
+const fixtures = [...executionFixtures(CONFORMANCE, ''), ...executionFixtures(CONFORMANCE, '', 'orderlines')];
+const projectFixtures = [
+  ...executionFixtures(PROJECT_CONFORMANCE, 'project/'),
+  ...executionFixtures(PROJECT_CONFORMANCE, 'project/', 'orderlines'),
+];
 
 describe('engine core over the conformance execution fixtures', () => {
   it('finds the fixtures', () => expect(fixtures.length).toBeGreaterThan(0));
@@ -55,12 +93,27 @@ describe('engine core over the conformance execution fixtures', () => {
     // A fixture whose outcome needs a timer to fire (DESIGN §8.3 timeouts) is the e2e suites' business.
     if (fx.timers === true) return;
     const inputs = Object.fromEntries(Object.entries(fx.inputs ?? {}).map(([k, v]) => [k.startsWith('${') ? k : `\${${k}}`, v]));
-    const sim = simulate(fx.tree, inputs);
+    const tree = fixtureTree(fx);
+    const sim = simulate(tree, inputs);
     expect(sim.run.state).toBe(fx.expect.state);
     for (const [id, state] of Object.entries(fx.expect.nodes ?? {})) {
       expect([id, findNode(sim.nodes, id)]).toEqual([id, state]);
     }
     if (fx.expect.outputs) expect(sim.outputs).toEqual(fx.expect.outputs);
+    if (fx.expect.context) {
+      const context = renderScopeVariables(sim.tree.root, sim.context.get(tree.id) ?? {});
+      expect(context).toEqual(expect.objectContaining(fx.expect.context));
+    }
+  });
+
+  it("runs orderlines' README sample with its result arithmetic", () => {
+    const fx = JSON.parse(fs.readFileSync(path.join(PROJECT_CONFORMANCE, 'orderlines/sample-readme-parallel.json'), 'utf8'));
+    const tree = fixtureTree(fx);
+    const sim = simulate(tree);
+    expect(sim.run.state).toBe('FINISHED');
+    // add(1, 123143) + 1, then subtraction(add_value, 123123)
+    expect(sim.context.get(tree.id)).toMatchObject({ '${add_value}': 123145, '${subtraction_value}': 22 });
+    expect(sim.nodes.get('1006')?.outputs).toEqual({ subtraction_value: -2 });
   });
 });
 

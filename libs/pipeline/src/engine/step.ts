@@ -8,8 +8,10 @@ import { DecisionBuilder, mustTransit } from './decision-builder';
 import { EngineInvariantError } from './engine-invariant.error';
 import { FINAL_RUN_STATES } from './node-machine';
 import { retryDelayMs } from './retry-policy';
+import { outcomeWrite } from './node-outcome';
+import { evaluateResults } from './results';
 import { blankNodeRecord, type NodeRecord, type ProcessRecord, type RunRecord } from './run-state';
-import { renderInputs, ScopeVariables, type LazyValues } from './variables';
+import { renderInputs, ScopeVariables, varKey, type LazyValues } from './variables';
 
 /** Everything a step may read; the runtime loads exactly this before calling the core. */
 export interface StepInput {
@@ -363,7 +365,8 @@ export function mapOutputs(b: DecisionBuilder, input: { tree: CompiledTree }, no
  * moved on, was retried or forced to fail meanwhile) are dropped.
  */
 export function complete(input: CompleteInput): Decision {
-  const { run, process: p, tree, nodeId, version, outcome } = input;
+  const { run, process: p, tree, nodeId, version } = input;
+  let { outcome } = input;
   const rec = input.nodes.get(nodeId);
   if (FINAL_RUN_STATES.has(run.state)) return reapRevoked(input, rec, version);
   if (!rec || rec.state !== 'RUNNING' || rec.version !== version) {
@@ -378,11 +381,21 @@ export function complete(input: CompleteInput): Decision {
   const scheduleTimes = rec.scheduleTimes + (outcome.schedules ?? (outcome.phase === 'schedule' ? 1 : 0));
   const callbacks = outcome.consumedCallback ? rec.callbacks.slice(1) : rec.callbacks;
 
+  // Result bindings are evaluated before the node finishes: one that fails fails the node.
+  let results: ReturnType<typeof evaluateResults> | undefined;
+  if (outcome.ok && outcome.finished && act.results?.length) {
+    results = evaluateResults(act.results, outputs, scopeOf(input));
+    if (!results.ok) outcome = { ...outcome, ok: false, exData: results.error };
+  }
+
   if (outcome.ok) {
     if (outcome.finished) {
       mustTransit(rec, 'finish', nodeId);
       finishAndMove(b, input, rec, p, { outputs, scheduleTimes, callbacks: [] });
       mapOutputs(b, input, nodeId, outputs);
+      const scopeId = tree.node(nodeId).scopeId;
+      if (results?.ok) for (const r of results.values) b.d.context.push({ scopeId, key: varKey(r.variable), value: r.value });
+      b.d.context.push(...outcomeWrite(act, scopeId, 'finished'));
       return b.d;
     }
     if (outcome.pollDelayMs !== undefined) {
@@ -457,6 +470,7 @@ export function failAttempt(
     mustTransit(rec, 'ignore_error', nodeId);
     finishAndMove(b, input, failedRec, p, { errorIgnored: true, callbacks: [] });
     mapOutputs(b, input, nodeId, failedRec.outputs ?? {});
+    b.d.context.push(...outcomeWrite(act, input.tree.node(nodeId).scopeId, 'error_ignored'));
     return;
   }
   mustTransit(rec, 'fail', nodeId);

@@ -108,3 +108,23 @@ export function renderInputs(
   }
   return out;
 }
+
+/**
+ * A scope's variables as `{name: value}` (names without `${}`): its declared `data.inputs`
+ * resolved (splices rendered, node outputs once their node finished) under the stored values
+ * (run inputs, context updates, results). A template that cannot render answers as written
+ * rather than failing the whole read. (`GET /runs/:id/context`.)
+ */
+export function renderScopeVariables(scope: CompiledScope, stored: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const variables = new ScopeVariables(scope, stored);
+  const out: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(scope.variables), ...Object.keys(stored)])) {
+    const name = varName(key);
+    try {
+      out[name] = variables.get(name);
+    } catch {
+      out[name] = key in stored ? stored[key] : scope.variables[key]?.value;
+    }
+  }
+  return out;
+}

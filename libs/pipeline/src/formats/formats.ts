@@ -1,12 +1,14 @@
 import type { ValidateOptions } from '../model/validation.types';
 import type { DefinitionFormatCompiler, FormatCompileResult } from './definition-format';
 import { dagFormat } from './dag/dag-format';
+import { orderlinesFormat } from './orderlines';
 import { treeFormat } from './tree-format';
 
 /** Every accepted definition format by name; `tree` (bamboo) is the default. */
 const COMPILERS = new Map<string, DefinitionFormatCompiler>([
   [treeFormat.format, treeFormat],
   [dagFormat.format, dagFormat],
+  [orderlinesFormat.format, orderlinesFormat],
 ]);
 
 /** Names of the formats `POST /pipelines` and `POST /runs` accept. */

@@ -1,2 +1,3 @@
 export * from './definition-format';
 export { compileDefinition, definitionFormats, isDefinitionFormat } from './formats';
+export { OrderlinesCompilerBugError } from './orderlines';

@@ -36,6 +36,7 @@ import {
   IsOptional,
   IsPositive,
   IsString,
+  Matches,
   Min,
   ValidateBy,
   ValidateIf,
@@ -53,6 +54,9 @@ export const GATEWAY_TYPES = [
 export const VARIABLE_TYPES = ['plain', 'splice', 'lazy'] as const;
 export const TIMER_TYPES = ['time_date', 'time_duration', 'time_cycle'] as const;
 export const RETRY_BACKOFFS = ['fixed', 'exponential'] as const;
+export const RESULT_CASTS = ['int', 'float', 'str', 'dict', 'list', 'bool'] as const;
+/** A variable name usable as `${name}` in expressions. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A JSON object: not an array, not null, not a class instance (Map, Date, DTO...). Objects from
@@ -374,6 +378,20 @@ export class NodeTimeoutsDto {
   runningSeconds?: number;
 }
 
+/** A variable an activity sets when it finishes (`ServiceActivity.results`, engine/results.ts). */
+export class ResultBindingDto {
+  @IsString()
+  @Matches(VARIABLE_NAME, { message: 'variable must be a name of letters, digits and _ (not starting with a digit)' })
+  variable: string;
+
+  /** Any JSON value; a string containing `${` is an expression (checked by validateTree). */
+  value?: unknown;
+
+  @IsOptional()
+  @IsIn(RESULT_CASTS, { message: `type must be one of: ${RESULT_CASTS.join(', ')}` })
+  type?: string;
+}
+
 export class TimeoutConfigDto {
   @IsBoolean()
   enable: boolean;
@@ -548,6 +566,14 @@ export class ServiceActivityDto extends ActivityBaseDto {
 
   @NestedObject(() => NodeTimeoutsDto, { optional: true })
   timeout?: NodeTimeoutsDto;
+
+  @ArrayOf(() => ResultBindingDto, { optional: true })
+  results?: ResultBindingDto[];
+
+  @IsOptional()
+  @IsString()
+  @Matches(VARIABLE_NAME, { message: 'outcomeVariable must be a name of letters, digits and _ (not starting with a digit)' })
+  outcomeVariable?: string;
 }
 
 export class SubProcessDto extends ActivityBaseDto {

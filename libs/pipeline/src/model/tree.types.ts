@@ -64,6 +64,23 @@ export interface NodeTimeouts {
   runningSeconds?: number;
 }
 
+/** What a result binding casts its value to (orderlines' `variable_type`, Python's casts). */
+export type ResultCast = 'int' | 'float' | 'str' | 'dict' | 'list' | 'bool';
+
+/**
+ * A variable an activity sets in its scope when it finishes successfully (orderlines'
+ * `result`). A string `value` containing `${` is an expression in which `${k}` is key `k` of
+ * the returned outputs, else the scope's variable `k`; `${return_value}` is the outputs (their
+ * only value when there is one key). Any other value is taken as written. See engine/results.ts.
+ */
+export interface ResultBinding {
+  /** The variable's name, without `${}`. */
+  variable: string;
+  value: unknown;
+  /** Cast applied to the value; one that cannot be cast fails the activity. */
+  type?: ResultCast;
+}
+
 export interface TimeoutConfig {
   enable: boolean;
   action: string;
@@ -108,6 +125,14 @@ export interface ServiceActivity {
   events?: { timer_events?: TimerEventDefinition[] };
   retry?: RetryPolicy;
   timeout?: NodeTimeouts;
+  /** Variables set in the node's scope when it finishes successfully (engine/results.ts). */
+  results?: ResultBinding[];
+  /**
+   * A variable of the node's scope that records how the node ended, for gateway conditions:
+   * `finished`, `error_ignored` (failed, error ignored) or `skipped` (skipped by an operator).
+   * See engine/node-outcome.ts.
+   */
+  outcomeVariable?: string;
 }
 
 export interface SubProcess {

@@ -362,6 +362,15 @@ class TreeValidator {
     }
   }
 
+  /** A result binding's value: one expression (`${a} + 1`), not a template. */
+  private checkExpressionAt(src: string, path: string, nodeId: string): void {
+    try {
+      checkCondition(src);
+    } catch (e) {
+      this.add('INVALID_EXPRESSION', path, `${path}: ${(e as Error).message}`, nodeId);
+    }
+  }
+
   private checkActivity(ctx: TreeCtx, node: NodeInfo, stack: TreeCtx[]): void {
     const { raw, id, path } = node;
     if (node.type === 'ServiceActivity') {
@@ -378,6 +387,13 @@ class TreeValidator {
               id,
             );
           }
+        }
+        if (Array.isArray(raw.results)) {
+          raw.results.forEach((r, i) => {
+            if (isPlainObject(r) && typeof r.value === 'string' && r.value.includes('${')) {
+              this.checkExpressionAt(r.value, join(path, 'results', String(i), 'value'), id);
+            }
+          });
         }
         if (isPlainObject(component.inputs)) {
           for (const key of Object.keys(component.inputs)) {

@@ -372,7 +372,10 @@ export class EngineRuntime {
       this.logger.debug(`run ${runId} node ${nodeId}: ${phase} for version ${version} is stale, dropped`);
       return [];
     }
-    const reload = () => this.store.loadNodeSlice(runId, nodeId, false, dagWork ? ahead : [], dagWork);
+    // A DAG work's outcome re-evaluates its DAG (every work's row and the coordinator); result
+    // bindings read the scope's variables: a reload for them needs the context too.
+    const reload = () =>
+      this.store.loadNodeSlice(runId, nodeId, !!tree.activity(nodeId).results?.length, dagWork ? ahead : [], dagWork);
     const decide = (outcome: ComponentOutcome) => (t: CompiledTree, s: ProcessSlice) =>
       complete({ tree: t, ...s, nodeId, version, outcome, now: new Date(), newId: randomUUID });
     if (FINAL_RUN_STATES.has(slice.run.state)) {

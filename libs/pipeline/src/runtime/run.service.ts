@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { checkTimeoutSeconds, PipelineDefinitionService } from '../definitions/pipeline-definition.service';
 import { compileTree } from '../engine/compiled-tree';
 import type { NodeRecord } from '../engine/run-state';
-import { ScopeVariables, varKey, varName } from '../engine/variables';
+import { renderScopeVariables, varKey } from '../engine/variables';
 import type { PipelineTree } from '../model/tree.types';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors';
 import { RunStore, type RunRow } from '../ports/run-store.port';
@@ -140,19 +140,7 @@ export class RunService {
     const compiled = await this.runtime.compiledTree(runId);
     if (!compiled) throw new NotFoundError('run', runId);
     const stored = await this.store.loadContext(runId, compiled.rootId);
-    const scope = new ScopeVariables(compiled.scope(compiled.rootId), stored);
-    const out: Record<string, unknown> = {};
-    const keys = new Set([...Object.keys(compiled.scope(compiled.rootId).variables), ...Object.keys(stored)]);
-    for (const key of keys) {
-      const name = varName(key);
-      try {
-        out[name] = scope.get(name);
-      } catch {
-        // A template that cannot render answers as written rather than failing the whole read.
-        out[name] = key in stored ? stored[key] : compiled.scope(compiled.rootId).variables[key]?.value;
-      }
-    }
-    return out;
+    return renderScopeVariables(compiled.scope(compiled.rootId), stored);
   }
 
   async list(query: ListRunsQuery): Promise<Page<RunSummaryView>> {

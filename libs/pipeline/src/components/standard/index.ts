@@ -6,6 +6,7 @@ import { HttpRequestComponent } from './http-request.component';
 import { MultiCallbackComponent } from './multi-callback.component';
 import { NoopComponent } from './noop.component';
 import { NowLazyVariable } from './now.lazy-variable';
+import { ORDERLINES_TEST_COMPONENTS } from './orderlines-test.components';
 import { PollComponent } from './poll.component';
 import { SleepComponent } from './sleep.component';
 import { WaitCallbackComponent } from './wait-callback.component';
@@ -18,6 +19,7 @@ export * from './http-request.component';
 export * from './multi-callback.component';
 export * from './noop.component';
 export * from './now.lazy-variable';
+export * from './orderlines-test.components';
 export * from './poll.component';
 export * from './sleep.component';
 export * from './wait-callback.component';
@@ -34,6 +36,7 @@ export const STANDARD_COMPONENTS = [
   HttpRequestComponent,
   ExternalTaskComponent,
   DigestComponent,
+  ...ORDERLINES_TEST_COMPONENTS,
 ];
 
 /** The built-in lazy variables, as Nest providers. */

@@ -1,0 +1,2 @@
+export { orderlinesFormat } from './orderlines-format';
+export { OrderlinesCompilerBugError } from './orderlines-compiler-bug.error';
