@@ -92,10 +92,12 @@ export function dagSuite(http: Http): void {
   });
 
   it('a work given by name is an external task on its own topic, finished by its report', async () => {
-    const runId = await startDag({ works: ['submit', 'trace'], dags: { trace: { dependences: ['submit'] } } });
+    const runId = await startDag({ works: ['submit', 'trace'], dags: { trace: { dependences: ['submit'] } } }, { order: 7 });
     const version = await api.runningVersion(runId, 'submit');
     const submit = await api.node(runId, 'submit');
     expect(submit.inputs).toEqual({ topic: 'submit' });
+    // The worker gets the run's variables as the payload.
+    expect(submit.outputs).toMatchObject({ topic: 'submit', payload: { order: 7 } });
     expect((await api.op(runId, 'nodes/submit/callback', { version, data: { outputs: { ticket: 42 } } })).status).toBe(200);
     const traceVersion = await api.runningVersion(runId, 'trace');
     expect((await api.node(runId, 'submit')).outputs).toMatchObject({ ticket: 42 });

@@ -1,6 +1,10 @@
 import { PipelineComponent } from '../pipeline-component.decorator';
 import { Service, type ComponentData, type FieldFormat, type ParentData, type ScheduleType } from '../service';
 
+/** Scope variables (keyed `${name}`) by plain name, as a worker in any language reads them. */
+const byName = (context: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(context).map(([key, value]) => [key.replace(/^\$\{(.*)\}$/, '$1'), value]));
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
@@ -8,7 +12,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * the node waits on `topic` with its `payload` until a client reports back. A report is a
  * callback `{outputs: {...}}` (the node finishes with those outputs) or `{error: "..."}` (it
  * fails with that reason, under the node's retry policy). DAG works given by name are this
- * component with the work's name as topic.
+ * component with the work's name as topic and, as payload, the run's variables.
  */
 @PipelineComponent({
   code: 'external_task',
@@ -18,13 +22,15 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 export class ExternalTaskComponent extends Service {
   override readonly scheduleType: ScheduleType = 'callback';
 
-  execute(data: ComponentData): boolean {
+  execute(data: ComponentData, parentData: ParentData): boolean {
     const topic = data.inputs.topic;
     if (typeof topic !== 'string' || topic.trim() === '') {
       data.setOutput('ex_data', 'input `topic` must be a non-empty string');
       return false;
     }
     data.setOutput('topic', topic);
+    // Without an explicit payload (a DAG work given by name), the worker gets the run's variables.
+    data.setOutput('payload', data.inputs.payload !== undefined ? data.inputs.payload : byName(parentData.context));
     return true;
   }
 
@@ -42,13 +48,14 @@ export class ExternalTaskComponent extends Service {
   override inputsFormat(): FieldFormat[] {
     return [
       { key: 'topic', type: 'string', required: true, description: 'The topic external workers fetch tasks from.' },
-      { key: 'payload', type: 'any', description: 'What the worker gets with the task.' },
+      { key: 'payload', type: 'any', description: "What the worker gets with the task (default: the run's variables)." },
     ];
   }
 
   override outputsFormat(): FieldFormat[] {
     return [
       { key: 'topic', type: 'string', description: 'The topic the task was offered on.' },
+      { key: 'payload', type: 'any', description: 'What the worker was given.' },
       { key: '*', type: 'any', description: 'The outputs the worker reported.' },
     ];
   }
