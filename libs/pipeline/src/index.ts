@@ -8,6 +8,7 @@ export * from './expressions';
 export * from './engine/states';
 export * from './components';
 export * from './definitions';
+export * from './formats';
 export * from './persistence';
 export { RunService } from './runtime/run.service';
 export { RunOperationsService, type OperationResult, type SkipGatewayRequest, type TimeoutResult } from './runtime/run-operations.service';

@@ -1,4 +1,6 @@
 export * from './service';
+export * from './cpu-bound-service';
+export * from './cpu-task-pool.service';
 export * from './pipeline-component.decorator';
 export * from './pipeline-lazy-variable.decorator';
 export * from './lazy-variable';
