@@ -288,19 +288,7 @@ function retryNode(b: DecisionBuilder, input: OperationInput, nodeId: string, in
   b.history('retry', failed);
   let version: number;
   if (node.kind === 'activity') {
-    mustTransit(failed, 'retry', nodeId);
-    const rec2 = b.node(
-      freshLife(failed, {
-        state: 'RUNNING',
-        retries: failed.retries + 1,
-        inputs: inputs ? { ...(failed.inputs ?? {}), ...inputs } : failed.inputs,
-        awaiting: 'execute',
-        startedAt: input.now,
-      }),
-    );
-    version = rec2.version;
-    b.process(p, { state: 'IN_NODE' });
-    b.d.effects.push({ type: 'execute', nodeId, version });
+    version = rerunActivity(b, input, failed, p, inputs);
   } else {
     // A gateway or a sub-process is entered again: conditions re-evaluated, params re-rendered.
     mustTransit(failed, 'reset', nodeId);
@@ -312,6 +300,29 @@ function retryNode(b: DecisionBuilder, input: OperationInput, nodeId: string, in
   return b.d;
 }
 
+/** A failed activity runs again in process `p`: a new life, RUNNING, its execute dispatched (new inputs merged in). */
+function rerunActivity(
+  b: DecisionBuilder,
+  input: OperationInput,
+  failed: NodeRecord,
+  p: ProcessRecord,
+  inputs?: Record<string, unknown>,
+): number {
+  mustTransit(failed, 'retry', failed.nodeId);
+  const rec = b.node(
+    freshLife(failed, {
+      state: 'RUNNING',
+      retries: failed.retries + 1,
+      inputs: inputs ? { ...(failed.inputs ?? {}), ...inputs } : failed.inputs,
+      awaiting: 'execute',
+      startedAt: input.now,
+    }),
+  );
+  b.process(p, { state: 'IN_NODE', currentNodeId: failed.nodeId });
+  b.d.effects.push({ type: 'execute', nodeId: failed.nodeId, version: rec.version });
+  return rec.version;
+}
+
 /**
  * Retry a failed DAG work (§8.1): it runs again in its process, the works downstream that its
  * failure had skipped wait for it again, and a FAILED run is RUNNING again.
@@ -321,22 +332,11 @@ function retryWork(b: DecisionBuilder, input: OperationInput, failed: NodeRecord
   const { p, coordinator } = workProcesses(input, failed);
   b.event('pre_retry_node', nodeId, { data: inputs ?? {} });
   b.history('retry', failed);
-  mustTransit(failed, 'retry', nodeId);
-  const rec2 = b.node(
-    freshLife(failed, {
-      state: 'RUNNING',
-      retries: failed.retries + 1,
-      inputs: inputs ? { ...(failed.inputs ?? {}), ...inputs } : failed.inputs,
-      awaiting: 'execute',
-      startedAt: input.now,
-    }),
-  );
-  b.process(p, { state: 'IN_NODE', currentNodeId: nodeId });
-  b.d.effects.push({ type: 'execute', nodeId, version: rec2.version });
+  const version = rerunActivity(b, input, failed, p, inputs);
   reopenSkippedDownstream(b, input.tree, nodeId);
   b.process(coordinator, { state: 'WAITING' });
   releaseRun(b, input);
-  b.event('post_retry_node', nodeId, { data: inputs ?? {}, version: rec2.version });
+  b.event('post_retry_node', nodeId, { data: inputs ?? {}, version });
   return b.d;
 }
 

@@ -2,6 +2,7 @@ import {
   backEdges,
   Digraph,
   immediateDominators,
+  namedCycles,
   reachableFrom,
   stronglyConnectedComponents,
 } from './graph-algorithms';
@@ -170,5 +171,16 @@ describe('graph algorithms', () => {
     expect(sccs.count).toBe(n);
     expect(reachableFrom(g, 0).order.length).toBe(n);
     expect(backEdges(g, 0).every((b) => b === 0)).toBe(true);
+  });
+});
+
+describe('namedCycles', () => {
+  it('answers each cycle once, members in the order of the ids, ignoring unknown targets', () => {
+    const edges: Record<string, string[]> = { a: ['b'], b: ['c', 'ghost'], c: ['a'], d: ['d'], e: ['a'] };
+    expect(namedCycles(['e', 'd', 'c', 'b', 'a'], (id) => edges[id] ?? [])).toEqual([
+      ['d'],
+      ['c', 'b', 'a'],
+    ]);
+    expect(namedCycles(['x', 'y'], (id) => (id === 'x' ? ['y'] : []))).toEqual([]);
   });
 });

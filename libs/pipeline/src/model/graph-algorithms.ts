@@ -305,3 +305,28 @@ export function backEdges(g: Digraph, root: number): Uint8Array {
   }
   return back;
 }
+
+/**
+ * The cycles of a graph given by names (DAG dependences, orderlines' task links): each
+ * strongly connected component with a cycle, its members in the order of `ids`. Edges to
+ * names not in `ids` are ignored. Linear, iterative (see `stronglyConnectedComponents`).
+ */
+export function namedCycles(ids: readonly string[], edges: (id: string) => readonly string[]): string[][] {
+  const at = new Map(ids.map((id, i) => [id, i]));
+  const from: number[] = [];
+  const to: number[] = [];
+  ids.forEach((id, i) => {
+    for (const target of edges(id)) {
+      const j = at.get(target);
+      if (j !== undefined) {
+        from.push(i);
+        to.push(j);
+      }
+    }
+  });
+  const { members, cyclic } = stronglyConnectedComponents(new Digraph(ids.length, from, to));
+  return members
+    .filter((_, c) => cyclic[c])
+    .map((list) => [...list].sort((a, b) => a - b).map((i) => ids[i]))
+    .sort((a, b) => at.get(a[0])! - at.get(b[0])!);
+}

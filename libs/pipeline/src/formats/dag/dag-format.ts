@@ -1,4 +1,5 @@
 import { DEFAULT_TRIGGER_RULE, isTriggerRule, TRIGGER_RULES } from '../../engine/trigger-rules';
+import { namedCycles } from '../../model/graph-algorithms';
 import { checkJsonShape, checkSchema } from '../../model/schema-check';
 import { isPlainObject, ServiceActivityDto } from '../../model/tree-schema.dto';
 import type { ComponentInput, DagWorkSpec, PipelineTree, ServiceActivity } from '../../model/tree.types';
@@ -222,64 +223,14 @@ function parseSettings(source: Record<string, unknown>, errors: ValidationIssue[
   return settings;
 }
 
-/**
- * Every dependency cycle, each reported once with the works on it (Tarjan's strongly
- * connected components, iterative: linear in works + dependences, no recursion limit).
- */
+/** Every dependency cycle, each reported once with the works on it (in declaration order). */
 export function findCycles(order: string[], specs: ReadonlyMap<string, DagWorkSpec>): ValidationIssue[] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const issues: ValidationIssue[] = [];
-  let counter = 0;
-  for (const root of order) {
-    if (index.has(root)) continue;
-    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
-    index.set(root, counter);
-    low.set(root, counter++);
-    stack.push(root);
-    onStack.add(root);
-    while (work.length) {
-      const frame = work[work.length - 1];
-      const ups = specs.get(frame.id)?.upstream ?? [];
-      if (frame.next < ups.length) {
-        const u = ups[frame.next++];
-        if (!index.has(u)) {
-          index.set(u, counter);
-          low.set(u, counter++);
-          stack.push(u);
-          onStack.add(u);
-          work.push({ id: u, next: 0 });
-        } else if (onStack.has(u)) low.set(frame.id, Math.min(low.get(frame.id)!, index.get(u)!));
-        continue;
-      }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1].id;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
-      }
-      if (low.get(frame.id) !== index.get(frame.id)) continue;
-      const component: string[] = [];
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        component.push(w);
-      } while (w !== frame.id);
-      const selfLoop = component.length === 1 && (specs.get(frame.id)?.upstream ?? []).includes(frame.id);
-      if (component.length > 1 || selfLoop) {
-        const onCycle = order.filter((id) => component.includes(id));
-        issues.push({
-          code: 'CYCLE',
-          nodeId: onCycle[0],
-          path: `dags.${onCycle[0]}.dependences`,
-          message: `works ${onCycle.map((id) => `'${id}'`).join(', ')} depend on each other in a cycle`,
-        });
-      }
-    }
-  }
-  return issues;
+  return namedCycles(order, (id) => specs.get(id)?.upstream ?? []).map((onCycle) => ({
+    code: 'CYCLE',
+    nodeId: onCycle[0],
+    path: `dags.${onCycle[0]}.dependences`,
+    message: `works ${onCycle.map((id) => `'${id}'`).join(', ')} depend on each other in a cycle`,
+  }));
 }
 
 /** Ids for the bounding events that no work uses. */

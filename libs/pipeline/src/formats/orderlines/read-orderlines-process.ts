@@ -1,3 +1,4 @@
+import { namedCycles } from '../../model/graph-algorithms';
 import { checkCondition, checkTemplate } from '../../expressions';
 import { RESULT_CASTS, VARIABLE_NAME, isPlainObject } from '../../model/tree-schema.dto';
 import type { ResultBinding, ResultCast } from '../../model/tree.types';
@@ -887,62 +888,17 @@ class Reader {
     return { start: starts[0].task as StartTask, end: ends[0].task as EndTask, contained };
   }
 
-  /** Loops on the process's lines (Tarjan's strongly connected components, iteratively). */
+  /** Loops on the process's lines (strongly connected components, linear and iterative). */
   private cycles(list: Entry[], edges: ReadonlyMap<string, string[]>): void {
-    const index = new Map<string, number>();
-    const low = new Map<string, number>();
-    const onStack = new Set<string>();
-    const stack: string[] = [];
-    let counter = 0;
     const order = new Map(list.map((e) => [e.id, e.index]));
-    for (const root of list) {
-      if (index.has(root.id)) continue;
-      const work: Array<{ id: string; next: number }> = [{ id: root.id, next: 0 }];
-      index.set(root.id, counter);
-      low.set(root.id, counter++);
-      stack.push(root.id);
-      onStack.add(root.id);
-      while (work.length) {
-        const frame = work[work.length - 1];
-        const out = edges.get(frame.id) ?? [];
-        if (frame.next < out.length) {
-          const to = out[frame.next++];
-          if (!index.has(to)) {
-            index.set(to, counter);
-            low.set(to, counter++);
-            stack.push(to);
-            onStack.add(to);
-            work.push({ id: to, next: 0 });
-          } else if (onStack.has(to)) {
-            low.set(frame.id, Math.min(low.get(frame.id)!, index.get(to)!));
-          }
-          continue;
-        }
-        work.pop();
-        if (work.length) {
-          const parent = work[work.length - 1].id;
-          low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
-        }
-        if (low.get(frame.id) !== index.get(frame.id)) continue;
-        const component: string[] = [];
-        let member: string;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        const selfLoop = component.length === 1 && out.includes(frame.id);
-        if (component.length > 1 || selfLoop) {
-          component.sort((a, b) => order.get(a)! - order.get(b)!);
-          const first = component[0];
-          this.add(
-            'CYCLE',
-            this.at(order.get(first)!, 'next_id'),
-            `tasks ${component.join(', ')} lead back to one another (a loop)`,
-            first,
-          );
-        }
-      }
+    for (const component of namedCycles(list.map((e) => e.id), (id) => edges.get(id) ?? [])) {
+      const first = component[0];
+      this.add(
+        'CYCLE',
+        this.at(order.get(first)!, 'next_id'),
+        `tasks ${component.join(', ')} lead back to one another (a loop)`,
+        first,
+      );
     }
   }
 }
