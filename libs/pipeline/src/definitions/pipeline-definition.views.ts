@@ -22,6 +22,8 @@ export interface PipelineSummaryView {
   queueMode: QueueMode;
   /** Run timeout of its runs in seconds, unless the start call gives one; null = none (DESIGN §8.3). */
   timeoutSeconds: number | null;
+  /** A second run with the same business key is refused while one is not FINISHED or REVOKED (DESIGN §8.4). */
+  uniqueBusinessKey: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -68,6 +70,8 @@ export interface CreatePipelineInput {
    * `process_info.process_config.timeout`).
    */
   timeoutSeconds?: number | null;
+  /** Refuse a run whose business key a live run of this definition has (409 DUPLICATE_BUSINESS_KEY); default false. */
+  uniqueBusinessKey?: boolean;
 }
 
 export interface UpdatePipelineInput {
@@ -88,6 +92,7 @@ export interface PatchPipelineInput {
   queueMode?: QueueMode;
   /** Run timeout in seconds (null = none); see `CreatePipelineInput.timeoutSeconds`. */
   timeoutSeconds?: number | null;
+  uniqueBusinessKey?: boolean;
 }
 
 export interface ListPipelinesQuery {
