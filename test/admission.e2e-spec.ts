@@ -266,21 +266,24 @@ describeWithMysql('admission across processes (distributed: two apis, two worker
       const samples: number[] = [];
       const sampler = (async () => {
         while (sampling) {
-          samples.push(await running());
+          samples.push(await running().catch(() => 0));
           await sleep(20);
         }
       })();
-      const starts = await Promise.all(
-        Array.from({ length: RUNS }, (_, i) => request(apis[i % 2]).post(`${API}/pipelines/${pid}/runs`).send({ businessKey: `race-${i}` })),
-      );
-      expect(starts.map((s) => s.status)).toEqual(Array(RUNS).fill(201));
-      expect(starts.filter((s) => s.body.state === 'RUNNING').length).toBeLessThanOrEqual(CAP);
-      const ids = starts.map((s) => s.body.id as string);
-
-      const api = runApi(() => () => request(apis[0]));
-      for (const id of ids) await api.waitState(id, 'FINISHED', 120_000);
-      sampling = false;
-      await sampler;
+      const api = runApi(() => request(apis[0]));
+      let ids: string[];
+      try {
+        const starts = await Promise.all(
+          Array.from({ length: RUNS }, (_, i) => request(apis[i % 2]).post(`${API}/pipelines/${pid}/runs`).send({ businessKey: `race-${i}` })),
+        );
+        expect(starts.map((s) => s.status)).toEqual(Array(RUNS).fill(201));
+        expect(starts.filter((s) => s.body.state === 'RUNNING').length).toBeLessThanOrEqual(CAP);
+        ids = starts.map((s) => s.body.id as string);
+        for (const id of ids) await api.waitState(id, 'FINISHED', 120_000);
+      } finally {
+        sampling = false;
+        await sampler;
+      }
       expect(samples.length).toBeGreaterThan(10);
       expect(Math.max(...samples)).toBeLessThanOrEqual(CAP);
       expect(Math.max(...samples)).toBeGreaterThan(0);
