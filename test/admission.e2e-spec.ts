@@ -205,6 +205,20 @@ describe('admission and business keys (embedded mode)', () => {
     expect((await c.start(pid, { businessKey: 'order-42' })).status).toBe(201);
   });
 
+  it('a DAG run finishing admits the next PENDING run of its definition', async () => {
+    const definition = {
+      works: [{ name: 'a', component: { code: 'wait_callback', inputs: {} } }, { name: 'b', component: { code: 'noop', inputs: {} } }],
+      dags: { b: { dependences: ['a'] } },
+    };
+    const pid = await c.pipeline({ format: 'dag', definition, maxConcurrentRuns: 1 });
+    const first = (await c.startOk(pid)).id;
+    const second = await c.startOk(pid);
+    expect(second.state).toBe('PENDING');
+    await c.finish(first);
+    await api().waitNode(second.id, 'a', 'RUNNING');
+    await c.finish(second.id);
+  });
+
   it('definitions show uniqueBusinessKey (default false)', async () => {
     const pid = await c.pipeline({ definition: chainTree('adm-view', [waitStep('a')]) });
     const got = await app.http().get(`${API}/pipelines/${pid}`);
