@@ -322,6 +322,7 @@ export class PipelineDefinitionService {
       maxConcurrentRuns: definition.maxConcurrentRuns,
       queueMode: definition.queueMode,
       timeoutSeconds: definition.timeoutSeconds ?? null,
+      uniqueBusinessKey: !!definition.uniqueBusinessKey,
     };
   }
 
@@ -340,6 +341,7 @@ export class PipelineDefinitionService {
         maxConcurrentRuns: definition.maxConcurrentRuns,
         queueMode: definition.queueMode,
         timeoutSeconds: definition.timeoutSeconds ?? null,
+        uniqueBusinessKey: !!definition.uniqueBusinessKey,
       };
     });
   }

@@ -49,6 +49,8 @@ export interface PipelineVersionRecord {
   queueMode: QueueMode;
   /** The definition's run timeout (DESIGN §8.3); null = none. */
   timeoutSeconds: number | null;
+  /** Runs with one business key are refused while one is live (DESIGN §8.4). */
+  uniqueBusinessKey: boolean;
 }
 
 export interface ValidationAnswer {

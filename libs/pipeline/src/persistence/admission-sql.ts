@@ -37,12 +37,27 @@ interface DefinitionLimits {
   uniqueBusinessKey: boolean;
 }
 
-function* lockDefinition(sql: RunSql, where: Sql): AdmissionSteps<DefinitionLimits | null> {
+/**
+ * How a transaction locks the definition's row on MySQL: `exclusive` (FOR UPDATE) where the
+ * cap or the business key is decided; `shared` (LOCK IN SHARE MODE) for a definition with
+ * neither, so its runs start and end concurrently while a PATCH that sets a cap (its UPDATE
+ * needs the row exclusively) waits for them and they for it; `none` is a plain read.
+ */
+export type DefinitionLock = 'exclusive' | 'shared' | 'none';
+
+/** A definition read under a shared lock turned out to need the exclusive one: roll back, start over. */
+export class AdmissionLockTooWeak extends Error {
+  constructor(readonly pipelineId: string) {
+    super(`pipeline ${pipelineId} has a cap or unique business keys now: its admission needs the exclusive lock`);
+  }
+}
+
+const needsExclusive = (def: DefinitionLimits) => def.cap !== null || def.uniqueBusinessKey;
+
+function* lockDefinition(sql: RunSql, where: Sql, lock: DefinitionLock = 'exclusive'): AdmissionSteps<DefinitionLimits | null> {
+  const suffix = !sql.mysql || lock === 'none' ? '' : lock === 'exclusive' ? ' FOR UPDATE' : ' LOCK IN SHARE MODE';
   const { rows } = yield {
-    text:
-      'SELECT `id`, `max_concurrent_runs`, `queue_mode`, `unique_business_key` FROM `pipeline_definitions` WHERE ' +
-      where.text +
-      (sql.mysql ? ' FOR UPDATE' : ''),
+    text: 'SELECT `id`, `max_concurrent_runs`, `queue_mode`, `unique_business_key` FROM `pipeline_definitions` WHERE ' + where.text + suffix,
     params: where.params,
   };
   const row = rows[0];
@@ -70,11 +85,12 @@ function* countSlotHolders(pipelineId: string): AdmissionSteps<number> {
  * admission). Throws `DuplicateBusinessKeyError` when the definition has `uniqueBusinessKey`
  * and a run with the same key is not yet FINISHED or REVOKED.
  */
-export function* admitNewRun(sql: RunSql, run: NewRun): AdmissionSteps<{ state: RunStateName; deadlineAt: Date | null }> {
+export function* admitNewRun(sql: RunSql, run: NewRun, lock: 'exclusive' | 'shared'): AdmissionSteps<{ state: RunStateName; deadlineAt: Date | null }> {
   const asGiven = { state: run.state, deadlineAt: run.deadlineAt ?? null };
   if (!run.pipelineId || run.state !== 'RUNNING') return asGiven;
-  const def = yield* lockDefinition(sql, { text: '`id` = ?', params: [run.pipelineId] });
+  const def = yield* lockDefinition(sql, definitionById(run.pipelineId), lock);
   if (!def) return asGiven;
+  if (lock === 'shared' && sql.mysql && needsExclusive(def)) throw new AdmissionLockTooWeak(def.id);
   if (def.uniqueBusinessKey && run.businessKey !== null && run.businessKey !== undefined) {
     const { rows } = yield {
       text:
@@ -94,9 +110,10 @@ export function* admitNewRun(sql: RunSql, run: NewRun): AdmissionSteps<{ state: 
  * first (`lifo`): each becomes RUNNING with `started_at` and its deadline counted from now.
  * `where` picks the definition (by id, or as the pipeline of a run that just ended).
  */
-export function* admitPendingRuns(sql: RunSql, where: Sql, now: Date): AdmissionSteps<AdmittedRun[]> {
-  const def = yield* lockDefinition(sql, where);
+export function* admitPendingRuns(sql: RunSql, where: Sql, now: Date, lock: DefinitionLock = 'exclusive'): AdmissionSteps<AdmittedRun[]> {
+  const def = yield* lockDefinition(sql, where, lock);
   if (!def) return [];
+  if (lock === 'shared' && sql.mysql && needsExclusive(def)) throw new AdmissionLockTooWeak(def.id);
   let room = MAX_ADMIT_AT_ONCE;
   if (def.cap !== null) room = Math.min(room, def.cap - (yield* countSlotHolders(def.id)));
   if (room <= 0) return [];
@@ -126,6 +143,18 @@ export function* admitPendingRuns(sql: RunSql, where: Sql, now: Date): Admission
     admitted.push({ runId, processId: root.id as string, rev: Number(root.rev), nodeId: root.current_node_id as string, deadlineAt });
   }
   return admitted;
+}
+
+/**
+ * Admission after a run ended holding a slot: a plain read of its definition first (none for
+ * an inline run: nothing to do), then the lock that definition needs (see `DefinitionLock`).
+ */
+export function* admitAfterRunEnded(sql: RunSql, runId: string, now: Date): AdmissionSteps<AdmittedRun[]> {
+  const where = definitionOfRun(runId);
+  if (!sql.mysql) return yield* admitPendingRuns(sql, where, now, 'exclusive');
+  const def = yield* lockDefinition(sql, where, 'none');
+  if (!def) return [];
+  return yield* admitPendingRuns(sql, definitionById(def.id), now, needsExclusive(def) ? 'exclusive' : 'shared');
 }
 
 /** `where` for `admitPendingRuns`: the definition a run belongs to. */

@@ -33,10 +33,11 @@ import { isMysqlFamily, runOnSqlite, runRead, type SqliteDatabase, type SqliteSt
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
 import {
+  AdmissionLockTooWeak,
+  admitAfterRunEnded,
   admitNewRun,
   admitPendingRuns,
   definitionById,
-  definitionOfRun,
   runStepsAsync,
   runStepsSync,
   type AdmissionSteps,
@@ -85,12 +86,22 @@ export class TypeormRunStore extends RunStore {
     if (!this.sql.mysql) {
       return runOnSqlite(this.ds, (db) =>
         db.transaction(() => {
-          const created = admitted ? runStepsSync(admitNewRun(this.sql, run), (st) => this.sqliteStep(db, st)) : this.asGiven(run);
+          const created = admitted ? runStepsSync(admitNewRun(this.sql, run, 'exclusive'), (st) => this.sqliteStep(db, st)) : this.asGiven(run);
           this.sql.createRunStatements({ ...run, ...created }).forEach((st) => this.sqliteRun(db, st));
           return created;
         })(),
       );
     }
+    // The caller's hint picks the lock; a definition that changed under it is started over exclusively.
+    try {
+      return await this.createRunOnMysql(run, admitted, run.admissionLock ?? 'exclusive');
+    } catch (e) {
+      if (!(e instanceof AdmissionLockTooWeak)) throw e;
+      return this.createRunOnMysql(run, admitted, 'exclusive');
+    }
+  }
+
+  private async createRunOnMysql(run: NewRun, admitted: boolean, lock: 'exclusive' | 'shared'): Promise<CreatedRun> {
     const qr = this.ds.createQueryRunner();
     try {
       await qr.connect();
@@ -100,7 +111,7 @@ export class TypeormRunStore extends RunStore {
         if (admitted) {
           await qr.query(head.join(';\n'));
           head.length = 0;
-          created = await runStepsAsync(admitNewRun(this.sql, run), (st) => this.mysqlStep(qr, st));
+          created = await runStepsAsync(admitNewRun(this.sql, run, lock), (st) => this.mysqlStep(qr, st));
         }
         const statements = this.sql.createRunStatements({ ...run, ...created });
         const texts = [...head, ...statements.map((st) => st.text), 'COMMIT'];
@@ -350,6 +361,8 @@ export class TypeormRunStore extends RunStore {
       return await this.applyInTransaction(runId, d, now);
     } catch (err) {
       if (err instanceof StaleStateError) throw err;
+      // A cap set while this run ended (under the shared lock): decide and apply again.
+      if (err instanceof AdmissionLockTooWeak) throw new StaleStateError(err.message, { runId });
       if (isUniqueViolation(err)) throw new StaleStateError(`a row of run ${runId} was inserted concurrently`, { runId });
       if (isTransientConflict(err)) throw new StaleStateError(`run ${runId} lost a lock race (${errorCode(err)})`, { runId });
       throw err;
@@ -360,7 +373,7 @@ export class TypeormRunStore extends RunStore {
     const statements = this.sql.decisionStatements(runId, d, now);
     if (statements.length === 0) return { woken: [] };
     // The run ends holding a slot: admit the next PENDING runs of its definition before COMMIT.
-    const admit = d.run?.releasesSlot ? () => admitPendingRuns(this.sql, definitionOfRun(runId), now) : undefined;
+    const admit = d.run?.releasesSlot ? () => admitAfterRunEnded(this.sql, runId, now) : undefined;
     return this.sql.mysql ? this.applyOnMysql(runId, statements, admit) : this.applyOnSqlite(runId, statements, admit);
   }
 

@@ -601,7 +601,8 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
 
       it('never admits beyond the cap when many runs start at once', async () => {
         const def = await definition({ maxConcurrentRuns: 3 });
-        const runs = Array.from({ length: 12 }, () => newRun({ pipelineId: def.id }));
+        // Half of them with a stale hint (the caller read the definition before it got its cap).
+        const runs = Array.from({ length: 12 }, (_, i) => newRun({ pipelineId: def.id, ...(i % 2 ? { admissionLock: 'shared' as const } : {}) }));
         const created = await Promise.all(runs.map((r) => store.createRun(r)));
         expect(created.filter((c) => c.state === 'RUNNING')).toHaveLength(3);
         const rows = await Promise.all(runs.map((r) => store.getRun(r.id)));
@@ -612,6 +613,15 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
         expect(applied.flatMap((a) => a.admitted ?? [])).toHaveLength(3);
         const after = await store.listRuns({ pipelineId: def.id, state: 'RUNNING', offset: 0, limit: 100 });
         expect(after.total).toBe(3);
+      });
+
+      it('an uncapped definition starts and ends its runs concurrently (shared lock), all RUNNING', async () => {
+        const def = await definition({ maxConcurrentRuns: null });
+        const runs = Array.from({ length: 8 }, () => newRun({ pipelineId: def.id, admissionLock: 'shared' }));
+        const created = await Promise.all(runs.map((r) => store.createRun(r)));
+        expect(created.every((c) => c.state === 'RUNNING')).toBe(true);
+        const applied = await Promise.all(runs.map((r) => store.apply(r.id, end('FINISHED'), new Date())));
+        expect(applied.flatMap((a) => a.admitted ?? [])).toEqual([]);
       });
 
       it('uniqueBusinessKey refuses a second run with the key while one is not FINISHED or REVOKED', async () => {
@@ -631,7 +641,9 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
 
       it('two concurrent starts with one unique key: one passes', async () => {
         const def = await definition({ maxConcurrentRuns: null, uniqueBusinessKey: true });
-        const results = await Promise.allSettled([1, 2, 3, 4].map(() => store.createRun(newRun({ pipelineId: def.id, businessKey: 'same' }))));
+        const results = await Promise.allSettled(
+          [1, 2, 3, 4].map((i) => store.createRun(newRun({ pipelineId: def.id, businessKey: 'same', admissionLock: i % 2 ? 'shared' : 'exclusive' }))),
+        );
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateBusinessKeyError);
       });

@@ -24,6 +24,13 @@ export interface NewRun {
   timeoutSeconds?: number | null;
   /** When that timeout runs out: set for a run created RUNNING (a held run gets it at admission). */
   deadlineAt?: Date | null;
+  /**
+   * A hint for a run of a stored definition: `shared` when the definition had no cap and no
+   * unique business keys as the caller read it (runs of it then start concurrently), else
+   * `exclusive` (the default). The store checks it under the lock and starts over exclusively
+   * when the definition changed meanwhile.
+   */
+  admissionLock?: 'exclusive' | 'shared';
 }
 
 /** How `RunStore.createRun` created a run: `PENDING` when the definition's cap was reached. */

@@ -42,7 +42,12 @@ export class RunService {
     }
     const analysed = { tree: def.definition, converges: def.converges };
     // The start call's timeout wins over the definition's (DESIGN §8.3).
-    return this.launch(analysed, { pipelineId: def.pipelineId, version: def.version }, { ...req, timeoutSeconds: req.timeoutSeconds ?? def.timeoutSeconds ?? undefined });
+    const admissionLock = def.maxConcurrentRuns === null && !def.uniqueBusinessKey ? 'shared' : 'exclusive';
+    return this.launch(
+      analysed,
+      { pipelineId: def.pipelineId, version: def.version, admissionLock },
+      { ...req, timeoutSeconds: req.timeoutSeconds ?? def.timeoutSeconds ?? undefined },
+    );
   }
 
   /**
@@ -60,7 +65,7 @@ export class RunService {
 
   private async launch(
     { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
-    origin: { pipelineId: string | null; version: number | null },
+    origin: { pipelineId: string | null; version: number | null; admissionLock?: 'exclusive' | 'shared' },
     req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number; timeoutSeconds?: number },
   ): Promise<RunView> {
     const inputs = req.inputs ?? {};
@@ -108,6 +113,7 @@ export class RunService {
         createdAt: now,
         timeoutSeconds,
         deadlineAt,
+        admissionLock: origin.admissionLock,
         events: [
           { type: 'pre_prepare_run_pipeline', nodeId: null, data: prepare },
           { type: 'post_prepare_run_pipeline', nodeId: null, data: prepare },
