@@ -78,6 +78,10 @@ describe('admission and business keys (embedded mode)', () => {
     await c.finish(ids[0]);
     await api().waitNode(ids[2], 'a', 'RUNNING');
     expect(await c.states(ids)).toEqual(['FINISHED', 'RUNNING', 'RUNNING', 'PENDING', 'PENDING']);
+    // Its log: created, then admitted, then its nodes (seq without gaps).
+    const events = await api().events(ids[2]);
+    expect(events.slice(0, 3).map((e) => e.eventType)).toEqual(['pre_prepare_run_pipeline', 'post_prepare_run_pipeline', 'pipeline_admitted']);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     // And on: every run gets its turn, in order.
     await c.finish(ids[1]);
     await api().waitNode(ids[3], 'a', 'RUNNING');

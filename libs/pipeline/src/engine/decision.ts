@@ -148,4 +148,6 @@ export interface AdmittedRun {
   nodeId: string;
   /** Counted from admission (DESIGN §8.3); null without a run timeout. */
   deadlineAt: Date | null;
+  /** The `pipeline_admitted` event logged with it, and its `seq` in the run's log. */
+  event?: EngineEvent & { seq: number };
 }

@@ -1,4 +1,4 @@
-import type { AdmittedRun } from '../engine/decision';
+import type { AdmittedRun, EngineEvent } from '../engine/decision';
 import type { RunStateName } from '../engine/states';
 import { DuplicateBusinessKeyError } from '../errors/duplicate-business-key.error';
 import type { NewRun } from '../ports/run-store.port';
@@ -129,18 +129,37 @@ export function* admitPendingRuns(sql: RunSql, where: Sql, now: Date, lock: Defi
     const runId = row.id as string;
     const timeout = row.timeout_seconds === null || row.timeout_seconds === undefined ? null : Number(row.timeout_seconds);
     const deadlineAt = timeout === null ? null : new Date(now.getTime() + timeout * 1000);
+    // The run row is locked from here to COMMIT: its next event number is reserved with it.
     const { affected } = yield {
-      text: "UPDATE `run` SET `state` = 'RUNNING', `started_at` = ?, `deadline_at` = ?, `rev` = `rev` + 1 WHERE `id` = ? AND `state` = 'PENDING'",
+      text:
+        "UPDATE `run` SET `state` = 'RUNNING', `started_at` = ?, `deadline_at` = ?, `rev` = `rev` + 1, `event_seq` = `event_seq` + 1 " +
+        "WHERE `id` = ? AND `state` = 'PENDING'",
       params: [sql.date(now), sql.date(deadlineAt), runId],
     };
     if (affected !== 1) continue;
+    const event = admittedEvent(runId, deadlineAt);
+    yield {
+      text:
+        'INSERT INTO `run_event` (`run_id`, `seq`, `node_id`, `event_type`, `data`, `created_at`) ' +
+        'SELECT ?, `event_seq`, NULL, ?, ?, ? FROM `run` WHERE `id` = ?',
+      params: [runId, event.type, sql.json(event.data), sql.date(now), runId],
+    };
     const { rows: roots } = yield {
-      text: 'SELECT `id`, `rev`, `current_node_id` FROM `run_process` WHERE `run_id` = ? AND `parent_id` IS NULL',
+      text:
+        'SELECT p.`id`, p.`rev`, p.`current_node_id`, r.`event_seq` FROM `run_process` p JOIN `run` r ON r.`id` = p.`run_id` ' +
+        'WHERE p.`run_id` = ? AND p.`parent_id` IS NULL',
       params: [runId],
     };
     const root = roots[0];
     if (!root) continue;
-    admitted.push({ runId, processId: root.id as string, rev: Number(root.rev), nodeId: root.current_node_id as string, deadlineAt });
+    admitted.push({
+      runId,
+      processId: root.id as string,
+      rev: Number(root.rev),
+      nodeId: root.current_node_id as string,
+      deadlineAt,
+      event: { ...event, seq: Number(root.event_seq) },
+    });
   }
   return admitted;
 }
@@ -155,6 +174,11 @@ export function* admitAfterRunEnded(sql: RunSql, runId: string, now: Date): Admi
   const def = yield* lockDefinition(sql, where, 'none');
   if (!def) return [];
   return yield* admitPendingRuns(sql, definitionById(def.id), now, needsExclusive(def) ? 'exclusive' : 'shared');
+}
+
+/** What the run's event log says of its admission. */
+export function admittedEvent(runId: string, deadlineAt: Date | null): EngineEvent {
+  return { type: 'pipeline_admitted', nodeId: null, data: { pipeline_id: runId, ...(deadlineAt ? { deadline: deadlineAt.toISOString() } : {}) } };
 }
 
 /** `where` for `admitPendingRuns`: the definition a run belongs to. */

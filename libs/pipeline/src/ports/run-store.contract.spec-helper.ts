@@ -556,9 +556,20 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
         for (const r of runs) await store.createRun(r);
         const now = new Date();
         const applied = await store.apply(runs[0].id, end('FINISHED'), now);
+        const deadline = new Date(now.getTime() + 30_000);
         expect(applied.admitted).toEqual([
-          { runId: runs[2].id, processId: runs[2].rootProcess.id, rev: 0, nodeId: 's', deadlineAt: new Date(now.getTime() + 30_000) },
+          {
+            runId: runs[2].id,
+            processId: runs[2].rootProcess.id,
+            rev: 0,
+            nodeId: 's',
+            deadlineAt: deadline,
+            event: { type: 'pipeline_admitted', nodeId: null, data: { pipeline_id: runs[2].id, deadline: deadline.toISOString() }, seq: 1 },
+          },
         ]);
+        // Logged in the run's event log under the number it was given.
+        const events = await store.listEvents(runs[2].id, 0, 10);
+        expect(events.map((e) => [e.seq, e.eventType, e.data])).toEqual([[1, 'pipeline_admitted', { pipeline_id: runs[2].id, deadline: deadline.toISOString() }]]);
         const admitted = await store.getRun(runs[2].id);
         expect(admitted).toMatchObject({ state: 'RUNNING', rev: 1 });
         expect(admitted!.startedAt!.getTime()).toBe(now.getTime());

@@ -90,6 +90,7 @@ export class EngineRuntime {
     if (!admitted?.length) return;
     for (const a of admitted) {
       this.logger.log(`run ${a.runId}: admitted${a.deadlineAt ? `, times out at ${a.deadlineAt.toISOString()}` : ''}`);
+      if (a.event) this.signals.publish(a.runId, [a.event], a.event.seq);
       if (a.deadlineAt) await this.signals.publishRunDeadline({ runId: a.runId, deadlineAt: a.deadlineAt });
     }
     await this.enqueue(admitted.map((a) => ({ kind: 'advance', runId: a.runId, processId: a.processId, rev: a.rev, nodeId: a.nodeId })));

@@ -64,6 +64,7 @@ export class Reconciler {
         this.logger.warn(`admission of pipeline ${pipelineId} failed: ${(e as Error)?.message ?? e}`);
         return [];
       })) {
+        if (a.event) this.signals?.publish(a.runId, [a.event], a.event.seq);
         if (a.deadlineAt) await this.signals?.publishRunDeadline({ runId: a.runId, deadlineAt: a.deadlineAt });
         jobs.push({ kind: 'advance', runId: a.runId, processId: a.processId, rev: a.rev, nodeId: a.nodeId });
         report.admitted = (report.admitted ?? 0) + 1;
