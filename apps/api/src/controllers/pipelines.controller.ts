@@ -25,6 +25,7 @@ import {
 import {
   type Page,
   PipelineDefinitionService,
+  RunService,
   type PipelineSummaryView,
   type PipelineView,
   type ValidationAnswer,
@@ -54,7 +55,10 @@ const ID_PARAM = { name: 'id', description: 'Pipeline id, or its key' };
 })
 @Controller('pipelines')
 export class PipelinesController {
-  constructor(private readonly definitions: PipelineDefinitionService) {}
+  constructor(
+    private readonly definitions: PipelineDefinitionService,
+    private readonly runs: RunService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Build a pipeline: validate the tree and store it as version 1' })
@@ -112,7 +116,10 @@ export class PipelinesController {
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: PipelineDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  patch(@Param('id') id: string, @Body() dto: PatchPipelineDto): Promise<PipelineView> {
-    return this.definitions.patch(id, dto);
+  async patch(@Param('id') id: string, @Body() dto: PatchPipelineDto): Promise<PipelineView> {
+    const view = await this.definitions.patch(id, dto);
+    // A raised (or removed) cap admits pending runs at once (DESIGN §8.4).
+    if (dto.maxConcurrentRuns !== undefined) await this.runs.admitPending(view.id);
+    return view;
   }
 }

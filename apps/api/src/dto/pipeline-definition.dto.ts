@@ -116,6 +116,15 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @Min(1)
   @Max(MAX_TIMEOUT_SECONDS)
   timeoutSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description:
+      'Refuse (409 DUPLICATE_BUSINESS_KEY) a run whose businessKey a run of this definition that is not yet FINISHED or REVOKED has (DESIGN §8.4)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  uniqueBusinessKey?: boolean;
 }
 
 /** `PUT /pipelines/:id`: a new version of the tree. */
@@ -183,4 +192,13 @@ export class PatchPipelineDto {
   @Min(1)
   @Max(MAX_TIMEOUT_SECONDS)
   timeoutSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description:
+      'Refuse (409 DUPLICATE_BUSINESS_KEY) a run whose businessKey a run of this definition that is not yet FINISHED or REVOKED has (DESIGN §8.4)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  uniqueBusinessKey?: boolean;
 }

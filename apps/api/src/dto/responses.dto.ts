@@ -35,6 +35,8 @@ export class PipelineSummaryDto {
   @ApiProperty({ enum: ['fifo', 'lifo'] }) queueMode: string;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Run timeout of its runs in seconds; null = none' })
   timeoutSeconds: number | null;
+  @ApiProperty({ description: 'A second run with the same businessKey is refused while one is not FINISHED or REVOKED' })
+  uniqueBusinessKey: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

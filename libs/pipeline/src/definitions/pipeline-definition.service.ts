@@ -111,6 +111,7 @@ export class PipelineDefinitionService {
       maxConcurrentRuns: input.maxConcurrentRuns ?? fromSource.maxConcurrentRuns ?? null,
       queueMode: input.queueMode ?? fromSource.queueMode ?? 'fifo',
       timeoutSeconds: input.timeoutSeconds ?? fromSource.timeoutSeconds ?? null,
+      uniqueBusinessKey: input.uniqueBusinessKey ?? false,
     });
     const givenKey = input.key === undefined ? undefined : this.checkKey(input.key);
 
@@ -244,6 +245,7 @@ export class PipelineDefinitionService {
             : input.maxConcurrentRuns,
         queueMode: input.queueMode ?? current.queueMode,
         timeoutSeconds: input.timeoutSeconds === undefined ? current.timeoutSeconds : input.timeoutSeconds,
+        uniqueBusinessKey: input.uniqueBusinessKey ?? current.uniqueBusinessKey ?? false,
       });
       const updated = {
         ...current,
@@ -320,6 +322,7 @@ export class PipelineDefinitionService {
       maxConcurrentRuns: definition.maxConcurrentRuns,
       queueMode: definition.queueMode,
       timeoutSeconds: definition.timeoutSeconds ?? null,
+      uniqueBusinessKey: !!definition.uniqueBusinessKey,
     };
   }
 
@@ -338,6 +341,7 @@ export class PipelineDefinitionService {
         maxConcurrentRuns: definition.maxConcurrentRuns,
         queueMode: definition.queueMode,
         timeoutSeconds: definition.timeoutSeconds ?? null,
+        uniqueBusinessKey: !!definition.uniqueBusinessKey,
       };
     });
   }
@@ -437,10 +441,13 @@ export class PipelineDefinitionService {
     maxConcurrentRuns: number | null;
     queueMode: QueueMode;
     timeoutSeconds: number | null;
+    uniqueBusinessKey: boolean;
   }) {
     checkTimeoutSeconds(s.timeoutSeconds);
     if (typeof s.enabled !== 'boolean')
       throw new BadRequestError('enabled must be a boolean', 'INVALID_SETTINGS');
+    if (typeof s.uniqueBusinessKey !== 'boolean')
+      throw new BadRequestError('uniqueBusinessKey must be a boolean', 'INVALID_SETTINGS');
     if (
       s.maxConcurrentRuns !== null &&
       (!Number.isInteger(s.maxConcurrentRuns) || s.maxConcurrentRuns < 1)
@@ -510,6 +517,7 @@ function toSummary(d: PipelineDefinitionEntity): PipelineSummaryView {
     maxConcurrentRuns: d.maxConcurrentRuns,
     queueMode: d.queueMode,
     timeoutSeconds: d.timeoutSeconds ?? null,
+    uniqueBusinessKey: !!d.uniqueBusinessKey,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

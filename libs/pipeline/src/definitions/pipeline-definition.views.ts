@@ -22,6 +22,8 @@ export interface PipelineSummaryView {
   queueMode: QueueMode;
   /** Run timeout of its runs in seconds, unless the start call gives one; null = none (DESIGN §8.3). */
   timeoutSeconds: number | null;
+  /** A second run with the same business key is refused while one is not FINISHED or REVOKED (DESIGN §8.4). */
+  uniqueBusinessKey: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -47,6 +49,8 @@ export interface PipelineVersionRecord {
   queueMode: QueueMode;
   /** The definition's run timeout (DESIGN §8.3); null = none. */
   timeoutSeconds: number | null;
+  /** Runs with one business key are refused while one is live (DESIGN §8.4). */
+  uniqueBusinessKey: boolean;
 }
 
 export interface ValidationAnswer {
@@ -68,6 +72,8 @@ export interface CreatePipelineInput {
    * `process_info.process_config.timeout`).
    */
   timeoutSeconds?: number | null;
+  /** Refuse a run whose business key a live run of this definition has (409 DUPLICATE_BUSINESS_KEY); default false. */
+  uniqueBusinessKey?: boolean;
 }
 
 export interface UpdatePipelineInput {
@@ -88,6 +94,7 @@ export interface PatchPipelineInput {
   queueMode?: QueueMode;
   /** Run timeout in seconds (null = none); see `CreatePipelineInput.timeoutSeconds`. */
   timeoutSeconds?: number | null;
+  uniqueBusinessKey?: boolean;
 }
 
 export interface ListPipelinesQuery {

@@ -124,7 +124,7 @@ export function evaluateDag(b: DecisionBuilder, input: DagInput, scopeId: string
   const failedLeaves = dag.leaves.filter((id) => outcomes.get(id) === 'failed');
   if (failedLeaves.length === 0) {
     b.process(coordinator, { state: 'DONE' });
-    b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs: {}, finishedAt: input.now };
+    b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs: {}, finishedAt: input.now, releasesSlot: true };
     b.event('pipeline_finish', null, { node_id: scope.endId, outputs: {} });
   } else if ((b.d.run?.state ?? run.state) !== 'FAILED') {
     // Not final: retrying or skipping a failed work reopens the run.

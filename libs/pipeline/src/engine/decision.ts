@@ -44,6 +44,12 @@ export interface RunWrite {
   finishedAt?: Date | null;
   /** Why the run ended as it did, when not by itself: `timeout` (DESIGN §8.3). */
   reason?: string | null;
+  /**
+   * The run ends (FINISHED or REVOKED) holding a concurrency slot (DESIGN §8.4): the store
+   * admits the next PENDING runs of its definition in the same transaction, under the
+   * definition's lock, and reports them in `ApplyResult.admitted`.
+   */
+  releasesSlot?: boolean;
 }
 
 /** A snapshot of a node's previous life, kept when it is renewed (retry, loop, skip...). */
@@ -126,4 +132,22 @@ export interface ApplyResult {
    * +1 each, in `events` order); absent when the decision logged no event.
    */
   firstEventSeq?: number;
+  /**
+   * PENDING runs of the same definition this decision admitted (`RunWrite.releasesSlot`): now
+   * RUNNING, each needs its root process dispatched (and its run timeout armed).
+   */
+  admitted?: AdmittedRun[];
+}
+
+/** A run admitted from PENDING to RUNNING (DESIGN §8.4): what the runtime needs to dispatch it. */
+export interface AdmittedRun {
+  runId: string;
+  /** The root process, about to enter its first node. */
+  processId: string;
+  rev: number;
+  nodeId: string;
+  /** Counted from admission (DESIGN §8.3); null without a run timeout. */
+  deadlineAt: Date | null;
+  /** The `pipeline_admitted` event logged with it, and its `seq` in the run's log. */
+  event?: EngineEvent & { seq: number };
 }

@@ -48,6 +48,9 @@ export type Operation =
 
 export type OperationType = Operation['type'];
 
+/** What a run waiting for admission (DESIGN §8.4) allows: nothing of it has run yet. */
+const PENDING_RUN_OPERATIONS: ReadonlySet<OperationType> = new Set<OperationType>(['revoke_run', 'update_context', 'timeout_run']);
+
 const notAllowed = (message: string, context: Record<string, unknown>): never => {
   throw new ConflictError(message, context, 'OPERATION_NOT_ALLOWED');
 };
@@ -57,6 +60,9 @@ export function operate(input: OperationInput, op: Operation): Decision {
   const { run } = input;
   if (FINAL_RUN_STATES.has(run.state)) {
     notAllowed(`run is ${run.state}: nothing can change it any more`, { runId: run.id, state: run.state });
+  }
+  if (run.state === 'PENDING' && !PENDING_RUN_OPERATIONS.has(op.type)) {
+    notAllowed(`run is PENDING (waiting for a concurrency slot): it can only be revoked`, { runId: run.id, state: run.state });
   }
   const b = new DecisionBuilder(input);
   switch (op.type) {
@@ -153,7 +159,8 @@ function revokeRun(b: DecisionBuilder, input: OperationInput): Decision {
     b.node({ ...rec, state: 'REVOKED', finishedAt: rec.finishedAt ?? now });
   }
   // Every job of the run is dropped from now on: the runtime checks the run state first.
-  b.d.run = { expectRev: run.rev, state: 'REVOKED', finishedAt: now };
+  // A PENDING run never held a slot (DESIGN §8.4): it ends unrun, and admits no one.
+  b.d.run = { expectRev: run.rev, state: 'REVOKED', finishedAt: now, releasesSlot: run.state !== 'PENDING' };
   b.event('post_revoke_pipeline', null, { pipeline_id: run.id });
   return b.d;
 }

@@ -180,6 +180,8 @@ export function targetOf(node: CompiledNode, flowId: string): string {
 export function step(input: StepInput): Decision {
   const { run, process: p, tree } = input;
   if (FINAL_RUN_STATES.has(run.state)) return droppedDecision(`run is ${run.state}`);
+  // A held run is not dispatched; a stray job (say, a reconciler's) waits for its admission.
+  if (run.state === 'PENDING') return droppedDecision('run is PENDING (waiting for a concurrency slot)');
   if (p.state !== 'ACTIVE') return droppedDecision(`process is ${p.state}`);
 
   const b = new DecisionBuilder(input);
@@ -335,7 +337,7 @@ function endScope(b: DecisionBuilder, input: StepInput, rec: NodeRecord): void {
   const scope = tree.scope(p.scopeId);
   const outputs = scopeOf(input).outputs();
   if (!scope.parentNodeId) {
-    b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs, finishedAt: input.now };
+    b.d.run = { expectRev: run.rev, state: 'FINISHED', outputs, finishedAt: input.now, releasesSlot: true };
     b.event('pipeline_finish', null, { node_id: rec.nodeId, outputs });
     return;
   }

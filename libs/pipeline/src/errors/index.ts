@@ -3,3 +3,4 @@ export * from './invalid-tree.error';
 export * from './not-found.error';
 export * from './conflict.error';
 export * from './bad-request.error';
+export * from './duplicate-business-key.error';

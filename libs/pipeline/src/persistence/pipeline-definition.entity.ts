@@ -36,6 +36,10 @@ export class PipelineDefinitionEntity {
   @Column({ name: 'queue_mode', type: 'varchar', length: 8, default: 'fifo' })
   queueMode: QueueMode;
 
+  /** Refuse a run whose business key a not yet FINISHED or REVOKED run of this definition has (DESIGN §8.4). */
+  @Column({ name: 'unique_business_key', type: 'boolean', default: false })
+  uniqueBusinessKey: boolean;
+
   /** Run timeout of its runs, in seconds, unless the start call gives one; null = none (DESIGN §8.3). */
   @Column({ name: 'timeout_seconds', type: 'int', nullable: true })
   timeoutSeconds: number | null;

@@ -10,6 +10,7 @@ import type { PipelineTree } from '../model/tree.types';
 import { runStoreContract } from '../ports/run-store.contract.spec-helper';
 import type { NewRun, StoredEvent } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
+import { defineOn } from './contract-definitions.spec-helper';
 import { buildDataSourceOptions } from './database-options';
 import { isUniqueViolation } from './db-errors';
 import { RunSql } from './run-sql';
@@ -70,6 +71,7 @@ async function openStore(serverUrl: string, extra: Record<string, unknown> = {})
     db,
     ds,
     store: new TypeormRunStore(ds),
+    define: defineOn(ds),
     close: async () => {
       if (ds.isInitialized) await ds.destroy();
       await db.drop();

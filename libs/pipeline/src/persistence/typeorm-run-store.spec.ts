@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { runStoreContract } from '../ports/run-store.contract.spec-helper';
+import { defineOn } from './contract-definitions.spec-helper';
 import { buildDataSourceOptions } from './database-options';
 import { TypeormRunStore } from './typeorm-run-store';
 
@@ -12,6 +13,7 @@ runStoreContract('TypeORM on SQLite (better-sqlite3, migrations)', async () => {
   await ds.initialize();
   return {
     store: new TypeormRunStore(ds),
+    define: defineOn(ds),
     close: async () => {
       await ds.destroy();
       fs.rmSync(dir, { recursive: true, force: true });

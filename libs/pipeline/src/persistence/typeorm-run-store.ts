@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { ApplyResult, Decision } from '../engine/decision';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { AdmittedRun, ApplyResult, Decision } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
 import {
   RunStore,
+  type CreatedRun,
   type HistoryRow,
   ALL_SLICE_NEEDS,
   type NodeKey,
@@ -31,6 +32,17 @@ import { isTransientConflict, isUniqueViolation } from './db-errors';
 import { isMysqlFamily, runOnSqlite, runRead, type SqliteDatabase, type SqliteStatement } from './transactions';
 import { RunRecordMapper as M } from './run-record.mapper';
 import { RunSql, type Sql, type Statement } from './run-sql';
+import {
+  AdmissionLockTooWeak,
+  admitAfterRunEnded,
+  admitNewRun,
+  admitPendingRuns,
+  definitionById,
+  runStepsAsync,
+  runStepsSync,
+  type AdmissionSteps,
+  type StepResult,
+} from './admission-sql';
 
 /** `lastInsertId`: MySQL's insert id of the statement (for `LAST_INSERT_ID(expr)` in an UPDATE, expr). */
 type StatementResult = { affected?: number; rows?: Record<string, unknown>[]; lastInsertId?: number };
@@ -62,26 +74,111 @@ export class TypeormRunStore extends RunStore {
     return runRead(this.ds, fn);
   }
 
-  /** One transaction; on MySQL one round trip (inserts only: nothing to check before COMMIT). */
-  async createRun(run: NewRun): Promise<void> {
-    const statements = this.sql.createRunStatements(run);
+  /**
+   * One transaction. A run of a stored definition is admitted in it (DESIGN §8.4, see
+   * `admission-sql.ts`): under the definition's row lock its business key is checked and its
+   * slot counted, so it is created RUNNING or PENDING. On MySQL an inline run is one round
+   * trip (inserts only: nothing to check before COMMIT); a definition's run adds the
+   * admission reads before it.
+   */
+  async createRun(run: NewRun): Promise<CreatedRun> {
+    const admitted = !!run.pipelineId && run.state === 'RUNNING';
     if (!this.sql.mysql) {
-      await runOnSqlite(this.ds, (db) => db.transaction(() => statements.forEach((st) => this.sqliteRun(db, st)))());
-      return;
+      return runOnSqlite(this.ds, (db) =>
+        db.transaction(() => {
+          const created = admitted ? runStepsSync(admitNewRun(this.sql, run, 'exclusive'), (st) => this.sqliteStep(db, st)) : this.asGiven(run);
+          this.sql.createRunStatements({ ...run, ...created }).forEach((st) => this.sqliteRun(db, st));
+          return created;
+        })(),
+      );
     }
+    // The caller's hint picks the lock; a definition that changed under it is started over exclusively.
+    try {
+      return await this.createRunOnMysql(run, admitted, run.admissionLock ?? 'exclusive');
+    } catch (e) {
+      if (!(e instanceof AdmissionLockTooWeak)) throw e;
+      return this.createRunOnMysql(run, admitted, 'exclusive');
+    }
+  }
+
+  private async createRunOnMysql(run: NewRun, admitted: boolean, lock: 'exclusive' | 'shared'): Promise<CreatedRun> {
     const qr = this.ds.createQueryRunner();
     try {
       await qr.connect();
-      const texts = ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION', ...statements.map((st) => st.text), 'COMMIT'];
+      let created = this.asGiven(run);
+      const head = ['SET TRANSACTION ISOLATION LEVEL READ COMMITTED', 'START TRANSACTION'];
       try {
+        if (admitted) {
+          await qr.query(head.join(';\n'));
+          head.length = 0;
+          created = await runStepsAsync(admitNewRun(this.sql, run, lock), (st) => this.mysqlStep(qr, st));
+        }
+        const statements = this.sql.createRunStatements({ ...run, ...created });
+        const texts = [...head, ...statements.map((st) => st.text), 'COMMIT'];
         await qr.query(texts.join(';\n'), statements.flatMap((st) => st.params));
       } catch (e) {
         await qr.query('ROLLBACK').catch(() => undefined);
+        if (isTransientConflict(e)) throw new StaleStateError(`run ${run.id} lost a lock race at admission (${errorCode(e)})`, { runId: run.id });
         throw e;
       }
+      return created;
     } finally {
       await qr.release();
     }
+  }
+
+  private asGiven(run: NewRun): CreatedRun {
+    return { state: run.state, deadlineAt: run.deadlineAt ?? null };
+  }
+
+  /**
+   * Admits PENDING runs of a definition into its free slots, in one transaction (DESIGN §8.4):
+   * what a raised cap and the reconciler call. Returns the admitted runs to dispatch.
+   */
+  async admitPending(pipelineId: string, now: Date): Promise<AdmittedRun[]> {
+    try {
+      if (!this.sql.mysql) {
+        return await runOnSqlite(this.ds, (db) =>
+          db.transaction(() => runStepsSync(admitPendingRuns(this.sql, definitionById(pipelineId), now), (st) => this.sqliteStep(db, st)))(),
+        );
+      }
+      const qr = this.ds.createQueryRunner();
+      try {
+        await qr.connect();
+        await qr.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED;\nSTART TRANSACTION');
+        try {
+          const admitted = await runStepsAsync(admitPendingRuns(this.sql, definitionById(pipelineId), now), (st) => this.mysqlStep(qr, st));
+          await qr.query('COMMIT');
+          return admitted;
+        } catch (e) {
+          await qr.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        await qr.release();
+      }
+    } catch (err) {
+      if (isTransientConflict(err)) throw new StaleStateError(`admission of pipeline ${pipelineId} lost a lock race (${errorCode(err)})`, { pipelineId });
+      throw err;
+    }
+  }
+
+  async listPipelinesWithPendingRuns(limit: number): Promise<string[]> {
+    const rows = await this.read((m) =>
+      m.query("SELECT DISTINCT `pipeline_id` FROM `run` WHERE `state` = 'PENDING' AND `pipeline_id` IS NOT NULL LIMIT " + Math.max(1, Math.floor(limit))),
+    );
+    return (rows as Record<string, unknown>[]).map((r) => r.pipeline_id as string);
+  }
+
+  private sqliteStep(db: SqliteDatabase, st: Sql): StepResult {
+    const r = this.sqliteRun(db, st);
+    return { rows: r.rows ?? [], affected: r.affected ?? 0 };
+  }
+
+  private async mysqlStep(qr: QueryRunner, st: Sql): Promise<StepResult> {
+    const raw = (await qr.query(st.text, st.params)) as unknown;
+    if (Array.isArray(raw)) return { rows: raw as Record<string, unknown>[], affected: raw.length };
+    return { rows: [], affected: Number((raw as { affectedRows?: number }).affectedRows ?? 0) };
   }
 
   async loadTree(runId: string) {
@@ -264,6 +361,8 @@ export class TypeormRunStore extends RunStore {
       return await this.applyInTransaction(runId, d, now);
     } catch (err) {
       if (err instanceof StaleStateError) throw err;
+      // A cap set while this run ended (under the shared lock): decide and apply again.
+      if (err instanceof AdmissionLockTooWeak) throw new StaleStateError(err.message, { runId });
       if (isUniqueViolation(err)) throw new StaleStateError(`a row of run ${runId} was inserted concurrently`, { runId });
       if (isTransientConflict(err)) throw new StaleStateError(`run ${runId} lost a lock race (${errorCode(err)})`, { runId });
       throw err;
@@ -273,15 +372,18 @@ export class TypeormRunStore extends RunStore {
   private async applyInTransaction(runId: string, d: Decision, now: Date): Promise<ApplyResult> {
     const statements = this.sql.decisionStatements(runId, d, now);
     if (statements.length === 0) return { woken: [] };
-    return this.sql.mysql ? this.applyOnMysql(runId, statements) : this.applyOnSqlite(runId, statements);
+    // The run ends holding a slot: admit the next PENDING runs of its definition before COMMIT.
+    const admit = d.run?.releasesSlot ? () => admitAfterRunEnded(this.sql, runId, now) : undefined;
+    return this.sql.mysql ? this.applyOnMysql(runId, statements, admit) : this.applyOnSqlite(runId, statements, admit);
   }
 
   /**
    * MySQL: the whole transaction goes as one multi-statement batch (one round trip), then
    * COMMIT or ROLLBACK once the guards' matched-row counts are checked.
    */
-  private async applyOnMysql(runId: string, statements: Statement[]): Promise<ApplyResult> {
-    const fold = await this.canFoldCommit();
+  private async applyOnMysql(runId: string, statements: Statement[], admit?: () => AdmissionSteps<AdmittedRun[]>): Promise<ApplyResult> {
+    // Admission reads between the guards and COMMIT, so COMMIT cannot travel with the batch.
+    const fold = !admit && (await this.canFoldCommit());
     const qr = this.ds.createQueryRunner();
     let open = false;
     try {
@@ -313,6 +415,10 @@ export class TypeormRunStore extends RunStore {
         return { affected: header.affectedRows, lastInsertId: Number(header.insertId) };
       });
       const outcome = this.readResults(runId, statements, results);
+      if (admit) {
+        const admitted = await runStepsAsync(admit(), (st) => this.mysqlStep(qr, st));
+        if (admitted.length) outcome.admitted = admitted;
+      }
       if (!fold) {
         await qr.query('COMMIT');
         open = false;
@@ -358,7 +464,7 @@ export class TypeormRunStore extends RunStore {
     }
   }
 
-  private async applyOnSqlite(runId: string, statements: Statement[]): Promise<ApplyResult> {
+  private async applyOnSqlite(runId: string, statements: Statement[], admit?: () => AdmissionSteps<AdmittedRun[]>): Promise<ApplyResult> {
     return runOnSqlite(this.ds, (db) =>
       db.transaction(() => {
         const results: StatementResult[] = [];
@@ -368,7 +474,12 @@ export class TypeormRunStore extends RunStore {
           // Stop at the first lost guard: readResults throws, and the transaction rolls back.
           if (st.role.kind === 'guard' && r.affected !== 1) break;
         }
-        return this.readResults(runId, statements.slice(0, results.length), results);
+        const outcome = this.readResults(runId, statements.slice(0, results.length), results);
+        if (admit) {
+          const admitted = runStepsSync(admit(), (st) => this.sqliteStep(db, st));
+          if (admitted.length) outcome.admitted = admitted;
+        }
+        return outcome;
       })(),
     );
   }
@@ -508,7 +619,7 @@ export class TypeormRunStore extends RunStore {
       const q = m
         .createQueryBuilder(RunProcessEntity, 'p')
         .innerJoin(RunEntity, 'r', 'r.id = p.run_id')
-        .where('p.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: FINAL_RUN_STATES });
+        .where('p.state IN (:...states) AND r.state NOT IN (:...final)', { states, final: [...FINAL_RUN_STATES, 'PENDING'] });
       if (updatedBefore) q.andWhere('p.updated_at < :before', { before: updatedBefore });
       return q.orderBy('p.updated_at', 'ASC').limit(limit).getMany();
     });

@@ -8,6 +8,7 @@ import type { NodeRecord, ProcessRecord } from '../engine/run-state';
 import type { PipelineTree } from '../model/tree.types';
 import type { NewRun, NodeKey, RunStore } from './run-store.port';
 import { StaleStateError } from './stale-state.error';
+import { DuplicateBusinessKeyError } from '../errors/duplicate-business-key.error';
 
 const TREE: PipelineTree = {
   id: 'contract-tree',
@@ -65,11 +66,27 @@ function decision(patch: Partial<Decision>): Decision {
   return { ...emptyDecision(), ...patch };
 }
 
-export function runStoreContract(name: string, make: () => Promise<{ store: RunStore; close: () => Promise<void> }>): void {
+/** A stored definition's admission settings (DESIGN §8.4), as the contract sets them up. */
+export interface ContractDefinition {
+  id: string;
+  maxConcurrentRuns: number | null;
+  queueMode: 'fifo' | 'lifo';
+  uniqueBusinessKey: boolean;
+}
+
+export interface ContractStore {
+  store: RunStore;
+  close: () => Promise<void>;
+  /** Stores (or overwrites) a definition row with these settings. */
+  define: (def: ContractDefinition) => Promise<void>;
+}
+
+export function runStoreContract(name: string, make: () => Promise<ContractStore>): void {
   describe(`RunStore contract: ${name}`, () => {
     let store: RunStore;
     let close: () => Promise<void>;
-    beforeAll(async () => ({ store, close } = await make()));
+    let define: ContractStore['define'];
+    beforeAll(async () => ({ store, close, define } = await make()));
     afterAll(async () => close?.());
 
     it('creates a run with its root process, tree and context', async () => {
@@ -502,6 +519,145 @@ export function runStoreContract(name: string, make: () => Promise<{ store: RunS
         expect(seen).not.toContain(done.id);
         expect(seen).not.toContain(none.id);
       }
+    });
+    describe('admission (DESIGN §8.4)', () => {
+      let defs = 0;
+      async function definition(patch: Partial<ContractDefinition> = {}): Promise<ContractDefinition> {
+        const def: ContractDefinition = {
+          id: `d0000000-0000-4000-8000-${String(++defs).padStart(12, '0')}`,
+          maxConcurrentRuns: 2,
+          queueMode: 'fifo',
+          uniqueBusinessKey: false,
+          ...patch,
+        };
+        await define(def);
+        return def;
+      }
+      const end = (state: 'FINISHED' | 'REVOKED', rev = 0) =>
+        decision({ run: { expectRev: rev, state, finishedAt: new Date(), releasesSlot: true } });
+
+      it('creates runs beyond the cap PENDING, without a deadline or start', async () => {
+        const def = await definition();
+        const runs = [1, 2, 3].map(() => newRun({ pipelineId: def.id, timeoutSeconds: 60, deadlineAt: new Date(Date.UTC(2030, 0, 1)) }));
+        const created = [];
+        for (const r of runs) created.push(await store.createRun(r));
+        expect(created.map((c) => c.state)).toEqual(['RUNNING', 'RUNNING', 'PENDING']);
+        expect(created[2].deadlineAt).toBeNull();
+        expect(await store.getRun(runs[2].id)).toMatchObject({ state: 'PENDING', startedAt: null, deadlineAt: null, timeoutSeconds: 60 });
+        expect(await store.listPipelinesWithPendingRuns(1000)).toContain(def.id);
+        // A PENDING run's root process is not live work: the reconciler must not dispatch it.
+        const live = await store.listLiveProcesses(['ACTIVE'], 10_000);
+        expect(live.map((p) => p.runId)).not.toContain(runs[2].id);
+      });
+
+      it('a run ending FINISHED admits the oldest PENDING run (fifo) in the same transaction, its deadline from admission', async () => {
+        const def = await definition();
+        const runs = [1, 2, 3, 4].map(() => newRun({ pipelineId: def.id, timeoutSeconds: 30 }));
+        for (const r of runs) await store.createRun(r);
+        const now = new Date();
+        const applied = await store.apply(runs[0].id, end('FINISHED'), now);
+        const deadline = new Date(now.getTime() + 30_000);
+        expect(applied.admitted).toEqual([
+          {
+            runId: runs[2].id,
+            processId: runs[2].rootProcess.id,
+            rev: 0,
+            nodeId: 's',
+            deadlineAt: deadline,
+            event: { type: 'pipeline_admitted', nodeId: null, data: { pipeline_id: runs[2].id, deadline: deadline.toISOString() }, seq: 1 },
+          },
+        ]);
+        // Logged in the run's event log under the number it was given.
+        const events = await store.listEvents(runs[2].id, 0, 10);
+        expect(events.map((e) => [e.seq, e.eventType, e.data])).toEqual([[1, 'pipeline_admitted', { pipeline_id: runs[2].id, deadline: deadline.toISOString() }]]);
+        const admitted = await store.getRun(runs[2].id);
+        expect(admitted).toMatchObject({ state: 'RUNNING', rev: 1 });
+        expect(admitted!.startedAt!.getTime()).toBe(now.getTime());
+        expect(admitted!.deadlineAt!.getTime()).toBe(now.getTime() + 30_000);
+        expect((await store.getRun(runs[3].id))!.state).toBe('PENDING');
+      });
+
+      it('lifo admits the newest PENDING run first', async () => {
+        const def = await definition({ maxConcurrentRuns: 1, queueMode: 'lifo' });
+        const runs = [1, 2, 3].map(() => newRun({ pipelineId: def.id }));
+        for (const r of runs) await store.createRun(r);
+        const applied = await store.apply(runs[0].id, end('REVOKED'), new Date());
+        expect(applied.admitted?.map((a) => a.runId)).toEqual([runs[2].id]);
+      });
+
+      it('a FAILED or SUSPENDED run keeps its slot; revoking a PENDING run admits no one', async () => {
+        const def = await definition({ maxConcurrentRuns: 2 });
+        const runs = [1, 2, 3, 4].map(() => newRun({ pipelineId: def.id }));
+        for (const r of runs) await store.createRun(r);
+        expect((await store.apply(runs[0].id, decision({ run: { expectRev: 0, state: 'FAILED' } }), new Date())).admitted).toBeUndefined();
+        expect((await store.apply(runs[1].id, decision({ run: { expectRev: 0, state: 'SUSPENDED' } }), new Date())).admitted).toBeUndefined();
+        expect((await store.admitPending(def.id, new Date()))).toEqual([]);
+        const revoked = await store.apply(runs[2].id, decision({ run: { expectRev: 0, state: 'REVOKED', releasesSlot: false } }), new Date());
+        expect(revoked.admitted).toBeUndefined();
+        expect((await store.getRun(runs[3].id))!.state).toBe('PENDING');
+        // The FAILED run revoked: its slot goes to the next PENDING run.
+        expect((await store.apply(runs[0].id, end('REVOKED', 1), new Date())).admitted?.map((a) => a.runId)).toEqual([runs[3].id]);
+      });
+
+      it('admitPending fills a raised cap at once, as many as fit', async () => {
+        const def = await definition({ maxConcurrentRuns: 1 });
+        const runs = [1, 2, 3, 4, 5].map(() => newRun({ pipelineId: def.id }));
+        for (const r of runs) await store.createRun(r);
+        await define({ ...def, maxConcurrentRuns: 3 });
+        expect((await store.admitPending(def.id, new Date())).map((a) => a.runId)).toEqual([runs[1].id, runs[2].id]);
+        await define({ ...def, maxConcurrentRuns: null });
+        expect((await store.admitPending(def.id, new Date())).map((a) => a.runId)).toEqual([runs[3].id, runs[4].id]);
+        expect(await store.listPipelinesWithPendingRuns(1000)).not.toContain(def.id);
+      });
+
+      it('never admits beyond the cap when many runs start at once', async () => {
+        const def = await definition({ maxConcurrentRuns: 3 });
+        // Half of them with a stale hint (the caller read the definition before it got its cap).
+        const runs = Array.from({ length: 12 }, (_, i) => newRun({ pipelineId: def.id, ...(i % 2 ? { admissionLock: 'shared' as const } : {}) }));
+        const created = await Promise.all(runs.map((r) => store.createRun(r)));
+        expect(created.filter((c) => c.state === 'RUNNING')).toHaveLength(3);
+        const rows = await Promise.all(runs.map((r) => store.getRun(r.id)));
+        expect(rows.filter((r) => r!.state === 'RUNNING')).toHaveLength(3);
+        // Ending every running one at once admits exactly as many.
+        const running = runs.filter((_, i) => created[i].state === 'RUNNING');
+        const applied = await Promise.all(running.map((r) => store.apply(r.id, end('FINISHED'), new Date())));
+        expect(applied.flatMap((a) => a.admitted ?? [])).toHaveLength(3);
+        const after = await store.listRuns({ pipelineId: def.id, state: 'RUNNING', offset: 0, limit: 100 });
+        expect(after.total).toBe(3);
+      });
+
+      it('an uncapped definition starts and ends its runs concurrently (shared lock), all RUNNING', async () => {
+        const def = await definition({ maxConcurrentRuns: null });
+        const runs = Array.from({ length: 8 }, () => newRun({ pipelineId: def.id, admissionLock: 'shared' }));
+        const created = await Promise.all(runs.map((r) => store.createRun(r)));
+        expect(created.every((c) => c.state === 'RUNNING')).toBe(true);
+        const applied = await Promise.all(runs.map((r) => store.apply(r.id, end('FINISHED'), new Date())));
+        expect(applied.flatMap((a) => a.admitted ?? [])).toEqual([]);
+      });
+
+      it('uniqueBusinessKey refuses a second run with the key while one is not FINISHED or REVOKED', async () => {
+        const def = await definition({ maxConcurrentRuns: null, uniqueBusinessKey: true });
+        const first = newRun({ pipelineId: def.id, businessKey: 'order-1' });
+        await store.createRun(first);
+        const err = await store.createRun(newRun({ pipelineId: def.id, businessKey: 'order-1' })).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(DuplicateBusinessKeyError);
+        expect(err).toMatchObject({ code: 'DUPLICATE_BUSINESS_KEY', existingRunId: first.id });
+        // Other keys, and the same key on a definition without the flag, pass.
+        await store.createRun(newRun({ pipelineId: def.id, businessKey: 'order-2' }));
+        const other = await definition({ maxConcurrentRuns: null });
+        await store.createRun(newRun({ pipelineId: other.id, businessKey: 'order-1' }));
+        await store.apply(first.id, end('FINISHED'), new Date());
+        expect((await store.createRun(newRun({ pipelineId: def.id, businessKey: 'order-1' }))).state).toBe('RUNNING');
+      });
+
+      it('two concurrent starts with one unique key: one passes', async () => {
+        const def = await definition({ maxConcurrentRuns: null, uniqueBusinessKey: true });
+        const results = await Promise.allSettled(
+          [1, 2, 3, 4].map((i) => store.createRun(newRun({ pipelineId: def.id, businessKey: 'same', admissionLock: i % 2 ? 'shared' : 'exclusive' }))),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateBusinessKeyError);
+      });
     });
   });
 }

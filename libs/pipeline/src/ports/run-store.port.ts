@@ -1,4 +1,4 @@
-import type { ApplyResult, Decision, EngineEvent } from '../engine/decision';
+import type { AdmittedRun, ApplyResult, Decision, EngineEvent } from '../engine/decision';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 import type { NodeStateName, RunStateName } from '../engine/states';
 import type { PipelineTree } from '../model/tree.types';
@@ -24,6 +24,19 @@ export interface NewRun {
   timeoutSeconds?: number | null;
   /** When that timeout runs out: set for a run created RUNNING (a held run gets it at admission). */
   deadlineAt?: Date | null;
+  /**
+   * A hint for a run of a stored definition: `shared` when the definition had no cap and no
+   * unique business keys as the caller read it (runs of it then start concurrently), else
+   * `exclusive` (the default). The store checks it under the lock and starts over exclusively
+   * when the definition changed meanwhile.
+   */
+  admissionLock?: 'exclusive' | 'shared';
+}
+
+/** How `RunStore.createRun` created a run: `PENDING` when the definition's cap was reached. */
+export interface CreatedRun {
+  state: RunStateName;
+  deadlineAt: Date | null;
 }
 
 /** The whole state of a run, for operations (pause, retry, skip...) that may touch any of it. */
@@ -123,7 +136,23 @@ export interface HistoryRow {
  * `StaleStateError`, so the caller reloads and decides again.
  */
 export abstract class RunStore {
-  abstract createRun(run: NewRun): Promise<void>;
+  /**
+   * Stores a new run in one transaction. A run of a stored definition asked `RUNNING` is
+   * admitted there (DESIGN §8.4): under the definition's lock it is refused when the
+   * definition has `uniqueBusinessKey` and a run with its key is not FINISHED or REVOKED
+   * (`DuplicateBusinessKeyError`), and created `PENDING` (no deadline) when the definition's
+   * cap is reached. Returns the state and deadline it was created with.
+   */
+  abstract createRun(run: NewRun): Promise<CreatedRun>;
+  /**
+   * Admits PENDING runs of a definition into its free slots (oldest first for `fifo`, newest
+   * for `lifo`) in one transaction under the definition's lock; each becomes RUNNING with its
+   * deadline counted from now. For a raised cap and the reconciler: a run that ends admits
+   * through `apply` (`RunWrite.releasesSlot`).
+   */
+  abstract admitPending(pipelineId: string, now: Date): Promise<AdmittedRun[]>;
+  /** Definitions with PENDING runs (the reconciler's safety net for admission), at most `limit`. */
+  abstract listPipelinesWithPendingRuns(limit: number): Promise<string[]>;
   abstract loadTree(runId: string): Promise<{ tree: PipelineTree; converges: Record<string, string> } | null>;
   /**
    * What a step of `processId` reads: the run, the process, its parent, the node rows of its

@@ -4,7 +4,7 @@ import { ComponentRegistry } from '../components/component-registry.service';
 import { LazyVariableRegistry } from '../components/lazy-variable-registry.service';
 import { ComponentData, type ParentData, type Service } from '../components/service';
 import type { CompiledTree } from '../engine/compiled-tree';
-import { droppedDecision, type ApplyResult, type Decision, type Effect } from '../engine/decision';
+import { droppedDecision, type AdmittedRun, type ApplyResult, type Decision, type Effect } from '../engine/decision';
 import { mergeDecisions, ownAdvance, stateAfter, type ChainState } from '../engine/chain';
 import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
@@ -19,7 +19,7 @@ import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
 import { callHook } from './component-hooks';
 import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
-import { ALL_SLICE_NEEDS, RunStore, type NewRun, type NodeSlice, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
+import { ALL_SLICE_NEEDS, RunStore, type CreatedRun, type NewRun, type NodeSlice, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
 import { StaleStateError } from '../ports/stale-state.error';
 import { jobId, type EngineJob } from '../queue/engine-job';
 import { DEFAULT_ENGINE_RUNTIME_OPTIONS, ENGINE_RUNTIME_OPTIONS, type EngineRuntimeOptions } from './engine-runtime.options';
@@ -52,17 +52,48 @@ export class EngineRuntime {
     @Optional() @Inject(ENGINE_RUNTIME_OPTIONS) private readonly options: EngineRuntimeOptions = DEFAULT_ENGINE_RUNTIME_OPTIONS,
   ) {}
 
-  /** Store a new run and dispatch its first step. */
-  async startRun(run: NewRun, compiled: CompiledTree): Promise<void> {
-    await this.store.createRun(run);
+  /**
+   * Store a new run and dispatch its first step, unless the store held it `PENDING` for a
+   * concurrency slot (DESIGN §8.4): then it is dispatched when admitted (`dispatchAdmitted`).
+   */
+  async startRun(run: NewRun, compiled: CompiledTree): Promise<CreatedRun> {
+    const created = await this.store.createRun(run);
     this.trees.put(run.id, compiled);
     // A new run's events are numbered from 1 (see `NewRun.events`).
     this.signals.publish(run.id, run.events ?? [], 1);
-    if (run.deadlineAt) await this.signals.publishRunDeadline({ runId: run.id, deadlineAt: run.deadlineAt });
-    if (run.state === 'RUNNING') {
+    if (created.deadlineAt) await this.signals.publishRunDeadline({ runId: run.id, deadlineAt: created.deadlineAt });
+    if (created.state === 'RUNNING') {
       const { id: processId, rev, currentNodeId: nodeId } = run.rootProcess;
       await this.enqueue([{ kind: 'advance', runId: run.id, processId, rev, nodeId }]);
     }
+    return created;
+  }
+
+  /**
+   * Admit what fits of a definition's PENDING runs now (a raised cap, the reconciler) and
+   * dispatch them. Returns the admitted runs.
+   */
+  async admitPending(pipelineId: string): Promise<AdmittedRun[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const admitted = await this.store.admitPending(pipelineId, new Date());
+        await this.dispatchAdmitted(admitted);
+        return admitted;
+      } catch (e) {
+        if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;
+      }
+    }
+  }
+
+  /** Runs a transaction admitted (DESIGN §8.4): arm their run timeouts and dispatch their root processes. */
+  private async dispatchAdmitted(admitted: AdmittedRun[] | undefined): Promise<void> {
+    if (!admitted?.length) return;
+    for (const a of admitted) {
+      this.logger.log(`run ${a.runId}: admitted${a.deadlineAt ? `, times out at ${a.deadlineAt.toISOString()}` : ''}`);
+      if (a.event) this.signals.publish(a.runId, [a.event], a.event.seq);
+      if (a.deadlineAt) await this.signals.publishRunDeadline({ runId: a.runId, deadlineAt: a.deadlineAt });
+    }
+    await this.enqueue(admitted.map((a) => ({ kind: 'advance', runId: a.runId, processId: a.processId, rev: a.rev, nodeId: a.nodeId })));
   }
 
   /** Handle one job from the queue, walking on inline within a step budget. */
@@ -123,6 +154,7 @@ export class EngineRuntime {
       }
       this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
       await this.signals.publishDecision(runId, decision, applied.firstEventSeq);
+      await this.dispatchAdmitted(applied.admitted);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
           const job = this.toJob(runId, e);
@@ -214,12 +246,13 @@ export class EngineRuntime {
       }
       const decision = await this.chain(tree, slice, first);
       try {
-        const { woken, failed, firstEventSeq } = await this.store.apply(runId, decision, new Date());
+        const { woken, failed, firstEventSeq, admitted } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
         addNodeHints(decision);
         this.logDecision(runId, decision);
         if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
         await this.signals.publishDecision(runId, decision, firstEventSeq);
+        await this.dispatchAdmitted(admitted);
         return decision.effects;
       } catch (e) {
         if (!(e instanceof StaleStateError) || attempt >= MAX_STALE_RETRIES) throw e;

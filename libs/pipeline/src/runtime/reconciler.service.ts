@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { JobQueue } from '../ports/job-queue.port';
 import { RunStore } from '../ports/run-store.port';
 import { jobId, type EngineJob } from '../queue/engine-job';
+import { PipelineSignals } from '../signals/pipeline-signals.service';
 
 /** Rows looked at per pass; a backlog bigger than that is worked off over several passes. */
 const PAGE = 5_000;
@@ -10,6 +11,8 @@ export interface ReconcileReport {
   advanced: number;
   executed: number;
   scheduled: number;
+  /** PENDING runs admitted into free slots (the safety net for a crash between commit and dispatch). */
+  admitted?: number;
 }
 
 /**
@@ -32,6 +35,7 @@ export class Reconciler {
   constructor(
     private readonly store: RunStore,
     private readonly queue: JobQueue,
+    @Optional() private readonly signals?: PipelineSignals,
   ) {}
 
   /** One pass over work unchanged for `graceMs` (0 = everything: boot of the only process). */
@@ -50,6 +54,20 @@ export class Reconciler {
       } else if (n.awaiting === 'schedule') {
         jobs.push({ kind: 'schedule', runId: n.runId, nodeId: n.nodeId, version: n.version, scheduleTimes: n.scheduleTimes });
         report.scheduled++;
+      }
+    }
+    // Admission's safety net (DESIGN §8.4): a run that ends admits the next PENDING ones in its
+    // own transaction; a definition left with free slots and runs pending (a cap raised by a
+    // process that died before admitting, say) is caught up here.
+    for (const pipelineId of await this.store.listPipelinesWithPendingRuns(100)) {
+      for (const a of await this.store.admitPending(pipelineId, now).catch((e: unknown) => {
+        this.logger.warn(`admission of pipeline ${pipelineId} failed: ${(e as Error)?.message ?? e}`);
+        return [];
+      })) {
+        if (a.event) this.signals?.publish(a.runId, [a.event], a.event.seq);
+        if (a.deadlineAt) await this.signals?.publishRunDeadline({ runId: a.runId, deadlineAt: a.deadlineAt });
+        jobs.push({ kind: 'advance', runId: a.runId, processId: a.processId, rev: a.rev, nodeId: a.nodeId });
+        report.admitted = (report.admitted ?? 0) + 1;
       }
     }
     if (jobs.length) {

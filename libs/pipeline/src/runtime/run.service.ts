@@ -42,7 +42,20 @@ export class RunService {
     }
     const analysed = { tree: def.definition, converges: def.converges };
     // The start call's timeout wins over the definition's (DESIGN §8.3).
-    return this.launch(analysed, { pipelineId: def.pipelineId, version: def.version }, { ...req, timeoutSeconds: req.timeoutSeconds ?? def.timeoutSeconds ?? undefined });
+    const admissionLock = def.maxConcurrentRuns === null && !def.uniqueBusinessKey ? 'shared' : 'exclusive';
+    return this.launch(
+      analysed,
+      { pipelineId: def.pipelineId, version: def.version, admissionLock },
+      { ...req, timeoutSeconds: req.timeoutSeconds ?? def.timeoutSeconds ?? undefined },
+    );
+  }
+
+  /**
+   * Admit what now fits of a definition's PENDING runs (DESIGN §8.4: a raised cap admits at
+   * once; also the reconciler's safety net). Returns how many were admitted.
+   */
+  async admitPending(pipelineId: string): Promise<number> {
+    return (await this.runtime.admitPending(pipelineId)).length;
   }
 
   /** Validate an inline tree (400 InvalidTreeError) and run it once. */
@@ -52,7 +65,7 @@ export class RunService {
 
   private async launch(
     { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
-    origin: { pipelineId: string | null; version: number | null },
+    origin: { pipelineId: string | null; version: number | null; admissionLock?: 'exclusive' | 'shared' },
     req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number; timeoutSeconds?: number },
   ): Promise<RunView> {
     const inputs = req.inputs ?? {};
@@ -64,7 +77,7 @@ export class RunService {
     for (const [k, v] of Object.entries(inputs)) context[varKey(k)] = v;
     const id = randomUUID();
     const now = new Date();
-    // Counted from the moment the run is RUNNING (today: its creation; a held run would get it at admission).
+    // Counted from the moment the run is RUNNING: its creation, or its admission when the store holds it PENDING.
     const deadlineAt = timeoutSeconds === null ? null : new Date(now.getTime() + timeoutSeconds * 1000);
     const compiled = compileTree(tree, converges);
     const prepare = {
@@ -74,7 +87,7 @@ export class RunService {
       root_pipeline_context: context,
       subprocess_context: {},
     };
-    await this.runtime.startRun(
+    const created = await this.runtime.startRun(
       {
         id,
         pipelineId: origin.pipelineId,
@@ -100,6 +113,7 @@ export class RunService {
         createdAt: now,
         timeoutSeconds,
         deadlineAt,
+        admissionLock: origin.admissionLock,
         events: [
           { type: 'pre_prepare_run_pipeline', nodeId: null, data: prepare },
           { type: 'post_prepare_run_pipeline', nodeId: null, data: prepare },
@@ -107,21 +121,22 @@ export class RunService {
       },
       compiled,
     );
+    const pending = created.state === 'PENDING';
     this.logger.log(
-      `run ${id}: started (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''}${deadlineAt ? `, times out at ${deadlineAt.toISOString()}` : ''})`,
+      `run ${id}: ${pending ? 'created PENDING (waiting for a concurrency slot)' : 'started'} (tree ${tree.id}${origin.pipelineId ? `, pipeline ${origin.pipelineId} v${origin.version}` : ''}${created.deadlineAt ? `, times out at ${created.deadlineAt.toISOString()}` : ''})`,
     );
     // The run as created (no read back): nodes appear as the engine enters them.
     return {
       id,
       pipelineId: origin.pipelineId,
       version: origin.version,
-      state: 'RUNNING',
+      state: created.state,
       businessKey: req.businessKey ?? null,
       createdAt: iso(now)!,
-      startedAt: iso(now),
+      startedAt: pending ? null : iso(now),
       finishedAt: null,
       timeoutSeconds,
-      deadlineAt: iso(deadlineAt),
+      deadlineAt: iso(created.deadlineAt),
       reason: null,
       inputs,
       outputs: {},
