@@ -24,6 +24,9 @@ export interface NewRun {
   timeoutSeconds?: number | null;
   /** When that timeout runs out: set for a run created RUNNING (a held run gets it at admission). */
   deadlineAt?: Date | null;
+  /** The schedule that started it and the due time it fired for (DESIGN §8.5); unique together. */
+  scheduleId?: string | null;
+  scheduledFor?: Date | null;
 }
 
 /** The whole state of a run, for operations (pause, retry, skip...) that may touch any of it. */
@@ -82,6 +85,9 @@ export interface RunRow extends RunRecord {
   deadlineAt: Date | null;
   /** Why it ended when not by itself (`timeout`); null otherwise. */
   reason: string | null;
+  /** The schedule that started it and the due time it fired for (DESIGN §8.5); null otherwise. */
+  scheduleId: string | null;
+  scheduledFor: Date | null;
 }
 
 /** A run with a deadline, for the timers' rebuild (`RunStore.pageRunDeadlines`). */

@@ -7,6 +7,7 @@ import { AddNodeCallbackColumns1763683700000 } from './1763683700000-add-node-ca
 import { AddEventSequence1763683800000 } from './1763683800000-add-event-sequence';
 import { AddNodeSkipReason1763683900000 } from './1763683900000-add-node-skip-reason';
 import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
+import { AddSchedules1763684200000 } from './1763684200000-add-schedules';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -22,4 +23,5 @@ export const PIPELINE_MIGRATIONS = [
   AddEventSequence1763683800000,
   AddNodeSkipReason1763683900000,
   AddTimeouts1763684000000,
+  AddSchedules1763684200000,
 ];
