@@ -189,6 +189,13 @@ export class ScheduleService {
         `schedule ${row.id}: due ${due.toISOString()} ${outcome === 'started' ? `started run ${runId}` : outcome}; next ${iso(next) ?? 'never'}`,
       );
       if (next) await this.trigger.arm([{ scheduleId: row.id, dueAt: next.getTime() }]);
+    } else {
+      // Another process moved it on: arm what it moved it to here too (arming is idempotent), so
+      // every process that was woken for this due time stays in the race for the next one.
+      const now = await runRead(this.dataSource, (em) => em.findOneBy(PipelineScheduleEntity, { id: row.id }));
+      if (now?.enabled && now.nextFireAt && now.nextFireAt.getTime() > due.getTime()) {
+        await this.trigger.arm([{ scheduleId: now.id, dueAt: now.nextFireAt.getTime() }]);
+      }
     }
     return { outcome, runId };
   }

@@ -1,11 +1,12 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { portableTypes } from './portable-types';
 
 /**
  * Scheduled runs (DESIGN §8.5): the `pipeline_schedule` table, and on `run` the schedule that
  * started it and the due time it was started for, unique together (MySQL and SQLite both let
  * NULLs repeat in a unique index, so unscheduled runs are not constrained): one run per due
- * time, whichever process fires it.
+ * time, whichever process fires it. On MySQL the new table gets the binary collation of every
+ * engine table.
  */
 export class AddSchedules1763684200000 implements MigrationInterface {
   name = 'AddSchedules1763684200000';
@@ -36,15 +37,19 @@ export class AddSchedules1763684200000 implements MigrationInterface {
           { name: 'idx_pipeline_schedule_pipeline', columnNames: ['pipeline_id', 'created_at'] },
           { name: 'idx_pipeline_schedule_next_fire', columnNames: ['next_fire_at'] },
         ],
-        foreignKeys: [
-          {
-            name: 'FK_pipeline_schedule_pipeline',
-            columnNames: ['pipeline_id'],
-            referencedTableName: 'pipeline_definitions',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-        ],
+      }),
+    );
+    // Like every engine table on MySQL: utf8mb4 with the binary collation (see
+    // CaseSensitiveKeysOnMysql1763683600000), which the foreign key's two columns must share.
+    if (t.isMysql) await q.query('ALTER TABLE `pipeline_schedule` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin');
+    await q.createForeignKey(
+      'pipeline_schedule',
+      new TableForeignKey({
+        name: 'FK_pipeline_schedule_pipeline',
+        columnNames: ['pipeline_id'],
+        referencedTableName: 'pipeline_definitions',
+        referencedColumnNames: ['id'],
+        onDelete: 'CASCADE',
       }),
     );
     await q.addColumns('run', [
@@ -57,6 +62,7 @@ export class AddSchedules1763684200000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('run', 'uq_run_schedule_due');
     await q.dropColumns('run', ['scheduled_for', 'schedule_id']);
+    await q.dropForeignKey('pipeline_schedule', 'FK_pipeline_schedule_pipeline');
     await q.dropTable('pipeline_schedule');
   }
 }
