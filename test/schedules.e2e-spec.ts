@@ -167,6 +167,20 @@ describe('scheduled runs (DESIGN §8.5, embedded app)', () => {
     expect((await runsOf(api, pipelineId)).length).toBe(atDelete);
   });
 
+  it('an `at` schedule fires once, then has no next due time', async () => {
+    const pipelineId = await createPipeline(api, 'At once');
+    const at = new Date(Date.now() + 800).toISOString();
+    const s = (await api.http().post(`${API}/pipelines/${pipelineId}/schedules`).send({ at }).expect(201)).body;
+    const runs = await waitFor('the run', async () => {
+      const r = await runsOf(api, pipelineId);
+      return r.length >= 1 && r;
+    });
+    expect(runs).toEqual([expect.objectContaining({ scheduleId: s.id, scheduledFor: at })]);
+    await sleep(1_000);
+    expect(await runsOf(api, pipelineId)).toHaveLength(1);
+    expect((await api.http().get(`${API}/schedules/${s.id}`).expect(200)).body).toMatchObject({ nextFireAt: null, lastDueAt: at, lastOutcome: 'started', lastRunId: runs[0].id });
+  });
+
   it('a 6-field cron fires every second', async () => {
     const pipelineId = await createPipeline(api, 'Cron seconds');
     const s = (await api.http().post(`${API}/pipelines/${pipelineId}/schedules`).send({ cron: '* * * * * *' }).expect(201)).body;
