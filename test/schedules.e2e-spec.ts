@@ -103,7 +103,7 @@ describe('scheduled runs (DESIGN §8.5, embedded app)', () => {
       ['a zero interval', { every: 0 }, 'every'],
       ['a negative interval', { every: 'PT-5S' }, 'every'],
       ['a past at', { at: '2001-01-01T00:00:00Z' }, 'at'],
-      ['none of cron, every, at', { inputs: {} }, 'cron'],
+      ['none of cron, every, at', { inputs: {} }, 'cron|every|at'],
       ['two of them', { cron: '* * * * *', at: '2100-01-01T00:00:00Z' }, 'cron,at'],
     ])('400 INVALID_SCHEDULE for %s, naming the field', async (_what, body, field) => {
       const res = await api.http().post(`${API}/pipelines/${pipelineId}/schedules`).send(body).expect(400);

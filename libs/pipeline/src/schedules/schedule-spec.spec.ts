@@ -86,7 +86,7 @@ describe('schedule timing (DESIGN §8.5)', () => {
   describe('validation: 400 INVALID_SCHEDULE naming the field', () => {
     const now = d('2026-01-10T10:00:00Z');
     it.each([
-      ['none of the three', {}, 'cron'],
+      ['none of the three', {}, 'cron|every|at'],
       ['two of them', { cron: '* * * * *', every: 1000 }, 'cron,every'],
       ['a cron of 4 fields', { cron: '* * * *' }, 'cron'],
       ['a cron of 7 fields', { cron: '0 * * * * * 2026' }, 'cron'],

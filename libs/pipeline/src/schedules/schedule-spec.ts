@@ -54,7 +54,7 @@ export function parseScheduleSpec(input: ScheduleTiming, now: Date): ScheduleSpe
   const given = SCHEDULE_KINDS.filter((k) => input[k] !== undefined && input[k] !== null);
   if (given.length !== 1) {
     throw new InvalidScheduleError(
-      given.length ? given.join(',') : 'cron',
+      given.length ? given.join(',') : 'cron|every|at',
       given.length ? `give exactly one of cron, every, at (got ${given.join(', ')})` : 'give one of cron, every, at',
     );
   }
