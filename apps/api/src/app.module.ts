@@ -11,6 +11,7 @@ import { PipelineTimersController } from './controllers/pipeline-timers.controll
 import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
 import { RunsController } from './controllers/runs.controller';
+import { SchedulesController } from './controllers/schedules.controller';
 import { HealthController } from './health/health.controller';
 
 export interface AppModuleOptions {
@@ -83,6 +84,7 @@ export class AppModule {
         PipelineTimersController,
         RunsController,
         RunOperationsController,
+        SchedulesController,
       ],
       providers: [
         QueueHealthIndicator,

@@ -40,6 +40,7 @@ export class TimerScannerModule {
           role: 'scanner',
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           reconcile: { intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS },
+          schedules: { sweepIntervalMs: config.SCHEDULE_SWEEP_INTERVAL_MS },
         }),
         // The scan loops: take due entries from the executing pools, send them to the dispatch queues.
         NodeTimeoutModule.forRoot({

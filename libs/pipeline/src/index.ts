@@ -37,3 +37,4 @@ export {
   type DecoratedProvider,
   type AnyClass,
 } from './components/discover-decorated-providers';
+export * from './schedules';

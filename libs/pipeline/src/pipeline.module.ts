@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ScheduleModule } from '@nestjs/schedule';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ComponentsModule } from './components/components.module';
 import { PipelineDefinitionService } from './definitions/pipeline-definition.service';
@@ -28,6 +28,11 @@ import { EngineRuntime } from './runtime/engine-runtime.service';
 import { RunOperationsService } from './runtime/run-operations.service';
 import { RunService } from './runtime/run.service';
 import { PIPELINE_SIGNALS_OPTIONS, PipelineSignals } from './signals/pipeline-signals.service';
+import { bullMqScheduleTriggerParts } from './schedules/bullmq-schedule-trigger';
+import { InProcessScheduleTrigger } from './schedules/in-process-schedule-trigger';
+import { SCHEDULE_RUNNER_OPTIONS, ScheduleRunner, type ScheduleRunnerOptions } from './schedules/schedule-runner.service';
+import { ScheduleTrigger } from './schedules/schedule-trigger.port';
+import { ScheduleService } from './schedules/schedule.service';
 
 /**
  * Which part of the deployment this process is (DESIGN §2):
@@ -63,6 +68,11 @@ export interface PipelineModuleOptions {
    * the scanner's reconciler (grace RECONCILE_GRACE_MS, default 15 s) leaves it alone.
    */
   componentHeartbeatMs?: number;
+  /**
+   * Scheduled runs (DESIGN §8.5): how often the rebuilding role (embedded, scanner) checks for
+   * lost firings and overdue schedules, and how late one must be to be armed again.
+   */
+  schedules?: Partial<Pick<ScheduleRunnerOptions, 'sweepIntervalMs' | 'overdueGraceMs'>>;
 }
 
 /**
@@ -95,7 +105,36 @@ export class PipelineModule {
             { provide: JobQueue, useFactory: (): JobQueue => new InProcessJobQueue(options.workerConcurrency ?? 4) },
           ],
         };
+    // Scheduled runs (DESIGN §8.5): BullMQ delayed jobs consumed by workers and scanners, or
+    // in-process timeouts; armed from the database by the scanner (embedded: this app).
+    const scheduleParts = distributed
+      ? bullMqScheduleTriggerParts({
+          redisUrl: options.redisUrl!,
+          prefix: options.queue?.prefix,
+          consume: role === 'worker' || role === 'scanner',
+          clientName: `schedules:${role}`,
+        })
+      : {
+          imports: [],
+          providers: [
+            {
+              provide: ScheduleTrigger,
+              inject: [SchedulerRegistry],
+              useFactory: (registry: SchedulerRegistry): ScheduleTrigger => new InProcessScheduleTrigger(registry),
+            },
+          ],
+        };
+    const scheduleRunnerOptions: ScheduleRunnerOptions = {
+      consume: role !== 'api',
+      rebuild: role === 'embedded' || role === 'scanner',
+      sweepIntervalMs: options.schedules?.sweepIntervalMs ?? 5_000,
+      overdueGraceMs: options.schedules?.overdueGraceMs ?? 10_000,
+    };
     const providers: Provider[] = [
+      ScheduleService,
+      ScheduleRunner,
+      { provide: SCHEDULE_RUNNER_OPTIONS, useValue: scheduleRunnerOptions },
+      ...scheduleParts.providers,
       PipelineDefinitionService,
       TreeCheckRegistry,
       RunService,
@@ -136,6 +175,7 @@ export class PipelineModule {
         ComponentsModule,
         TypeOrmModule.forFeature(PIPELINE_ENTITIES),
         ...queueParts.imports,
+        ...scheduleParts.imports,
       ],
       providers,
       exports: [
@@ -143,6 +183,7 @@ export class PipelineModule {
         TreeCheckRegistry,
         RunService,
         RunOperationsService,
+        ScheduleService,
         PipelineSignals,
         EngineRuntime,
         Reconciler,

@@ -94,6 +94,10 @@ export class RunSummaryDto {
     description: 'Why the run ended when not by itself: "timeout" (its run timeout revoked it); null otherwise',
   })
   reason: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The schedule that started it (DESIGN §8.5); null otherwise' })
+  scheduleId: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'The due time that schedule fired for' })
+  scheduledFor: string | null;
 }
 
 export class RunDto extends RunSummaryDto {

@@ -19,6 +19,16 @@ export class TimerScannerConfig extends ServiceEnvironment {
   @Max(86_400_000)
   RECONCILE_GRACE_MS: number = 15_000;
 
+  /**
+   * Scheduled runs (DESIGN §8.5): how often the scanner checks that the schedules' BullMQ jobs
+   * are still there (re-arming them all from the database after a Redis loss) and re-arms
+   * schedules overdue by more than 10 s.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SCHEDULE_SWEEP_INTERVAL_MS: number = 5_000;
+
   /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), read by the node-timeout lib after the fields above. */
   nodeTimeout!: NodeTimeoutSettings;
 

@@ -18,6 +18,8 @@ export const VALIDATION_CODES = [
   'INVALID_TRIGGER_RULE',
   // orderlines processes (§8.2)
   'UNKNOWN_TASK',
+  // scheduled runs (§8.5)
+  'INVALID_SCHEDULE',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 

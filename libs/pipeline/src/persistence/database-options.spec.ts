@@ -211,6 +211,7 @@ describe('all migrations', () => {
         'idx_run_pipeline_created',
         'idx_run_pipeline_state_created',
         'idx_run_state_created',
+        'uq_run_schedule_due',
       ]);
       for (let i = 0; i < PIPELINE_MIGRATIONS.length; i++) await ds.undoLastMigration();
       const tables = await ds.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`);

@@ -10,6 +10,7 @@ const ENGINE_TABLES = [
   'node_history',
   'node_state',
   'pipeline_definitions',
+  'pipeline_schedule',
   'pipeline_versions',
   'run',
   'run_event',

@@ -6,6 +6,7 @@ import { NodeStateEntity } from './entities/node-state.entity';
 import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
+import { PipelineScheduleEntity } from '../schedules/pipeline-schedule.entity';
 
 /** Every entity of the engine. Append new ones here; `DatabaseModule` and `PipelineModule` read this list. */
 export const PIPELINE_ENTITIES = [
@@ -17,4 +18,5 @@ export const PIPELINE_ENTITIES = [
   NodeHistoryEntity,
   ContextValueEntity,
   RunEventEntity,
+  PipelineScheduleEntity,
 ];

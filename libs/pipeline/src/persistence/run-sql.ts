@@ -366,6 +366,7 @@ export class RunSql {
     const runCols = [
       'id', 'pipeline_id', 'pipeline_version', 'root_tree_id', 'state', 'business_key', 'priority', 'inputs', 'outputs', 'tree', 'converges', 'rev',
       'created_at', 'started_at', 'finished_at', 'event_seq', 'timeout_seconds', 'deadline_at',
+      'schedule_id', 'scheduled_for',
     ];
     const out: Sql[] = [
       {
@@ -374,6 +375,7 @@ export class RunSql {
           run.id, run.pipelineId, run.pipelineVersion, run.tree.id, run.state, run.businessKey, run.priority, this.json(run.inputs), null,
           this.json(run.tree), this.json(run.converges), 0, this.date(run.createdAt), this.date(run.state === 'RUNNING' ? run.createdAt : null), null,
           run.events?.length ?? 0, run.timeoutSeconds ?? null, this.date(run.deadlineAt ?? null),
+          run.scheduleId ?? null, this.date(run.scheduledFor ?? null),
         ],
       },
     ];

@@ -538,6 +538,8 @@ export class TypeormRunStore extends RunStore {
       timeoutSeconds: e.timeoutSeconds ?? null,
       deadlineAt: e.deadlineAt ?? null,
       reason: e.reason ?? null,
+      scheduleId: e.scheduleId ?? null,
+      scheduledFor: e.scheduledFor ?? null,
     };
   }
 

@@ -31,6 +31,9 @@ export interface NewRun {
    * when the definition changed meanwhile.
    */
   admissionLock?: 'exclusive' | 'shared';
+  /** The schedule that started it and the due time it fired for (DESIGN §8.5); unique together. */
+  scheduleId?: string | null;
+  scheduledFor?: Date | null;
 }
 
 /** How `RunStore.createRun` created a run: `PENDING` when the definition's cap was reached. */
@@ -95,6 +98,9 @@ export interface RunRow extends RunRecord {
   deadlineAt: Date | null;
   /** Why it ended when not by itself (`timeout`); null otherwise. */
   reason: string | null;
+  /** The schedule that started it and the due time it fired for (DESIGN §8.5); null otherwise. */
+  scheduleId: string | null;
+  scheduledFor: Date | null;
 }
 
 /** A run with a deadline, for the timers' rebuild (`RunStore.pageRunDeadlines`). */

@@ -35,6 +35,10 @@ export interface RunView {
   deadlineAt: string | null;
   /** Why the run ended when not by itself: `timeout` (its deadline revoked it); null otherwise. */
   reason: string | null;
+  /** The schedule that started it (DESIGN §8.5); null for a run started by a call. */
+  scheduleId: string | null;
+  /** The due time that schedule fired for (ISO 8601); null for a run started by a call. */
+  scheduledFor: string | null;
   nodes: Record<string, NodeStateView>;
 }
 
@@ -85,6 +89,13 @@ export interface StartRunRequest {
   priority?: number;
   /** Run timeout in seconds; wins over the definition's (DESIGN §8.3). */
   timeoutSeconds?: number;
+  /**
+   * Set by a schedule's firing (DESIGN §8.5): the schedule and the due time it fires for. The
+   * pair is unique on runs, so a second start for the same due time fails (a unique
+   * violation) and starts nothing.
+   */
+  scheduleId?: string;
+  scheduledFor?: Date;
 }
 
 export interface StartInlineRunRequest {

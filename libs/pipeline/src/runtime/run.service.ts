@@ -66,7 +66,14 @@ export class RunService {
   private async launch(
     { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
     origin: { pipelineId: string | null; version: number | null; admissionLock?: 'exclusive' | 'shared' },
-    req: { inputs?: Record<string, unknown>; businessKey?: string; priority?: number; timeoutSeconds?: number },
+    req: {
+      inputs?: Record<string, unknown>;
+      businessKey?: string;
+      priority?: number;
+      timeoutSeconds?: number;
+      scheduleId?: string;
+      scheduledFor?: Date;
+    },
   ): Promise<RunView> {
     const inputs = req.inputs ?? {};
     if (typeof inputs !== 'object' || Array.isArray(inputs)) {
@@ -114,6 +121,8 @@ export class RunService {
         timeoutSeconds,
         deadlineAt,
         admissionLock: origin.admissionLock,
+        scheduleId: req.scheduleId ?? null,
+        scheduledFor: req.scheduledFor ?? null,
         events: [
           { type: 'pre_prepare_run_pipeline', nodeId: null, data: prepare },
           { type: 'post_prepare_run_pipeline', nodeId: null, data: prepare },
@@ -138,6 +147,8 @@ export class RunService {
       timeoutSeconds,
       deadlineAt: iso(created.deadlineAt),
       reason: null,
+      scheduleId: req.scheduleId ?? null,
+      scheduledFor: iso(req.scheduledFor),
       inputs,
       outputs: {},
       nodes: {},
@@ -256,6 +267,8 @@ export class RunService {
       timeoutSeconds: r.timeoutSeconds ?? null,
       deadlineAt: iso(r.deadlineAt),
       reason: r.reason ?? null,
+      scheduleId: r.scheduleId ?? null,
+      scheduledFor: iso(r.scheduledFor),
     };
   }
 }

@@ -10,6 +10,7 @@ import { jsonColumn } from '../json.transformer';
 @Index('idx_run_state_created', ['state', 'createdAt'])
 @Index('idx_run_business_key', ['businessKey'])
 @Index('idx_run_deadline', ['deadlineAt'])
+@Index('uq_run_schedule_due', ['scheduleId', 'scheduledFor'], { unique: true })
 export class RunEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -76,4 +77,12 @@ export class RunEntity {
   /** Why the run ended when not by itself: `timeout`; null otherwise. */
   @Column({ type: 'varchar', length: 32, nullable: true })
   reason: string | null;
+
+  /** The schedule that started it (DESIGN §8.5); null otherwise. */
+  @Column({ name: 'schedule_id', type: 'varchar', length: 36, nullable: true })
+  scheduleId: string | null;
+
+  /** The due time it was started for; unique with `scheduleId`: one run per firing. */
+  @Column({ name: 'scheduled_for', type: 'datetime', precision: 3, nullable: true })
+  scheduledFor: Date | null;
 }

@@ -8,6 +8,7 @@ import { AddEventSequence1763683800000 } from './1763683800000-add-event-sequenc
 import { AddNodeSkipReason1763683900000 } from './1763683900000-add-node-skip-reason';
 import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
 import { AddUniqueBusinessKey1763684100000 } from './1763684100000-add-unique-business-key';
+import { AddSchedules1763684200000 } from './1763684200000-add-schedules';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -24,4 +25,5 @@ export const PIPELINE_MIGRATIONS = [
   AddNodeSkipReason1763683900000,
   AddTimeouts1763684000000,
   AddUniqueBusinessKey1763684100000,
+  AddSchedules1763684200000,
 ];
