@@ -7,13 +7,12 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
-import { MAX_TIMEOUT_SECONDS } from '@app/pipeline';
 import { KeepRaw } from './keep-raw';
+import { TimeoutSecondsField } from './timeout-seconds.decorator';
 
 const QUEUE_MODES = ['fifo', 'lifo'] as const;
 
@@ -102,19 +101,7 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @IsIn(QUEUE_MODES)
   queueMode?: 'fifo' | 'lifo';
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_TIMEOUT_SECONDS,
-    nullable: true,
-    description:
-      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TIMEOUT_SECONDS)
+  @TimeoutSecondsField('definition')
   timeoutSeconds?: number | null;
 
   @ApiPropertyOptional({
@@ -136,19 +123,7 @@ export class UpdatePipelineDto extends ValidatePipelineDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_TIMEOUT_SECONDS,
-    nullable: true,
-    description:
-      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TIMEOUT_SECONDS)
+  @TimeoutSecondsField('definition')
   timeoutSeconds?: number | null;
 }
 
@@ -178,19 +153,7 @@ export class PatchPipelineDto {
   @IsIn(QUEUE_MODES)
   queueMode?: 'fifo' | 'lifo';
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_TIMEOUT_SECONDS,
-    nullable: true,
-    description:
-      'Run timeout in seconds (DESIGN §8.3): a run still unfinished that long after it started is revoked with reason "timeout". The start call may give its own. null = none',
-  })
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TIMEOUT_SECONDS)
+  @TimeoutSecondsField('definition')
   timeoutSeconds?: number | null;
 
   @ApiPropertyOptional({

@@ -9,8 +9,8 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { MAX_TIMEOUT_SECONDS } from '@app/pipeline';
 import { KeepRaw } from './keep-raw';
+import { TimeoutSecondsField } from './timeout-seconds.decorator';
 
 const INPUTS_DOC = {
   type: 'object',
@@ -57,17 +57,7 @@ export class StartRunDto {
   @Min(1)
   version?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_TIMEOUT_SECONDS,
-    description:
-      "Run timeout in seconds (DESIGN §8.3), counted from the run's start; wins over the pipeline's: when it runs out the run is revoked with reason \"timeout\"",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TIMEOUT_SECONDS)
+  @TimeoutSecondsField('start')
   timeoutSeconds?: number;
 }
 
@@ -120,16 +110,6 @@ export class StartInlineRunDto {
   @Max(1000)
   priority?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_TIMEOUT_SECONDS,
-    description:
-      "Run timeout in seconds (DESIGN §8.3), counted from the run's start: when it runs out the run is revoked with reason \"timeout\"",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TIMEOUT_SECONDS)
+  @TimeoutSecondsField('start')
   timeoutSeconds?: number;
 }
