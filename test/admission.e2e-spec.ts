@@ -5,7 +5,7 @@ import { Cluster } from './utils/cluster';
 import { startEmbeddedApp, type EmbeddedApp } from './utils/embedded-app';
 import { API, findNode, runApi, sleep, type Http, type RunBody } from './utils/run-api';
 import { chainTree, plain, type StepSpec } from './utils/run-trees';
-import { createScratchDatabase, describeWithMysql, describeWithRedis, type ScratchDatabase } from './utils/services';
+import { createScratchDatabase, deleteRedisKeys, describeWithMysql, describeWithRedis, type ScratchDatabase } from './utils/services';
 
 /**
  * DESIGN §8.4 end to end: `maxConcurrentRuns` with `queueMode` (runs beyond the cap are
@@ -253,12 +253,7 @@ describeWithMysql('admission across processes (distributed: two apis, two worker
     afterAll(async () => {
       await cluster?.stop();
       if (redis) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
+        await deleteRedisKeys(redis, prefix);
         redis.disconnect();
       }
       await db?.drop();

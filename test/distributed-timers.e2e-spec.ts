@@ -5,6 +5,7 @@ import { Cluster } from './utils/cluster';
 import { findNode, runApi, sleep } from './utils/run-api';
 import {
   createScratchDatabase,
+  deleteRedisKeys,
   describeWithMysql,
   describeWithRedis,
   type ScratchDatabase,
@@ -37,15 +38,8 @@ describeWithMysql('distributed timers (api + 2 workers + scanner as processes)',
     const api = runApi(() => http());
 
     /** Every key of this cluster (engine queue, timer queues, pools): a FLUSHDB as far as it can tell. */
-    async function flushClusterKeys(): Promise<number> {
-      let cursor = '0';
-      let n = 0;
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) n += await redis.del(...keys);
-      } while (cursor !== '0');
-      return n;
+    function flushClusterKeys(): Promise<number> {
+      return deleteRedisKeys(redis, prefix);
     }
 
     beforeAll(async () => {

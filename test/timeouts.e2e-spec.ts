@@ -5,7 +5,7 @@ import { Cluster } from './utils/cluster';
 import { startEmbeddedApp, type EmbeddedApp } from './utils/embedded-app';
 import { API, findNode, runApi, type Http } from './utils/run-api';
 import { chainTree, plain, splice, type StepSpec } from './utils/run-trees';
-import { createScratchDatabase, describeWithMysql, describeWithRedis, type ScratchDatabase } from './utils/services';
+import { createScratchDatabase, deleteRedisKeys, describeWithMysql, describeWithRedis, type ScratchDatabase } from './utils/services';
 
 /**
  * DESIGN §8.3 end to end: retry policies, activity timeouts (queue / running), run timeouts
@@ -202,12 +202,7 @@ describeWithMysql('timeouts (distributed: api + scanner, workers come and go)', 
     afterAll(async () => {
       await cluster?.stop();
       if (redis) {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== '0');
+        await deleteRedisKeys(redis, prefix);
         redis.disconnect();
       }
       await db?.drop();

@@ -10,6 +10,7 @@
  * running in parallel never see each other's rows.
  */
 import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { createConnection, type Connection } from 'mysql2/promise';
 
 type Service = { name: 'MySQL' | 'Redis'; ciVar: string; devVar: string };
@@ -123,4 +124,16 @@ export async function createScratchDatabase(serverUrl: string): Promise<ScratchD
       }
     },
   };
+}
+
+/** Deletes every key starting with `prefix` (SCAN, not KEYS, so a busy server is not blocked); answers how many. */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }

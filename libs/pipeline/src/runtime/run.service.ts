@@ -66,14 +66,7 @@ export class RunService {
   private async launch(
     { tree, converges }: { tree: PipelineTree; converges: Record<string, string> },
     origin: { pipelineId: string | null; version: number | null; admissionLock?: 'exclusive' | 'shared' },
-    req: {
-      inputs?: Record<string, unknown>;
-      businessKey?: string;
-      priority?: number;
-      timeoutSeconds?: number;
-      scheduleId?: string;
-      scheduledFor?: Date;
-    },
+    req: Omit<StartRunRequest, 'pipelineId' | 'version'>,
   ): Promise<RunView> {
     const inputs = req.inputs ?? {};
     if (typeof inputs !== 'object' || Array.isArray(inputs)) {

@@ -54,15 +54,13 @@ const NUMBER_INPUTS: FieldFormat[] = [
   },
 ];
 
-/** `Test.test_add(a, b)` → `{add_value: a + b}`. */
-@PipelineComponent({
-  code: 'Test.test_add',
-  name: 'Test.test_add',
-  description: "orderlines' sample: add_value = a + b.",
-})
-export class OrderlinesTestAddComponent extends Service {
+/** One of the samples: `op` over inputs `a` and `b` into output `key`. */
+abstract class ArithmeticSample extends Service {
+  protected abstract readonly op: Operator;
+  protected abstract readonly key: string;
+
   execute(data: ComponentData): boolean {
-    return arithmetic(data, '+', 'add_value');
+    return arithmetic(data, this.op, this.key);
   }
 
   override inputsFormat(): FieldFormat[] {
@@ -70,8 +68,19 @@ export class OrderlinesTestAddComponent extends Service {
   }
 
   override outputsFormat(): FieldFormat[] {
-    return [{ key: 'add_value', type: 'number', description: 'a + b' }];
+    return [{ key: this.key, type: 'number', description: `a ${this.op} b` }];
   }
+}
+
+/** `Test.test_add(a, b)` → `{add_value: a + b}`. */
+@PipelineComponent({
+  code: 'Test.test_add',
+  name: 'Test.test_add',
+  description: "orderlines' sample: add_value = a + b.",
+})
+export class OrderlinesTestAddComponent extends ArithmeticSample {
+  protected readonly op = '+';
+  protected readonly key = 'add_value';
 }
 
 /** `Test.test_subtraction(a, b)` → `{subtraction_value: a - b}`. */
@@ -80,18 +89,9 @@ export class OrderlinesTestAddComponent extends Service {
   name: 'Test.test_subtraction',
   description: "orderlines' sample: subtraction_value = a - b.",
 })
-export class OrderlinesTestSubtractionComponent extends Service {
-  execute(data: ComponentData): boolean {
-    return arithmetic(data, '-', 'subtraction_value');
-  }
-
-  override inputsFormat(): FieldFormat[] {
-    return NUMBER_INPUTS;
-  }
-
-  override outputsFormat(): FieldFormat[] {
-    return [{ key: 'subtraction_value', type: 'number', description: 'a - b' }];
-  }
+export class OrderlinesTestSubtractionComponent extends ArithmeticSample {
+  protected readonly op = '-';
+  protected readonly key = 'subtraction_value';
 }
 
 /** `Test.test_multi(a, b)` → `{subtraction_value: a * b}` (the key is orderlines' own). */
@@ -100,18 +100,9 @@ export class OrderlinesTestSubtractionComponent extends Service {
   name: 'Test.test_multi',
   description: "orderlines' sample: subtraction_value = a * b (orderlines names the product so).",
 })
-export class OrderlinesTestMultiComponent extends Service {
-  execute(data: ComponentData): boolean {
-    return arithmetic(data, '*', 'subtraction_value');
-  }
-
-  override inputsFormat(): FieldFormat[] {
-    return NUMBER_INPUTS;
-  }
-
-  override outputsFormat(): FieldFormat[] {
-    return [{ key: 'subtraction_value', type: 'number', description: 'a * b' }];
-  }
+export class OrderlinesTestMultiComponent extends ArithmeticSample {
+  protected readonly op = '*';
+  protected readonly key = 'subtraction_value';
 }
 
 /** The three, as Nest providers. */
