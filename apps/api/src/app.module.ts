@@ -7,6 +7,7 @@ import { NodeTimerEventModule } from '@app/node-timer-event';
 import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
+import { ExternalTasksController } from './controllers/external-tasks.controller';
 import { PipelineTimersController } from './controllers/pipeline-timers.controller';
 import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
@@ -85,6 +86,7 @@ export class AppModule {
         RunsController,
         RunOperationsController,
         SchedulesController,
+        ExternalTasksController,
       ],
       providers: [
         QueueHealthIndicator,

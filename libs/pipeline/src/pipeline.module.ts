@@ -33,6 +33,10 @@ import { InProcessScheduleTrigger } from './schedules/in-process-schedule-trigge
 import { SCHEDULE_RUNNER_OPTIONS, ScheduleRunner, type ScheduleRunnerOptions } from './schedules/schedule-runner.service';
 import { ScheduleTrigger } from './schedules/schedule-trigger.port';
 import { ScheduleService } from './schedules/schedule.service';
+import { DEFAULT_EXTERNAL_TASK_OPTIONS, EXTERNAL_TASK_OPTIONS, ExternalTaskService, type ExternalTaskOptions } from './external-tasks/external-task.service';
+import { InProcessTaskWakeupBus } from './external-tasks/in-process-task-wakeup-bus';
+import { RedisTaskWakeupBus } from './external-tasks/redis-task-wakeup-bus';
+import { TaskWakeupBus } from './external-tasks/task-wakeup-bus.port';
 
 /**
  * Which part of the deployment this process is (DESIGN §2):
@@ -73,6 +77,8 @@ export interface PipelineModuleOptions {
    * lost firings and overdue schedules, and how late one must be to be armed again.
    */
   schedules?: Partial<Pick<ScheduleRunnerOptions, 'sweepIntervalMs' | 'overdueGraceMs'>>;
+  /** External tasks (DESIGN §8.6): long-poll cap, batch cap, grace of a report that died midway. */
+  externalTasks?: Partial<ExternalTaskOptions>;
 }
 
 /**
@@ -131,6 +137,16 @@ export class PipelineModule {
       overdueGraceMs: options.schedules?.overdueGraceMs ?? 10_000,
     };
     const providers: Provider[] = [
+      ExternalTaskService,
+      { provide: EXTERNAL_TASK_OPTIONS, useValue: { ...DEFAULT_EXTERNAL_TASK_OPTIONS, ...options.externalTasks } },
+      // Long polls wake across api processes over Redis pub/sub (distributed), in-process otherwise.
+      {
+        provide: TaskWakeupBus,
+        useFactory: (): TaskWakeupBus =>
+          distributed
+            ? new RedisTaskWakeupBus({ redisUrl: options.redisUrl!, prefix: options.queue?.prefix, clientName: role })
+            : new InProcessTaskWakeupBus(),
+      },
       ScheduleService,
       ScheduleRunner,
       { provide: SCHEDULE_RUNNER_OPTIONS, useValue: scheduleRunnerOptions },
@@ -179,6 +195,7 @@ export class PipelineModule {
       ],
       providers,
       exports: [
+        ExternalTaskService,
         PipelineDefinitionService,
         TreeCheckRegistry,
         RunService,

@@ -40,6 +40,19 @@ export class ComponentData {
   getOutput<T = unknown>(key: string, fallback?: T): T {
     return (key in this.outputs ? this.outputs[key] : fallback) as T;
   }
+
+  /** Set by `offerExternalTask`; read by the runtime after `execute` returns. */
+  externalTask?: { topic: string; payload: unknown };
+
+  /**
+   * From `execute` of a `callback` component: hand this node to external workers (DESIGN §8.6).
+   * The engine stores a task on `topic` in the same transaction as the node's wait; a worker
+   * fetches and locks it over REST, and its `complete` (`{outputs}`) or `fail` (`{error}`)
+   * reaches `schedule` as the node's callback.
+   */
+  offerExternalTask(topic: string, payload: unknown): void {
+    this.externalTask = { topic, payload };
+  }
 }
 
 /** Read-only facts about the run and node a component is working for. */

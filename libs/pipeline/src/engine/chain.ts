@@ -69,5 +69,6 @@ export function mergeDecisions(a: Decision, b: Decision, consumed: Effect): Deci
     events: [...a.events, ...b.events],
     effects: [...a.effects.filter((e) => e !== consumed), ...b.effects],
     ...(a.settleRun || b.settleRun ? { settleRun: true } : {}),
+    ...(a.offers?.length || b.offers?.length ? { offers: [...(a.offers ?? []), ...(b.offers ?? [])] } : {}),
   };
 }

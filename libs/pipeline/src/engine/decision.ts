@@ -80,6 +80,21 @@ export type Effect =
   /** Call `schedule` of a polling component after a delay. */
   | { type: 'schedule'; nodeId: string; version: number; scheduleTimes: number; delayMs: number };
 
+/**
+ * A node handed to external workers (DESIGN §8.6): stored as an `external_task` row in the same
+ * transaction as the node's wait for its callback, so a task exists exactly when a node waits
+ * for one (a crash between the two is impossible).
+ */
+export interface ExternalTaskOffer {
+  id: string;
+  nodeId: string;
+  version: number;
+  topic: string;
+  payload: unknown;
+  /** 1 for the node's first life, +1 per retry of the node. */
+  attempt: number;
+}
+
 export interface Decision {
   nodes: NodeWrite[];
   processes: ProcessWrite[];
@@ -91,6 +106,8 @@ export interface Decision {
   histories: HistoryWrite[];
   events: EngineEvent[];
   effects: Effect[];
+  /** External tasks to store (absent: none). */
+  offers?: ExternalTaskOffer[];
   /**
    * A process stopped moving here (blocked at a failed node, ended at its converge gateway,
    * parked at an appointed pause), or an operation changed which ones move. After the writes,

@@ -51,6 +51,8 @@ export interface ComponentOutcome {
    * A poll due at once is called again before anything is saved, so one outcome may cover several.
    */
   schedules?: number;
+  /** `execute` handed the node to external workers on this topic (`ComponentData.offerExternalTask`). */
+  offer?: { topic: string; payload: unknown };
 }
 
 export interface CompleteInput extends StepInput {
@@ -409,6 +411,11 @@ export function complete(input: CompleteInput): Decision {
       b.d.effects.push({ type: 'schedule', nodeId, version, scheduleTimes, delayMs: 0 });
     } else {
       b.node({ ...rec, outputs, scheduleTimes, callbacks, awaiting: 'callback' });
+    }
+    // A callback accepted before execute returned still leaves the task offered: it closes when
+    // the node moves on (a fetch finds the node gone and cancels it).
+    if (outcome.offer && outcome.phase === 'execute') {
+      b.d.offers = [{ id: input.newId(), nodeId, version, topic: outcome.offer.topic, payload: outcome.offer.payload, attempt: rec.retries + 1 }];
     }
     return b.d;
   }

@@ -7,6 +7,7 @@ import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { PipelineScheduleEntity } from '../schedules/pipeline-schedule.entity';
+import { ExternalTaskEntity } from '../external-tasks/external-task.entity';
 
 /** Every entity of the engine. Append new ones here; `DatabaseModule` and `PipelineModule` read this list. */
 export const PIPELINE_ENTITIES = [
@@ -19,4 +20,5 @@ export const PIPELINE_ENTITIES = [
   ContextValueEntity,
   RunEventEntity,
   PipelineScheduleEntity,
+  ExternalTaskEntity,
 ];

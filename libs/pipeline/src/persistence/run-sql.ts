@@ -1,4 +1,4 @@
-import { emptyDecision, type Decision, type EngineEvent, type HistoryWrite } from '../engine/decision';
+import { emptyDecision, type Decision, type EngineEvent, type ExternalTaskOffer, type HistoryWrite } from '../engine/decision';
 import type { NewRun } from '../ports/run-store.port';
 import type { NodeRecord, ProcessRecord, RunRecord } from '../engine/run-state';
 
@@ -282,6 +282,7 @@ export class RunSql {
         : ' ON CONFLICT(`run_id`, `scope_id`, `key`) DO UPDATE SET `value` = excluded.`value`';
       out.push({ text: head + tail, params: sorted.flatMap((c) => [runId, c.scopeId, c.key, this.json(c.value)]), role: { kind: 'plain' } });
     }
+    if (d.offers?.length) out.push({ ...this.externalTasksInsert(runId, d.offers, now), role: { kind: 'plain' } });
     // Histories before the run row: inserts take no locks others wait for, and the run row's
     // lock (taken below whenever events are logged) is held from there to COMMIT, so the
     // less that follows it the less concurrent writers of the run queue on it.
@@ -385,6 +386,18 @@ export class RunSql {
     // A new run's events are 1..n, and its row starts at n: no one else can write it yet.
     if (run.events?.length) out.push(this.eventsInsert(run.id, run.events, run.createdAt, 1));
     return out;
+  }
+
+  /** External tasks offered by the decision (DESIGN §8.6), available from `now`. */
+  externalTasksInsert(runId: string, offers: ExternalTaskOffer[], now: Date): Sql {
+    const at = this.date(now);
+    return {
+      text:
+        'INSERT INTO `external_task` (`id`, `run_id`, `node_id`, `node_version`, `topic`, `payload`, `state`, `attempt`, ' +
+        '`available_at`, `created_at`, `updated_at`) VALUES ' +
+        offers.map(() => "(?, ?, ?, ?, ?, ?, 'available', ?, ?, ?, ?)").join(', '),
+      params: offers.flatMap((o) => [o.id, runId, o.nodeId, o.version, o.topic, this.json(o.payload ?? null), o.attempt, at, at, at]),
+    };
   }
 
   historiesInsert(hs: HistoryWrite[], now: Date): Sql {

@@ -541,6 +541,7 @@ export class EngineRuntime {
       await callHook(component, 'nodeFinish', data, parentData, this.logger);
     }
     const outcome: ComponentOutcome = { ok, outputs: data.outputs, exData, finished, phase: call, schedules, threw, consumedCallback };
+    if (ok && !finished && phase === 'execute' && data.externalTask) outcome.offer = data.externalTask;
     if (pollDelayMs !== undefined) outcome.pollDelayMs = pollDelayMs;
     return outcome;
   }

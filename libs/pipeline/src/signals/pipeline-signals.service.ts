@@ -44,6 +44,9 @@ export interface NodeStateChange {
 /** Receives the node changes of every committed decision, in the process that committed it. */
 export type NodeStateListener = (changes: NodeStateChange[]) => unknown;
 
+/** Topics that got an external task in a committed decision. */
+export type ExternalTaskListener = (topics: string[]) => unknown;
+
 /** A run got a deadline (its `timeoutSeconds`, DESIGN §8.3), committed in this process. */
 export interface RunDeadlineChange {
   runId: string;
@@ -90,6 +93,27 @@ export class PipelineSignals {
     }
   }
 
+  private readonly taskListeners = new Set<ExternalTaskListener>();
+
+  /**
+   * External tasks offered by decisions committed in this process (DESIGN §8.6): the topics that
+   * got one. Long polls waiting on them wake with it. Returns an unsubscribe.
+   */
+  onExternalTasksOffered(listener: ExternalTaskListener): () => void {
+    this.taskListeners.add(listener);
+    return () => this.taskListeners.delete(listener);
+  }
+
+  private async publishTaskTopics(runId: string, topics: string[]): Promise<void> {
+    for (const listener of this.taskListeners) {
+      try {
+        await listener(topics);
+      } catch (e) {
+        this.logger.error(`run ${runId}: an external task listener failed: ${(e as Error)?.stack ?? e}`);
+      }
+    }
+  }
+
   /**
    * The engine's state-change signal for extensions (the timer modules keep their pools with
    * it): always on, whatever `PIPELINE_EVENT_SIGNALS_ENABLED` says. Returns an unsubscribe.
@@ -103,8 +127,9 @@ export class PipelineSignals {
    * Everything a committed decision signals: its events (numbered from `firstEventSeq`, what
    * `RunStore.apply` answered), and its node changes to the listeners.
    */
-  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes'>, firstEventSeq?: number): Promise<void> {
+  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes' | 'offers'>, firstEventSeq?: number): Promise<void> {
     if (firstEventSeq !== undefined) this.publish(runId, decision.events, firstEventSeq);
+    if (decision.offers?.length) await this.publishTaskTopics(runId, decision.offers.map((o) => o.topic));
     if (this.nodeListeners.size === 0 || decision.nodes.length === 0) return;
     const changes: NodeStateChange[] = decision.nodes.map((w) => ({
       runId,

@@ -19,6 +19,8 @@ describe('external_task component', () => {
     const given = new ComponentData({ topic: 'submit', payload: { order: 7 } });
     expect(component.execute(given, parent({ x: 1 }))).toBe(true);
     expect(given.outputs).toEqual({ topic: 'submit', payload: { order: 7 } });
+    // The engine stores the task with the node's wait (DESIGN §8.6).
+    expect(given.externalTask).toEqual({ topic: 'submit', payload: { order: 7 } });
     const byName = new ComponentData({ topic: 'trace' });
     expect(component.execute(byName, parent({ '${order}': 9 }))).toBe(true);
     expect(byName.outputs).toEqual({ topic: 'trace', payload: { order: 9 } });
@@ -28,6 +30,9 @@ describe('external_task component', () => {
     const data = new ComponentData({ topic: ' ' });
     expect(component.execute(data, parent())).toBe(false);
     expect(data.outputs.ex_data).toMatch(/topic/);
+    expect(data.externalTask).toBeUndefined();
+    const long = new ComponentData({ topic: 'x'.repeat(129) });
+    expect(component.execute(long, parent())).toBe(false);
   });
 
   it('finishes with the outputs a worker reports, or fails with its error', () => {

@@ -24,13 +24,15 @@ export class ExternalTaskComponent extends Service {
 
   execute(data: ComponentData, parentData: ParentData): boolean {
     const topic = data.inputs.topic;
-    if (typeof topic !== 'string' || topic.trim() === '') {
-      data.setOutput('ex_data', 'input `topic` must be a non-empty string');
+    if (typeof topic !== 'string' || topic.trim() === '' || topic.length > 128) {
+      data.setOutput('ex_data', 'input `topic` must be a non-empty string of at most 128 characters');
       return false;
     }
-    data.setOutput('topic', topic);
     // Without an explicit payload (a DAG work given by name), the worker gets the run's variables.
-    data.setOutput('payload', data.inputs.payload !== undefined ? data.inputs.payload : byName(parentData.context));
+    const payload = data.inputs.payload !== undefined ? data.inputs.payload : byName(parentData.context);
+    data.setOutput('topic', topic);
+    data.setOutput('payload', payload);
+    data.offerExternalTask(topic, payload);
     return true;
   }
 
