@@ -8,6 +8,7 @@ import { conformanceSuite } from './utils/conformance-suite';
 import { engineInvariantSuite } from './utils/engine-invariants-suite';
 import { operationsSuite } from './utils/operations-suite';
 import { dagSuite } from './utils/dag-suite';
+import { externalTasksSuite } from './utils/external-tasks-suite';
 import { chainTree, plain } from './utils/run-trees';
 import {
   createScratchDatabase,
@@ -55,6 +56,18 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
     describe('operations', () => operationsSuite(() => http()));
 
     describe('DAG definitions', () => dagSuite(() => http()));
+
+    // A second api process: long polls wake over Redis when a worker offers a task, and four
+    // workers share 20 runs' tasks through both apis.
+    describe('external tasks (two api processes)', () => {
+      let second = '';
+      beforeAll(async () => {
+        const p = await cluster.spawn('api', 'api-2');
+        second = `http://127.0.0.1:${p.port}`;
+      });
+      afterAll(() => cluster.kill('api-2', 'SIGTERM'));
+      externalTasksSuite({ http: () => http(), apis: () => [cluster.baseUrl, second] });
+    });
 
     describe('engine invariants', () => {
       let sql: Connection | undefined;

@@ -58,8 +58,9 @@ export function externalTasksSuite(target: ExternalTaskTarget): void {
 
   it('hands a waiting node to a long-polling worker, who completes it with outputs', async () => {
     const t = topic('submit');
-    // The worker polls first: the answer comes when the run offers the task, not at the end of the wait.
-    const polling = fetchTasks(t, 'w1', { waitSeconds: 20 });
+    // The worker polls first (through the second api process when there is one): the answer
+    // comes when the run offers the task, not at the end of the wait.
+    const polling = fetchTasks(t, 'w1', { waitSeconds: 20, via: 1 });
     await sleep(200);
     const startedAt = Date.now();
     const res = await target.http().post(`${API}/runs`).send({ definition: taskTree(t, {}, { order: 7 }), businessKey: 'order-7' }).expect(201);
