@@ -57,6 +57,7 @@ export class AppModule {
           redisUrl: config.REDIS_URL,
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
+          externalTasks: { maxWaitSeconds: config.EXTERNAL_TASK_MAX_WAIT_SECONDS },
         }),
         // Operations commit here, so timer upkeep runs here too; embedded, also the scans and processors.
         NodeTimeoutModule.forRoot({

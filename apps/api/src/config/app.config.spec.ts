@@ -63,6 +63,13 @@ describe('validateAppConfig', () => {
     expect(() => validateAppConfig({ SHUTDOWN_TIMEOUT_MS: '999999999' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('caps the long poll of fetch-and-lock with EXTERNAL_TASK_MAX_WAIT_SECONDS (0 to 300)', () => {
+    expect(validateAppConfig({}).EXTERNAL_TASK_MAX_WAIT_SECONDS).toBe(60);
+    expect(validateAppConfig({ EXTERNAL_TASK_MAX_WAIT_SECONDS: '20' }).EXTERNAL_TASK_MAX_WAIT_SECONDS).toBe(20);
+    expect(() => validateAppConfig({ EXTERNAL_TASK_MAX_WAIT_SECONDS: '301' })).toThrow(/EXTERNAL_TASK_MAX_WAIT_SECONDS/);
+    expect(() => validateAppConfig({ EXTERNAL_TASK_MAX_WAIT_SECONDS: 'long' })).toThrow(/EXTERNAL_TASK_MAX_WAIT_SECONDS/);
+  });
+
   it('treats empty values as unset', () => {
     expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
       PORT: 3000,

@@ -73,6 +73,12 @@ export class AppConfig {
   @MaxLength(512, { each: true })
   API_TOKENS: string[] = [];
 
+  /** Longest long poll of `POST /external-tasks/fetch-and-lock`, in seconds (DESIGN §8.6). */
+  @IsInt({ message: 'EXTERNAL_TASK_MAX_WAIT_SECONDS must be an integer' })
+  @Min(0)
+  @Max(300)
+  EXTERNAL_TASK_MAX_WAIT_SECONDS = 60;
+
   @IsBoolean({ message: 'PIPELINE_EVENT_SIGNALS_ENABLED must be true or false' })
   PIPELINE_EVENT_SIGNALS_ENABLED = false;
 
@@ -149,6 +155,8 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   if (queueName !== undefined) raw.PIPELINE_ENGINE_QUEUE = queueName;
   const queuePrefix = get('PIPELINE_QUEUE_PREFIX');
   if (queuePrefix !== undefined) raw.PIPELINE_QUEUE_PREFIX = queuePrefix;
+  const maxWait = get('EXTERNAL_TASK_MAX_WAIT_SECONDS');
+  if (maxWait !== undefined) raw.EXTERNAL_TASK_MAX_WAIT_SECONDS = /^\d+$/.test(maxWait) ? Number(maxWait) : maxWait;
   const bodyLimit = get('BODY_LIMIT');
   if (bodyLimit !== undefined) raw.BODY_LIMIT = bodyLimit;
   const logLevel = get('LOG_LEVEL')?.toLowerCase();

@@ -183,6 +183,25 @@ describe('engine core scenarios', () => {
     expect(sim.nodes.get('a1')).toMatchObject({ state: 'FINISHED', scheduleTimes: 3, outputs: { started: true, polls: 3 } });
   });
 
+  it('stores an external task with the node\'s wait, one per node life (DESIGN §8.6)', () => {
+    const tree = linear(1, 'ext');
+    const v = validateTree(tree);
+    const sim = new EngineSimulator(tree, v.converges, {}, (_id, _in, phase) =>
+      phase === 'execute'
+        ? { ok: true, outputs: { topic: 't' }, finished: false, offer: { topic: 't', payload: { n: 1 } } }
+        : { ok: true, outputs: {}, finished: true },
+    );
+    const offers = [];
+    for (let e = sim.pending.shift(); e; e = sim.pending.shift()) offers.push(...(sim.play(e)?.offers ?? []));
+    const a1 = sim.nodes.get('a1')!;
+    expect(a1).toMatchObject({ state: 'RUNNING', awaiting: 'callback' });
+    expect(offers).toEqual([{ id: expect.any(String), nodeId: 'a1', version: a1.version, topic: 't', payload: { n: 1 }, attempt: 1 }]);
+    // The worker's report arrives as the node's callback; finishing offers nothing more.
+    sim.operate({ type: 'callback', nodeId: 'a1', version: a1.version, data: { outputs: {} }, callbackType: 'callback' });
+    for (let e = sim.pending.shift(); e; e = sim.pending.shift()) expect(sim.play(e)?.offers).toBeUndefined();
+    expect(sim.run.state).toBe('FINISHED');
+  });
+
   it('drops an outcome for a stale version', () => {
     const sim = simulate(linear(1, 'waiter'), {}, () => ({ ok: true, outputs: {}, finished: false }));
     const a1 = sim.nodes.get('a1')!;
