@@ -23,6 +23,7 @@ export class RedisTaskWakeupBus extends TaskWakeupBus {
   private publisher: Redis | null = null;
   private subscriber: Redis | null = null;
   private closed = false;
+  private subscribed: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RedisTaskWakeupBusOptions) {
     super();
@@ -56,10 +57,18 @@ export class RedisTaskWakeupBus extends TaskWakeupBus {
         if (channel === this.channel) this.deliver(message);
       });
       // ioredis re-subscribes by itself after a reconnection.
-      sub.subscribe(this.channel).catch((e: unknown) => this.logger.warn(`cannot subscribe to ${this.channel}: ${(e as Error)?.message ?? e}`));
+      this.subscribed = sub.subscribe(this.channel).then(
+        () => undefined,
+        (e: unknown) => this.logger.warn(`cannot subscribe to ${this.channel}: ${(e as Error)?.message ?? e}`),
+      );
       this.subscriber = sub;
     }
     return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once this process's subscription is in place (wake-ups published before it are not heard). */
+  ready(): Promise<void> {
+    return this.subscribed;
   }
 
   private deliver(message: string): void {
