@@ -270,6 +270,8 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
         const token = randomUUID();
         const lockExpiresAt = new Date(now.getTime() + lockSeconds * 1000);
         const claimed = await this.lock(ids, token, req.workerId, lockExpiresAt, now);
+        // Long polls elsewhere learn when these locks run out (the tasks are offered again then).
+        if (claimed.some((r) => !r.stale)) await this.bus.publish({ topics: [topic], at: lockExpiresAt.getTime() });
         for (const row of claimed) {
           if (row.stale) continue;
           out.push(row.task);
