@@ -84,6 +84,24 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
       }));
     });
 
+    it('serves Prometheus metrics on the api and on the worker and scanner health ports (DESIGN §10)', async () => {
+      const metricsOf = async (name: string) => {
+        const res = await fetch(`http://127.0.0.1:${cluster.procs.get(name)!.port}/metrics`);
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const { id } = (await http().post('/api/v1/runs').send({ definition: chainTree('metrics', [{ id: 'a', code: 'noop' }, { id: 'b', code: 'noop' }]) }).expect(201)).body;
+      for (let i = 0; i < 200 && (await http().get(`/api/v1/runs/${id}`)).body.state !== 'FINISHED'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await metricsOf('api')).toMatch(/^pipeline_runs_started_total\{state="RUNNING"\} [1-9]/m);
+      const workers = (await metricsOf('worker-1')) + (await metricsOf('worker-2'));
+      expect(workers).toMatch(/^pipeline_node_executions_total\{component="noop",phase="execute",outcome="ok"\} [1-9]/m);
+      expect(workers).toMatch(/^pipeline_job_queue_wait_seconds_count\{kind="advance"\} [1-9]/m);
+      const scanner = await metricsOf('scanner');
+      expect(scanner).toMatch(/^pipeline_runs\{state="RUNNING"\} \d+/m);
+      expect(scanner).toMatch(/^pipeline_job_queue_depth \d+/m);
+      expect(scanner).toMatch(/^process_resident_memory_bytes \d+/m);
+    });
+
     it('runs a slow component once: its heartbeat keeps the reconciler (grace 2 s) away', async () => {
       let hits = 0;
       const server = createServer((_req, res) => {

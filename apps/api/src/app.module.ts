@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
+import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator, MetricsController } from '@app/pipeline';
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
 import { ExternalTasksController } from './controllers/external-tasks.controller';
@@ -82,6 +82,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         PipelinesController,
         PipelineTimersController,
         RunsController,

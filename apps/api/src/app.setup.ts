@@ -38,6 +38,8 @@ export function configureApp(
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: `${API_PREFIX}/health`, method: RequestMethod.GET },
+      // Prometheus' default metrics path (DESIGN §10).
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -1,6 +1,6 @@
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
-import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
+import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator, MetricsController } from '@app/pipeline';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
@@ -64,7 +64,7 @@ export class TimerScannerModule {
           scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [QueueHealthIndicator, { provide: TimerScannerConfig, useValue: config }],
     };
   }

@@ -39,3 +39,5 @@ export {
 } from './components/discover-decorated-providers';
 export * from './schedules';
 export * from './external-tasks';
+export { PipelineMetrics } from './metrics/pipeline-metrics.service';
+export { MetricsController } from './metrics/metrics.controller';

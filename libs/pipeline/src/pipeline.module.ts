@@ -33,6 +33,7 @@ import { InProcessScheduleTrigger } from './schedules/in-process-schedule-trigge
 import { SCHEDULE_RUNNER_OPTIONS, ScheduleRunner, type ScheduleRunnerOptions } from './schedules/schedule-runner.service';
 import { ScheduleTrigger } from './schedules/schedule-trigger.port';
 import { ScheduleService } from './schedules/schedule.service';
+import { PipelineMetrics } from './metrics/pipeline-metrics.service';
 import { DEFAULT_EXTERNAL_TASK_OPTIONS, EXTERNAL_TASK_OPTIONS, ExternalTaskService, type ExternalTaskOptions } from './external-tasks/external-task.service';
 import { InProcessTaskWakeupBus } from './external-tasks/in-process-task-wakeup-bus';
 import { RedisTaskWakeupBus } from './external-tasks/redis-task-wakeup-bus';
@@ -137,6 +138,7 @@ export class PipelineModule {
       overdueGraceMs: options.schedules?.overdueGraceMs ?? 10_000,
     };
     const providers: Provider[] = [
+      PipelineMetrics,
       ExternalTaskService,
       { provide: EXTERNAL_TASK_OPTIONS, useValue: { ...DEFAULT_EXTERNAL_TASK_OPTIONS, ...options.externalTasks } },
       // Long polls wake across api processes over Redis pub/sub (distributed), in-process otherwise.
@@ -195,6 +197,7 @@ export class PipelineModule {
       ],
       providers,
       exports: [
+        PipelineMetrics,
         ExternalTaskService,
         PipelineDefinitionService,
         TreeCheckRegistry,

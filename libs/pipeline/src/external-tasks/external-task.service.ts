@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { BadRequestError } from '../errors/bad-request.error';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineError } from '../errors/pipeline.error';
+import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
 import { isMysqlFamily, runInTransaction, runRead } from '../persistence/transactions';
 import { RunOperationsService } from '../runtime/run-operations.service';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -68,6 +69,7 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
     private readonly bus: TaskWakeupBus,
     private readonly signals: PipelineSignals,
     @Inject(EXTERNAL_TASK_OPTIONS) private readonly options: ExternalTaskOptions,
+    @Optional() private readonly metrics?: PipelineMetrics,
   ) {
     this.mysql = isMysqlFamily(dataSource);
   }
@@ -275,6 +277,7 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
         for (const row of claimed) {
           if (row.stale) continue;
           out.push(row.task);
+          this.metrics?.taskLocked(topic);
           this.logger.log(`run ${row.task.runId} node ${row.task.nodeId}: external task ${row.task.id} (${topic}, attempt ${row.task.attempt}) locked by worker ${req.workerId} until ${row.task.lockExpiresAt}`);
         }
       }

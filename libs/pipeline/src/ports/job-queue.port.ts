@@ -7,7 +7,15 @@ export interface QueuedJob {
   delayMs?: number;
 }
 
-export type JobHandler = (job: EngineJob) => Promise<void>;
+/** What the queue knows of a job it delivers (metrics). */
+export interface JobMeta {
+  /** When the job was due (added, plus its delay), ms since epoch; absent when unknown. */
+  dueAt?: number;
+  /** 0 for the first delivery, +1 per retry after the handler threw. */
+  attempt?: number;
+}
+
+export type JobHandler = (job: EngineJob, meta?: JobMeta) => Promise<void>;
 
 /** Delivers engine jobs at least once, after their delay. */
 export abstract class JobQueue {

@@ -233,7 +233,7 @@ export class BullMqJobQueue extends JobQueue {
     this.inFlight.set(id, { job, token, release });
     try {
       const outcome = await Promise.race([
-        handler(job.data as EngineJob).then(() => 'done' as const),
+        handler(job.data as EngineJob, { dueAt: job.timestamp + (job.opts.delay ?? 0), attempt: job.attemptsMade }).then(() => 'done' as const),
         released,
       ]);
       if (outcome === 'released') throw new WaitingError();

@@ -96,7 +96,7 @@ export class InProcessJobQueue extends JobQueue {
 
   private async run(entry: Entry): Promise<void> {
     try {
-      await this.handler!(entry.job);
+      await this.handler!(entry.job, { dueAt: entry.dueAt, attempt: entry.attempts });
     } catch (e) {
       const tries = entry.attempts + 1;
       const what = `job ${entry.jobId} attempt ${tries}/${this.retry.attempts}`;

@@ -17,6 +17,7 @@ import { needsPickUp, pickUp } from '../engine/node-timeouts';
 import { lazyInputKey, lazyVariableKey, renderInputs, ScopeVariables } from '../engine/variables';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
+import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
 import { callHook } from './component-hooks';
 import { JobQueue, type QueuedJob } from '../ports/job-queue.port';
 import { ALL_SLICE_NEEDS, RunStore, type CreatedRun, type NewRun, type NodeSlice, type ProcessSlice, type SliceNeeds } from '../ports/run-store.port';
@@ -50,6 +51,7 @@ export class EngineRuntime {
     private readonly lazyVariables: LazyVariableRegistry,
     private readonly signals: PipelineSignals,
     @Optional() @Inject(ENGINE_RUNTIME_OPTIONS) private readonly options: EngineRuntimeOptions = DEFAULT_ENGINE_RUNTIME_OPTIONS,
+    @Optional() private readonly metrics?: PipelineMetrics,
   ) {}
 
   /**
@@ -58,6 +60,7 @@ export class EngineRuntime {
    */
   async startRun(run: NewRun, compiled: CompiledTree): Promise<CreatedRun> {
     const created = await this.store.createRun(run);
+    this.metrics?.runStarted(created.state);
     this.trees.put(run.id, compiled);
     // A new run's events are numbered from 1 (see `NewRun.events`).
     this.signals.publish(run.id, run.events ?? [], 1);
@@ -153,6 +156,7 @@ export class EngineRuntime {
         continue;
       }
       this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
+      this.countRunEnd(decision, failed);
       await this.signals.publishDecision(runId, decision, applied.firstEventSeq);
       await this.dispatchAdmitted(applied.admitted);
       if (decision.effects.length) {
@@ -251,6 +255,7 @@ export class EngineRuntime {
         addNodeHints(decision);
         this.logDecision(runId, decision);
         if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
+        this.countRunEnd(decision, !!failed);
         await this.signals.publishDecision(runId, decision, firstEventSeq);
         await this.dispatchAdmitted(admitted);
         return decision.effects;
@@ -385,6 +390,12 @@ export class EngineRuntime {
     return out;
   }
 
+  /** Counts a run that a committed decision ended (`failed`: the store settled it FAILED). */
+  private countRunEnd(d: Decision, failed: boolean): void {
+    const state = failed ? 'FAILED' : d.run?.state;
+    if (state === 'FINISHED' || state === 'FAILED' || state === 'REVOKED') this.metrics?.runEnded(state);
+  }
+
   /** Run a component's execute (or schedule) outside any transaction, then record the outcome. */
   private async runComponent(
     runId: string,
@@ -509,6 +520,7 @@ export class EngineRuntime {
     let finished = false;
     let schedules = 0;
     let pollDelayMs: number | undefined;
+    const began = performance.now();
     for (let immediate = 0; ; immediate++) {
       parentData.scheduleTimes = rec.scheduleTimes + schedules;
       try {
@@ -531,6 +543,7 @@ export class EngineRuntime {
       pollDelayMs = undefined;
       call = 'schedule';
     }
+    this.metrics?.nodeExecuted(act.component.code, phase, threw ? 'error' : ok ? 'ok' : 'failed', (performance.now() - began) / 1000);
     if (threw) {
       await callHook(component, call === 'execute' ? 'nodeExecuteException' : 'nodeScheduleException', data, parentData, this.logger, callbackData);
     }

@@ -1,4 +1,5 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
 import { JobQueue } from '../ports/job-queue.port';
 import { parseEngineJob } from '../queue/engine-job';
 import { EngineRuntime } from './engine-runtime.service';
@@ -28,11 +29,17 @@ export class EngineWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly runtime: EngineRuntime,
     private readonly reconciler: Reconciler,
     @Inject(ENGINE_WORKER_OPTIONS) private readonly options: EngineWorkerOptions,
+    @Optional() private readonly metrics?: PipelineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.reconcileAtBoot) await this.reconciler.reconcileOnce(0);
-    this.queue.consume((data) => this.runtime.handle(parseEngineJob(data)));
+    this.queue.consume((data, meta) => {
+      const job = parseEngineJob(data);
+      // Queue wait of first deliveries only: a retry's wait includes its backoff.
+      if (meta?.dueAt !== undefined && !meta.attempt) this.metrics?.jobTaken(job.kind, Date.now() - meta.dueAt);
+      return this.runtime.handle(job);
+    });
     this.logger.log('consuming the engine queue');
   }
 

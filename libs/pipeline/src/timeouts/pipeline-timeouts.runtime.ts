@@ -18,6 +18,7 @@ import { TimerJobQueue } from '../timers/timer-job-queue.port';
 import { ActivityTimeoutsKind, type ActivityTimeoutSpec } from './activity-timeouts.kind';
 import type { PipelineTimeoutsSettings } from './pipeline-timeouts.options';
 import { RunTimeoutKind, runDeadlineEngine } from './run-timeout.kind';
+import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
 
 /** What `PipelineTimeoutsModule` resolved: the settings, the role's parts, the scan interval. */
 export interface ResolvedPipelineTimeoutsOptions {
@@ -51,6 +52,7 @@ export class PipelineTimeoutsRuntime implements OnApplicationBootstrap, OnModule
     @Optional() private readonly runtime?: EngineRuntime,
     @Optional() private readonly operations?: RunOperationsService,
     @Optional() private readonly scheduler?: SchedulerRegistry,
+    @Optional() private readonly metrics?: PipelineMetrics,
   ) {}
 
   /** The drivers, once started (tests and diagnostics). */
@@ -77,6 +79,7 @@ export class PipelineTimeoutsRuntime implements OnApplicationBootstrap, OnModule
         scanIntervalMs,
         parts,
         timeouts: this.scheduler,
+        onFiring: (ms) => this.metrics?.timerFired('activity-timeouts', ms),
       },
     );
     this.run = new NodeTimerDriver(new RunTimeoutKind(operations), this.pool, this.queue, runDeadlineEngine(signals, store), {
@@ -86,6 +89,7 @@ export class PipelineTimeoutsRuntime implements OnApplicationBootstrap, OnModule
       scanIntervalMs,
       parts,
       timeouts: this.scheduler,
+      onFiring: (ms) => this.metrics?.timerFired('run-timeout', ms),
     });
     this.activity.start();
     this.run.start();

@@ -66,6 +66,8 @@ export interface NodeTimerDriverOptions {
    * see and clear it: `@nestjs/schedule`'s `SchedulerRegistry` in the apps (see `NodeTimerRuntime`).
    */
   timeouts?: NamedTimeouts;
+  /** Told how late each firing is (ms past its due time): the metrics' timer lateness. */
+  onFiring?: (latenessMs: number) => void;
 }
 
 /** Named timeouts (the shape of `@nestjs/schedule`'s `SchedulerRegistry` the scan loop uses). */
@@ -429,6 +431,7 @@ export class NodeTimerDriver<S extends NodeTimerSpec = NodeTimerSpec> {
     }
     const startedAt = node.startedAt ? node.startedAt.getTime() : entry.dueAt;
     const firedCount = timer.occurrence(entry.dueAt, startedAt);
+    this.options.onFiring?.(Date.now() - entry.dueAt);
     this.logger.log(
       `${where}: firing #${firedCount} due at ${new Date(entry.dueAt).toISOString()} (${Math.max(0, Date.now() - entry.dueAt).toFixed(0)} ms later)`,
     );

@@ -8,6 +8,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
 import { RunStore } from '../ports/run-store.port';
 import { EngineRuntime } from '../runtime/engine-runtime.service';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -45,6 +46,7 @@ export abstract class NodeTimerRuntime<S extends NodeTimerSpec = NodeTimerSpec>
     @Optional() private readonly store?: RunStore,
     @Optional() private readonly runtime?: EngineRuntime,
     @Optional() private readonly scheduler?: SchedulerRegistry,
+    @Optional() private readonly metrics?: PipelineMetrics,
   ) {}
 
   /** The driver, once started (tests and health). */
@@ -68,7 +70,7 @@ export abstract class NodeTimerRuntime<S extends NodeTimerSpec = NodeTimerSpec>
       this.queue,
       { signals: this.signals, store: this.store, trees: this.runtime },
       // The scan loop's sleeps are named timeouts of @nestjs/schedule (PipelineModule imports it).
-      { ...this.options, timeouts: this.scheduler },
+      { ...this.options, timeouts: this.scheduler, onFiring: (ms) => this.metrics?.timerFired(this.kind.name, ms) },
     );
     this.driver.start();
   }
