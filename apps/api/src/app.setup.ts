@@ -1,7 +1,8 @@
 import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type AppConfig, logLevelsFor } from './config/app.config';
+import { PinoNestLogger } from '@app/pipeline';
+import type { AppConfig } from './config/app.config';
 import { PipelineExceptionFilter } from './filters/pipeline-exception.filter';
 import { RequestValidationException } from './filters/request-validation.exception';
 
@@ -30,7 +31,7 @@ export function configureApp(
   app: NestExpressApplication,
   config: AppConfig,
 ): NestExpressApplication {
-  app.useLogger(logLevelsFor(config.LOG_LEVEL));
+  app.useLogger(new PinoNestLogger({ app: 'api', level: config.LOG_LEVEL, format: config.LOG_FORMAT }));
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   app.setGlobalPrefix(API_PREFIX, {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitIfShutdownHangs, serviceLogLevels } from '@app/pipeline';
+import { exitIfShutdownHangs, PinoNestLogger } from '@app/pipeline';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EngineWorkerConfig } from './config/engine-worker.config';
@@ -10,11 +10,11 @@ const logger = new Logger('EngineWorker');
 async function bootstrap(): Promise<void> {
   const module = await EngineWorkerModule.forRoot();
   // abortOnError: false so a bad environment ends in a readable error and exit code 1.
-  const app = await NestFactory.create(module, { abortOnError: false });
+  const app = await NestFactory.create(module, { abortOnError: false, bufferLogs: true });
   // SIGTERM: stop taking jobs, finish (or hand back) in-flight ones, close connections.
   app.enableShutdownHooks();
   const config = app.get(EngineWorkerConfig);
-  app.useLogger(serviceLogLevels(config.LOG_LEVEL));
+  app.useLogger(new PinoNestLogger({ app: 'engine-worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT }));
   exitIfShutdownHangs(config.SHUTDOWN_TIMEOUT_MS, logger);
   await app.listen(config.HEALTH_PORT, config.HEALTH_HOST);
   logger.log(

@@ -41,3 +41,4 @@ export * from './schedules';
 export * from './external-tasks';
 export { PipelineMetrics } from './metrics/pipeline-metrics.service';
 export { MetricsController } from './metrics/metrics.controller';
+export * from './logging/pino-nest-logger';

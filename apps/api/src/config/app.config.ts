@@ -8,6 +8,7 @@ import {
   readNodeTimerEventSettings,
   type NodeTimerEventSettings,
 } from '@app/node-timer-event';
+import { LOG_FORMATS, type LogFormatSetting } from '@app/pipeline';
 import type { LogLevel } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import {
@@ -91,6 +92,10 @@ export class AppConfig {
   @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: AppLogLevel = 'log';
 
+  /** `auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty` (DESIGN §10). */
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormatSetting = 'auto';
+
   /**
    * Longest a graceful stop (SIGTERM, SIGINT) may take, in ms; past it the process exits with
    * code 1. A stop can hang only when Redis or the database is unreachable at that moment.
@@ -159,6 +164,8 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   if (maxWait !== undefined) raw.EXTERNAL_TASK_MAX_WAIT_SECONDS = /^\d+$/.test(maxWait) ? Number(maxWait) : maxWait;
   const bodyLimit = get('BODY_LIMIT');
   if (bodyLimit !== undefined) raw.BODY_LIMIT = bodyLimit;
+  const logFormat = get('LOG_FORMAT')?.toLowerCase();
+  if (logFormat !== undefined) raw.LOG_FORMAT = logFormat;
   const logLevel = get('LOG_LEVEL')?.toLowerCase();
   if (logLevel !== undefined) raw.LOG_LEVEL = logLevel === 'info' ? 'log' : logLevel;
 

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, type ClassConstructor } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { LOG_FORMATS, type LogFormatSetting } from '../logging/pino-nest-logger';
 
 export const SERVICE_LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type ServiceLogLevel = (typeof SERVICE_LOG_LEVELS)[number];
@@ -43,6 +44,10 @@ export class ServiceEnvironment {
 
   @IsIn(SERVICE_LOG_LEVELS)
   LOG_LEVEL: ServiceLogLevel = 'log';
+
+  /** `auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty` (DESIGN §10). */
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT: LogFormatSetting = 'auto';
 
   /**
    * Longest a graceful stop (SIGTERM, SIGINT) may take, in ms; past it the process exits with
