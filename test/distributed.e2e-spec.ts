@@ -102,6 +102,26 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
       expect(scanner).toMatch(/^process_resident_memory_bytes \d+/m);
     });
 
+    it('serves the queue dashboard (bull-board) at /admin/queues, behind the API tokens when set (DESIGN §10)', async () => {
+      const open = await fetch(`${cluster.baseUrl}/admin/queues`);
+      expect(open.status).toBe(200);
+      expect(await open.text()).toMatch(/<html/i);
+      const listed = (await (await fetch(`${cluster.baseUrl}/admin/queues/api/queues`)).json()) as { queues: { name: string }[] };
+      expect(listed.queues.map((q) => q.name)).toEqual(expect.arrayContaining(['pipeline_engine', 'pipeline_schedules']));
+      const guarded = await cluster.spawn('api', 'api-tokens', { API_TOKENS: 'dashboard-token-1' });
+      try {
+        const url = `http://127.0.0.1:${guarded.port}/admin/queues/api/queues`;
+        const denied = await fetch(url);
+        expect(denied.status).toBe(401);
+        expect(denied.headers.get('www-authenticate')).toMatch(/^Basic /);
+        const basic = `Basic ${Buffer.from('ops:dashboard-token-1').toString('base64')}`;
+        expect((await fetch(url, { headers: { authorization: basic } })).status).toBe(200);
+        expect((await fetch(url, { headers: { authorization: 'Bearer dashboard-token-1' } })).status).toBe(200);
+      } finally {
+        await cluster.kill('api-tokens', 'SIGTERM');
+      }
+    });
+
     it('runs a slow component once: its heartbeat keeps the reconciler (grace 2 s) away', async () => {
       let hits = 0;
       const server = createServer((_req, res) => {

@@ -109,7 +109,8 @@ export class Cluster {
     return `http://127.0.0.1:${this.api.port}`;
   }
 
-  async spawn(role: Role, name: string): Promise<AppProcess> {
+  /** Starts one more process of `role` (`env`: extra settings of this process only). */
+  async spawn(role: Role, name: string, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
     ensureBuilt();
     const port = await freePort();
     const env: Record<string, string> = {
@@ -122,6 +123,7 @@ export class Cluster {
       ...(role === 'api' ? { PORT: String(port), HOST: '127.0.0.1' } : { HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1' }),
       ...this.options.env,
       ...this.options.roleEnv?.[role],
+      ...extraEnv,
     };
     // `npm run start:<role>`, as the README says, in a process group of its own so a SIGKILL
     // reaches the app itself (npm forwards SIGTERM to it, but cannot forward SIGKILL).

@@ -2,6 +2,7 @@ import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoNestLogger } from '@app/pipeline';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import type { AppConfig } from './config/app.config';
 import { PipelineExceptionFilter } from './filters/pipeline-exception.filter';
 import { RequestValidationException } from './filters/request-validation.exception';
@@ -62,6 +63,9 @@ export function configureApp(
   SwaggerModule.setup(DOCS_PATH, app, () => SwaggerModule.createDocument(app, document), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
   });
+
+  // Distributed mode: bull-board over the BullMQ queues, behind the same tokens.
+  mountQueueDashboard(app, config);
 
   app.enableShutdownHooks();
   return app;

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   type CanActivate,
   type ExecutionContext,
@@ -9,8 +8,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../config/app.config';
 import { IS_PUBLIC } from './public.decorator';
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+import { TokenVerifier } from './token-verifier';
 
 /**
  * When `API_TOKENS` is set, every route not marked `@Public()` needs
@@ -19,17 +17,17 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  private readonly tokens: Buffer[];
+  private readonly tokens: TokenVerifier;
 
   constructor(
     config: AppConfig,
     private readonly reflector: Reflector,
   ) {
-    this.tokens = config.API_TOKENS.map(digest);
+    this.tokens = new TokenVerifier(config.API_TOKENS);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (this.tokens.length === 0 || context.getType() !== 'http') return true;
+    if (this.tokens.open || context.getType() !== 'http') return true;
     if (
       this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
         context.getHandler(),
@@ -39,20 +37,14 @@ export class ApiTokenGuard implements CanActivate {
       return true;
 
     const request = context.switchToHttp().getRequest<Request>();
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (match) {
-      const presented = digest(match[1]);
-      // Check every token (no early exit) so the position of a match does not show either.
-      let ok = false;
-      for (const token of this.tokens) ok = timingSafeEqual(presented, token) || ok;
-      if (ok) return true;
-    }
+    const presented = TokenVerifier.presented(request.headers.authorization);
+    if (presented !== null && this.tokens.verify(presented)) return true;
     context
       .switchToHttp()
       .getResponse<Response>()
       .setHeader('WWW-Authenticate', 'Bearer realm="pipeline"');
     throw new UnauthorizedException(
-      match ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>',
+      presented !== null ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>',
     );
   }
 }
