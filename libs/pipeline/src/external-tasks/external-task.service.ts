@@ -6,6 +6,7 @@ import { BadRequestError } from '../errors/bad-request.error';
 import { NotFoundError } from '../errors/not-found.error';
 import { PipelineError } from '../errors/pipeline.error';
 import { PipelineMetrics } from '../metrics/pipeline-metrics.service';
+import { isTransientConflict } from '../persistence/db-errors';
 import { isMysqlFamily, runInTransaction, runRead } from '../persistence/transactions';
 import { RunOperationsService } from '../runtime/run-operations.service';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
@@ -271,7 +272,14 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
         if (ids.length === 0) break;
         const token = randomUUID();
         const lockExpiresAt = new Date(now.getTime() + lockSeconds * 1000);
-        const claimed = await this.lock(ids, token, req.workerId, lockExpiresAt, now);
+        let claimed: Awaited<ReturnType<ExternalTaskService['lock']>>;
+        try {
+          claimed = await this.lock(ids, token, req.workerId, lockExpiresAt, now);
+        } catch (e) {
+          // A deadlock or lock wait with a racing fetch: nothing was locked, look again.
+          if (isTransientConflict(e)) continue;
+          throw e;
+        }
         // Long polls elsewhere learn when these locks run out (the tasks are offered again then).
         if (claimed.some((r) => !r.stale)) await this.bus.publish({ topics: [topic], at: lockExpiresAt.getTime() });
         for (const row of claimed) {
