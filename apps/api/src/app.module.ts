@@ -12,6 +12,7 @@ import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
 import { RunsController } from './controllers/runs.controller';
 import { SchedulesController } from './controllers/schedules.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { HealthController } from './health/health.controller';
 
 export interface AppModuleOptions {
@@ -56,6 +57,8 @@ export class AppModule {
           redisUrl: config.REDIS_URL,
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
+          // DESIGN §8.6: the outbox dispatcher runs here in embedded mode only (the scanner's job otherwise).
+          webhooks: config.webhooks,
         }),
         // Operations commit here, so timer upkeep runs here too; embedded, also the scans and processors.
         NodeTimeoutModule.forRoot({
@@ -85,6 +88,7 @@ export class AppModule {
         RunsController,
         RunOperationsController,
         SchedulesController,
+        WebhooksController,
       ],
       providers: [
         QueueHealthIndicator,

@@ -38,3 +38,4 @@ export {
   type AnyClass,
 } from './components/discover-decorated-providers';
 export * from './schedules';
+export * from './webhooks';

@@ -33,6 +33,10 @@ import { InProcessScheduleTrigger } from './schedules/in-process-schedule-trigge
 import { SCHEDULE_RUNNER_OPTIONS, ScheduleRunner, type ScheduleRunnerOptions } from './schedules/schedule-runner.service';
 import { ScheduleTrigger } from './schedules/schedule-trigger.port';
 import { ScheduleService } from './schedules/schedule.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
+import { WebhookService } from './webhooks/webhook.service';
+import { DEFAULT_WEBHOOK_DISPATCHER_OPTIONS, WEBHOOK_DISPATCHER_OPTIONS, type WebhookDispatcherOptions } from './webhooks/webhooks.options';
+import type { WebhookBackoff } from './webhooks/webhook-backoff';
 
 /**
  * Which part of the deployment this process is (DESIGN §2):
@@ -73,6 +77,12 @@ export interface PipelineModuleOptions {
    * lost firings and overdue schedules, and how late one must be to be armed again.
    */
   schedules?: Partial<Pick<ScheduleRunnerOptions, 'sweepIntervalMs' | 'overdueGraceMs'>>;
+  /**
+   * Webhooks and failure callbacks (DESIGN §8.6): the outbox dispatcher's poll interval,
+   * concurrency, receiver timeout, how long a delivery is retried, and the backoff. The
+   * dispatcher runs in the embedded app and the scanner only.
+   */
+  webhooks?: Partial<Omit<WebhookDispatcherOptions, 'enabled' | 'backoff'>> & { backoff?: Partial<WebhookBackoff> };
 }
 
 /**
@@ -130,7 +140,15 @@ export class PipelineModule {
       sweepIntervalMs: options.schedules?.sweepIntervalMs ?? 5_000,
       overdueGraceMs: options.schedules?.overdueGraceMs ?? 10_000,
     };
+    const webhookOptions: WebhookDispatcherOptions = {
+      ...DEFAULT_WEBHOOK_DISPATCHER_OPTIONS,
+      ...options.webhooks,
+      backoff: { ...DEFAULT_WEBHOOK_DISPATCHER_OPTIONS.backoff, ...options.webhooks?.backoff },
+      enabled: role === 'embedded' || role === 'scanner',
+    };
     const providers: Provider[] = [
+      WebhookService,
+      { provide: WEBHOOK_DISPATCHER_OPTIONS, useValue: webhookOptions },
       ScheduleService,
       ScheduleRunner,
       { provide: SCHEDULE_RUNNER_OPTIONS, useValue: scheduleRunnerOptions },
@@ -154,6 +172,7 @@ export class PipelineModule {
     // The scanner reconciles for the whole deployment; the embedded app for itself: a step whose
     // job gave up (a database error outlasting its retries) is picked up again without a restart.
     if (role === 'scanner' || role === 'embedded') {
+      providers.push(WebhookDispatcher);
       providers.push(ReconcilerLoop, {
         provide: RECONCILER_LOOP_OPTIONS,
         useValue: { intervalMs: 5_000, graceMs: 15_000, ...options.reconcile },
@@ -184,6 +203,7 @@ export class PipelineModule {
         RunService,
         RunOperationsService,
         ScheduleService,
+        WebhookService,
         PipelineSignals,
         EngineRuntime,
         Reconciler,
@@ -191,7 +211,7 @@ export class PipelineModule {
         JobQueue,
         ComponentsModule,
         TypeOrmModule,
-        ...(role === 'scanner' || role === 'embedded' ? [ReconcilerLoop] : []),
+        ...(role === 'scanner' || role === 'embedded' ? [ReconcilerLoop, WebhookDispatcher] : []),
       ],
     };
   }

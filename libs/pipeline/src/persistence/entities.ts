@@ -7,6 +7,11 @@ import { RunEventEntity } from './entities/run-event.entity';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { PipelineScheduleEntity } from '../schedules/pipeline-schedule.entity';
+import { PipelineFailureCallbackEntity } from '../webhooks/pipeline-failure-callback.entity';
+import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity';
+import { WebhookCursorEntity } from '../webhooks/webhook-cursor.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every entity of the engine. Append new ones here; `DatabaseModule` and `PipelineModule` read this list. */
 export const PIPELINE_ENTITIES = [
@@ -19,4 +24,9 @@ export const PIPELINE_ENTITIES = [
   ContextValueEntity,
   RunEventEntity,
   PipelineScheduleEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  WebhookCursorEntity,
+  PipelineFailureCallbackEntity,
 ];

@@ -9,6 +9,7 @@ import { AddNodeSkipReason1763683900000 } from './1763683900000-add-node-skip-re
 import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
 import { AddUniqueBusinessKey1763684100000 } from './1763684100000-add-unique-business-key';
 import { AddSchedules1763684200000 } from './1763684200000-add-schedules';
+import { AddWebhooks1763684400000 } from './1763684400000-add-webhooks';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -26,4 +27,5 @@ export const PIPELINE_MIGRATIONS = [
   AddTimeouts1763684000000,
   AddUniqueBusinessKey1763684100000,
   AddSchedules1763684200000,
+  AddWebhooks1763684400000,
 ];
