@@ -127,13 +127,8 @@ export class AddWebhooks1763684400000 implements MigrationInterface {
     );
     // The cursor starts at the log's end: no delivery for what happened before webhooks existed.
     const [row] = (await q.query('SELECT MAX(id) AS m FROM run_event')) as Array<{ m: number | string | null }>;
-    const now = new Date();
-    await q.manager
-      .createQueryBuilder()
-      .insert()
-      .into('webhook_cursor')
-      .values({ name: 'run_event', last_event_id: Number(row?.m ?? 0), updated_at: now })
-      .execute();
+    const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+    await q.query('INSERT INTO webhook_cursor (name, last_event_id, updated_at) VALUES (?, ?, ?)', ['run_event', Number(row?.m ?? 0), now]);
   }
 
   async down(q: QueryRunner): Promise<void> {
