@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from '../../libs/pipeline/src/webhooks/webhook-signature';
+import { verifyWebhookSignature } from '@app/pipeline';
 
 /** One request a test receiver got. */
 export interface ReceivedRequest {
