@@ -18,7 +18,7 @@ import { backoffMs } from './webhook-backoff';
 import { WebhookAttemptEntity } from './webhook-attempt.entity';
 import { WebhookCursorEntity } from './webhook-cursor.entity';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity';
-import { eventMatches, isFinalFailure } from './webhook-matching';
+import { eventMatches, FINAL_FAILURE_EVENTS, isFinalFailure } from './webhook-matching';
 import { sendWebhook, type SendResult } from './webhook-sender';
 import { redactUrl } from './webhook.service';
 import { WebhookEntity } from './webhook.entity';
@@ -113,7 +113,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       void this.runOnce().finally(() => {
         const now = this.again;
         this.again = false;
-        this.schedule(now ? 0 : this.options.pollIntervalMs);
+        // Woken meanwhile: again soon, but leave the database (on SQLite, the engine's one
+        // connection) a breath between passes.
+        this.schedule(now ? Math.min(50, this.options.pollIntervalMs) : this.options.pollIntervalMs);
       });
     }, delayMs);
     this.timer.unref?.();
@@ -124,18 +126,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Reads one page past the cursor; answers whether the page was full (read on at once). */
   private async scan(): Promise<boolean> {
     const cursor = await this.cursor();
-    const events = await runRead(this.dataSource, (em) =>
+    // The ids and types first (no `data`, the heavy column): most events match nothing.
+    const heads = await runRead(this.dataSource, (em) =>
       em
         .createQueryBuilder(RunEventEntity, 'e')
+        .select(['e.id', 'e.runId', 'e.eventType', 'e.nodeId', 'e.createdAt'])
         .where('e.id > :cursor', { cursor })
         .orderBy('e.id', 'ASC')
         .limit(this.options.scanPageSize)
         .getMany(),
     );
-    if (!events.length) return false;
+    if (!heads.length) return false;
     const webhooks = await runRead(this.dataSource, (em) => em.find(WebhookEntity));
+    const wanted = heads.filter((e) => FINAL_FAILURE_EVENTS.has(e.eventType) || webhooks.some((w) => e.id > w.sinceEventId && eventMatches(w.events, e.eventType)));
+    const events = wanted.length
+      ? await runRead(this.dataSource, (em) => em.find(RunEventEntity, { where: { id: In(wanted.map((e) => e.id)) }, order: { id: 'ASC' } }))
+      : [];
     const runIds = [...new Set(events.map((e) => e.runId))];
-    const runs = await runRead(this.dataSource, (em) => em.find(RunEntity, { select: { id: true, pipelineId: true, rootTreeId: true }, where: { id: In(runIds) } }));
+    const runs = runIds.length
+      ? await runRead(this.dataSource, (em) => em.find(RunEntity, { select: { id: true, pipelineId: true, rootTreeId: true }, where: { id: In(runIds) } }))
+      : [];
     const runById = new Map(runs.map((r) => [r.id, r]));
     const rows: WebhookDeliveryEntity[] = [];
     const now = new Date();
@@ -161,7 +171,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     if (rows.length) {
       await runInTransaction(this.dataSource, (em) => em.createQueryBuilder().insert().into(WebhookDeliveryEntity).values(rows as never).orIgnore().execute());
     }
-    const next = this.gaps.advance(cursor, events.map((e) => e.id), Date.now());
+    const next = this.gaps.advance(cursor, heads.map((e) => e.id), Date.now());
     if (next > cursor) {
       await runInTransaction(this.dataSource, (em) =>
         em
@@ -172,7 +182,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
           .execute(),
       );
     }
-    return events.length === this.options.scanPageSize && next > cursor;
+    return heads.length === this.options.scanPageSize && next > cursor;
   }
 
   private async cursor(): Promise<number> {
@@ -296,7 +306,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       result = await this.callComponent(d);
     } else {
       const secret = await this.secretAndUrl(d);
-      if (!secret) return; // the webhook was deleted meanwhile: its rows are gone
+      if (!secret) {
+        // The webhook was deleted after this row was written: drop the row.
+        await runInTransaction(this.dataSource, (em) => em.delete(WebhookDeliveryEntity, { id: d.id }));
+        return;
+      }
       result = await sendWebhook(secret.url, JSON.stringify(d.payload), d.id, secret.secret, this.options.timeoutMs);
     }
     const now = new Date();
