@@ -280,6 +280,33 @@ describe('webhooks and failure callbacks (DESIGN §8.6, embedded app)', () => {
       expect(rx.received[0].headers['x-pipeline-delivery']).toBe(callbacks[0].deliveryId);
     });
 
+    it('calls back once for a forced fail (a DAG work with on_failure), and again after a retry fails it again', async () => {
+      const rx = await receiver(null);
+      const dag = {
+        works: [{ name: 'wait', component: { code: 'wait_callback', inputs: {} }, on_failure: { webhook: `${rx.url}/forced`, noticeType: 'page' } }],
+        dags: {},
+      };
+      const res = await app.http().post(`${API}/pipelines`).send({ name: 'Forced', format: 'dag', definition: dag });
+      if (res.status !== 201) throw new Error(`create dag: ${res.status} ${JSON.stringify(res.body)}`);
+      const runId = await startRun(res.body.id);
+      await runs.runningVersion(runId, 'wait');
+      await runs.op(runId, 'nodes/wait/forced-fail', { exData: 'operator gave up' }).expect(200);
+      await waitFor('the forced-fail callback', () => rx.received.length >= 1);
+      expect(rx.received[0].body).toEqual({ pipelineName: 'Forced', runId, nodeId: 'wait', error: 'operator gave up', status: 'FAILED', noticeType: 'page' });
+      expect(rx.received[0].headers['x-pipeline-signature']).toBeUndefined();
+      // retried by the operator and forced to fail again: a second failure, a second callback
+      await runs.op(runId, 'nodes/wait/retry', {}).expect(200);
+      await runs.runningVersion(runId, 'wait');
+      await runs.op(runId, 'nodes/wait/forced-fail', { exData: 'again' }).expect(200);
+      await waitFor('the second callback', () => rx.received.length >= 2);
+      const callbacks = (await app.http().get(`${API}/runs/${runId}/failure-callbacks`).expect(200)).body;
+      expect(callbacks.map((c: { eventType: string; status: string }) => [c.eventType, c.status])).toEqual([
+        ['post_forced_fail_activity', 'delivered'],
+        ['post_forced_fail_activity', 'delivered'],
+      ]);
+      expect(rx.received.map((r) => r.body.error)).toEqual(['operator gave up', 'again']);
+    });
+
     it("calls the definition's component callback for a node without its own, retrying when it throws", async () => {
       componentCalls.length = 0;
       const tree = chainTree('component_cb', [{ id: 'oops', code: 'fail', inputs: { message: plain('kaput') } }]);
