@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { type ComponentData, PipelineComponent, Service } from '@app/pipeline';
 import { startEmbeddedApp, type EmbeddedApp } from './utils/embedded-app';
 import { API, runApi, sleep } from './utils/run-api';
@@ -251,6 +253,37 @@ describe('webhooks and failure callbacks (DESIGN §8.6, embedded app)', () => {
       await sleep(1_500);
       // One attempt may have been in flight when the DELETE committed; none after it.
       expect(rx.received.length).toBeLessThanOrEqual(atDelete + 1);
+    });
+  });
+
+  describe('the outbox cursor over run_event ids', () => {
+    it('delivers events past a hole in the ids at once, waits at the hole, and delivers the late one when it commits', async () => {
+      const rx = await receiver();
+      const ds = app.app.get<DataSource>(getDataSourceToken());
+      const pipelineId = await createPipeline('Gap', chainTree('gap', [{ id: 'a1', code: 'noop' }]));
+      const runId = await startRun(pipelineId);
+      await runs.waitState(runId, 'FINISHED');
+      await createWebhook({ url: rx.url, events: ['test_gap*'] });
+      const cursor = async () => Number((await ds.query(`SELECT last_event_id AS c FROM webhook_cursor WHERE name = 'run_event'`))[0].c);
+      const [{ m }] = await ds.query('SELECT MAX(id) AS m FROM run_event');
+      await waitFor('the cursor at the end of the log', async () => (await cursor()) === Number(m));
+      const insert = (id: number, seq: number) =>
+        ds.query(`INSERT INTO run_event (id, run_id, seq, node_id, event_type, data, created_at) VALUES (?, ?, ?, NULL, ?, '{}', ?)`, [
+          id,
+          runId,
+          seq,
+          `test_gap_${id}`,
+          new Date().toISOString().replace('T', ' ').replace('Z', ''),
+        ]);
+      const hole = Number(m) + 1;
+      // hole + 1 commits while hole is still in flight (as MySQL allows)
+      await insert(hole + 1, 10_002);
+      await waitFor('the event past the hole delivered', () => rx.received.some((r) => r.body.id === hole + 1));
+      expect(await cursor()).toBe(hole - 1);
+      await insert(hole, 10_001);
+      await waitFor('the late event delivered', () => rx.received.some((r) => r.body.id === hole));
+      await waitFor('the cursor past both', async () => (await cursor()) === hole + 1);
+      expect(rx.received.map((r) => r.body.id)).toEqual([hole + 1, hole]);
     });
   });
 
