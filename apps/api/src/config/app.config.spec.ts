@@ -63,6 +63,21 @@ describe('validateAppConfig', () => {
     expect(() => validateAppConfig({ SHUTDOWN_TIMEOUT_MS: '999999999' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('reads the webhook outbox settings (DESIGN §8.6), with at least 24 h of retries by default', () => {
+    const defaults = validateAppConfig({}).webhooks;
+    expect(defaults).toEqual({ pollIntervalMs: 300, concurrency: 16, timeoutMs: 10_000, maxAgeMs: 90_000_000, backoff: { baseMs: 1_000 } });
+    expect(defaults.maxAgeMs).toBeGreaterThanOrEqual(24 * 3_600_000);
+    const set = validateAppConfig({
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_CONCURRENCY: '4',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_MAX_AGE_MS: '60000',
+      WEBHOOK_RETRY_BASE_MS: '20',
+    }).webhooks;
+    expect(set).toEqual({ pollIntervalMs: 50, concurrency: 4, timeoutMs: 2_000, maxAgeMs: 60_000, backoff: { baseMs: 20 } });
+    expect(() => validateAppConfig({ WEBHOOK_CONCURRENCY: '0', WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/WEBHOOK_CONCURRENCY[\s\S]*WEBHOOK_TIMEOUT_MS/);
+  });
+
   it('treats empty values as unset', () => {
     expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
       PORT: 3000,
