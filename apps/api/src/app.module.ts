@@ -13,6 +13,7 @@ import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
 import { RunsController } from './controllers/runs.controller';
 import { SchedulesController } from './controllers/schedules.controller';
+import { WebhooksController } from './controllers/webhooks.controller';
 import { HealthController } from './health/health.controller';
 
 export interface AppModuleOptions {
@@ -58,6 +59,8 @@ export class AppModule {
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           eventSignals: config.PIPELINE_EVENT_SIGNALS_ENABLED,
           externalTasks: { maxWaitSeconds: config.EXTERNAL_TASK_MAX_WAIT_SECONDS },
+          // DESIGN §8.6: the outbox dispatcher runs here in embedded mode only (the scanner's job otherwise).
+          webhooks: config.webhooks,
         }),
         // Operations commit here, so timer upkeep runs here too; embedded, also the scans and processors.
         NodeTimeoutModule.forRoot({
@@ -89,6 +92,7 @@ export class AppModule {
         RunOperationsController,
         SchedulesController,
         ExternalTasksController,
+        WebhooksController,
       ],
       providers: [
         QueueHealthIndicator,

@@ -41,6 +41,14 @@ export class TimerScannerModule {
           queue: { queueName: config.PIPELINE_ENGINE_QUEUE, prefix: config.PIPELINE_QUEUE_PREFIX },
           reconcile: { intervalMs: config.RECONCILE_INTERVAL_MS, graceMs: config.RECONCILE_GRACE_MS },
           schedules: { sweepIntervalMs: config.SCHEDULE_SWEEP_INTERVAL_MS },
+          // DESIGN §8.6: the webhook outbox dispatcher runs in the scanner.
+          webhooks: {
+            pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+            concurrency: config.WEBHOOK_CONCURRENCY,
+            timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+            maxAgeMs: config.WEBHOOK_MAX_AGE_MS,
+            backoff: { baseMs: config.WEBHOOK_RETRY_BASE_MS },
+          },
         }),
         // The scan loops: take due entries from the executing pools, send them to the dispatch queues.
         NodeTimeoutModule.forRoot({

@@ -42,3 +42,4 @@ export * from './external-tasks';
 export { PipelineMetrics } from './metrics/pipeline-metrics.service';
 export { MetricsController } from './metrics/metrics.controller';
 export * from './logging/pino-nest-logger';
+export * from './webhooks';

@@ -38,6 +38,10 @@ import { DEFAULT_EXTERNAL_TASK_OPTIONS, EXTERNAL_TASK_OPTIONS, ExternalTaskServi
 import { InProcessTaskWakeupBus } from './external-tasks/in-process-task-wakeup-bus';
 import { RedisTaskWakeupBus } from './external-tasks/redis-task-wakeup-bus';
 import { TaskWakeupBus } from './external-tasks/task-wakeup-bus.port';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.service';
+import { WebhookService } from './webhooks/webhook.service';
+import { DEFAULT_WEBHOOK_DISPATCHER_OPTIONS, WEBHOOK_DISPATCHER_OPTIONS, type WebhookDispatcherOptions } from './webhooks/webhooks.options';
+import type { WebhookBackoff } from './webhooks/webhook-backoff';
 
 /**
  * Which part of the deployment this process is (DESIGN §2):
@@ -80,6 +84,12 @@ export interface PipelineModuleOptions {
   schedules?: Partial<Pick<ScheduleRunnerOptions, 'sweepIntervalMs' | 'overdueGraceMs'>>;
   /** External tasks (DESIGN §8.6): long-poll cap, batch cap, grace of a report that died midway. */
   externalTasks?: Partial<ExternalTaskOptions>;
+  /**
+   * Webhooks and failure callbacks (DESIGN §8.6): the outbox dispatcher's poll interval,
+   * concurrency, receiver timeout, how long a delivery is retried, and the backoff. The
+   * dispatcher runs in the embedded app and the scanner only.
+   */
+  webhooks?: Partial<Omit<WebhookDispatcherOptions, 'enabled' | 'backoff'>> & { backoff?: Partial<WebhookBackoff> };
 }
 
 /**
@@ -137,6 +147,12 @@ export class PipelineModule {
       sweepIntervalMs: options.schedules?.sweepIntervalMs ?? 5_000,
       overdueGraceMs: options.schedules?.overdueGraceMs ?? 10_000,
     };
+    const webhookOptions: WebhookDispatcherOptions = {
+      ...DEFAULT_WEBHOOK_DISPATCHER_OPTIONS,
+      ...options.webhooks,
+      backoff: { ...DEFAULT_WEBHOOK_DISPATCHER_OPTIONS.backoff, ...options.webhooks?.backoff },
+      enabled: role === 'embedded' || role === 'scanner',
+    };
     const providers: Provider[] = [
       PipelineMetrics,
       ExternalTaskService,
@@ -149,6 +165,8 @@ export class PipelineModule {
             ? new RedisTaskWakeupBus({ redisUrl: options.redisUrl!, prefix: options.queue?.prefix, clientName: role })
             : new InProcessTaskWakeupBus(),
       },
+      WebhookService,
+      { provide: WEBHOOK_DISPATCHER_OPTIONS, useValue: webhookOptions },
       ScheduleService,
       ScheduleRunner,
       { provide: SCHEDULE_RUNNER_OPTIONS, useValue: scheduleRunnerOptions },
@@ -172,6 +190,7 @@ export class PipelineModule {
     // The scanner reconciles for the whole deployment; the embedded app for itself: a step whose
     // job gave up (a database error outlasting its retries) is picked up again without a restart.
     if (role === 'scanner' || role === 'embedded') {
+      providers.push(WebhookDispatcher);
       providers.push(ReconcilerLoop, {
         provide: RECONCILER_LOOP_OPTIONS,
         useValue: { intervalMs: 5_000, graceMs: 15_000, ...options.reconcile },
@@ -204,6 +223,7 @@ export class PipelineModule {
         RunService,
         RunOperationsService,
         ScheduleService,
+        WebhookService,
         PipelineSignals,
         EngineRuntime,
         Reconciler,
@@ -211,7 +231,7 @@ export class PipelineModule {
         JobQueue,
         ComponentsModule,
         TypeOrmModule,
-        ...(role === 'scanner' || role === 'embedded' ? [ReconcilerLoop] : []),
+        ...(role === 'scanner' || role === 'embedded' ? [ReconcilerLoop, WebhookDispatcher] : []),
       ],
     };
   }

@@ -70,6 +70,21 @@ describe('validateAppConfig', () => {
     expect(() => validateAppConfig({ EXTERNAL_TASK_MAX_WAIT_SECONDS: 'long' })).toThrow(/EXTERNAL_TASK_MAX_WAIT_SECONDS/);
   });
 
+  it('reads the webhook outbox settings (DESIGN §8.6), with at least 24 h of retries by default', () => {
+    const defaults = validateAppConfig({}).webhooks;
+    expect(defaults).toEqual({ pollIntervalMs: 300, concurrency: 16, timeoutMs: 10_000, maxAgeMs: 90_000_000, backoff: { baseMs: 1_000 } });
+    expect(defaults.maxAgeMs).toBeGreaterThanOrEqual(24 * 3_600_000);
+    const set = validateAppConfig({
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_CONCURRENCY: '4',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_MAX_AGE_MS: '60000',
+      WEBHOOK_RETRY_BASE_MS: '20',
+    }).webhooks;
+    expect(set).toEqual({ pollIntervalMs: 50, concurrency: 4, timeoutMs: 2_000, maxAgeMs: 60_000, backoff: { baseMs: 20 } });
+    expect(() => validateAppConfig({ WEBHOOK_CONCURRENCY: '0', WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/WEBHOOK_CONCURRENCY[\s\S]*WEBHOOK_TIMEOUT_MS/);
+  });
+
   it('treats empty values as unset', () => {
     expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
       PORT: 3000,

@@ -105,11 +105,51 @@ export class AppConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 45_000;
 
+  /** Webhooks (DESIGN §8.6): how often the outbox checks the event log and due deliveries, in ms. */
+  @IsInt({ message: 'WEBHOOK_POLL_INTERVAL_MS must be an integer' })
+  @Min(50)
+  @Max(60_000)
+  WEBHOOK_POLL_INTERVAL_MS = 300;
+
+  /** Webhook deliveries and failure callbacks in flight at once. */
+  @IsInt({ message: 'WEBHOOK_CONCURRENCY must be an integer' })
+  @Min(1)
+  @Max(1_000)
+  WEBHOOK_CONCURRENCY = 16;
+
+  /** A receiver's headers and body timeout, in ms. */
+  @IsInt({ message: 'WEBHOOK_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** A delivery is retried this long (ms) after its event, then given up (at least 24 h by default). */
+  @IsInt({ message: 'WEBHOOK_MAX_AGE_MS must be an integer' })
+  @Min(1_000)
+  WEBHOOK_MAX_AGE_MS = 90_000_000;
+
+  /** Delay after the first failed attempt (ms); doubles per attempt, up to 1 h, plus up to 20 % jitter. */
+  @IsInt({ message: 'WEBHOOK_RETRY_BASE_MS must be an integer' })
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 1_000;
+
   /** `PIPELINE_NODE_TIMEOUT_*` (DESIGN §7), validated by the node-timeout lib. */
   nodeTimeout: NodeTimeoutSettings = { ...DEFAULT_NODE_TIMEOUT_SETTINGS };
 
   /** `PIPELINE_NODE_TIMER_EVENT_*` (DESIGN §7), validated by the node-timer-event lib. */
   nodeTimerEvent: NodeTimerEventSettings = { ...DEFAULT_NODE_TIMER_EVENT_SETTINGS };
+
+  /** `PipelineModuleOptions.webhooks` from the WEBHOOK_* settings. */
+  get webhooks(): { pollIntervalMs: number; concurrency: number; timeoutMs: number; maxAgeMs: number; backoff: { baseMs: number } } {
+    return {
+      pollIntervalMs: this.WEBHOOK_POLL_INTERVAL_MS,
+      concurrency: this.WEBHOOK_CONCURRENCY,
+      timeoutMs: this.WEBHOOK_TIMEOUT_MS,
+      maxAgeMs: this.WEBHOOK_MAX_AGE_MS,
+      backoff: { baseMs: this.WEBHOOK_RETRY_BASE_MS },
+    };
+  }
 
   get mode(): 'embedded' | 'distributed' {
     return this.REDIS_URL ? 'distributed' : 'embedded';
@@ -142,6 +182,10 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   const shutdownTimeout = get('SHUTDOWN_TIMEOUT_MS');
   if (shutdownTimeout !== undefined)
     raw.SHUTDOWN_TIMEOUT_MS = /^\d+$/.test(shutdownTimeout) ? Number(shutdownTimeout) : shutdownTimeout;
+  for (const key of ['WEBHOOK_POLL_INTERVAL_MS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_MAX_AGE_MS', 'WEBHOOK_RETRY_BASE_MS']) {
+    const value = get(key);
+    if (value !== undefined) raw[key] = /^\d+$/.test(value) ? Number(value) : value;
+  }
   const redisUrl = get('REDIS_URL');
   if (redisUrl !== undefined) raw.REDIS_URL = redisUrl;
   raw.HOST = get('HOST') ?? (redisUrl ? '0.0.0.0' : '127.0.0.1');

@@ -29,6 +29,8 @@ import {
   type PipelineSummaryView,
   type PipelineView,
   type ValidationAnswer,
+  WebhookService,
+  type DefinitionFailureSettingsView,
 } from '@app/pipeline';
 import {
   CreatePipelineDto,
@@ -43,6 +45,7 @@ import {
   PipelinePageDto,
   ValidationAnswerDto,
 } from '../dto/responses.dto';
+import type { FailureSettingsBody } from '../dto/webhook.dto';
 
 const ID_PARAM = { name: 'id', description: 'Pipeline id, or its key' };
 
@@ -58,7 +61,17 @@ export class PipelinesController {
   constructor(
     private readonly definitions: PipelineDefinitionService,
     private readonly runs: RunService,
+    private readonly webhooks: WebhookService,
   ) {}
+
+  /**
+   * Stores the body's failure settings (DESIGN §8.6, `onFailure` / `webhookSecret`, checked by
+   * the DTO) beside the definition, and shows them (never the secret) in the answer.
+   */
+  private async withFailureSettings(view: PipelineView, body?: FailureSettingsBody): Promise<PipelineView & DefinitionFailureSettingsView> {
+    if (body) await this.webhooks.setDefinitionFailureSettings(view.id, { onFailure: body.onFailure, webhookSecret: body.webhookSecret });
+    return { ...view, ...(await this.webhooks.definitionFailureSettings(view.id)) };
+  }
 
   @Post()
   @ApiOperation({ summary: 'Build a pipeline: validate the tree and store it as version 1' })
@@ -71,8 +84,9 @@ export class PipelinesController {
     type: ErrorResponseDto,
     description: 'The key is taken (code DUPLICATE_KEY)',
   })
-  create(@Body() dto: CreatePipelineDto): Promise<PipelineView> {
-    return this.definitions.create(dto);
+  async create(@Body() dto: CreatePipelineDto): Promise<PipelineView> {
+    const { onFailure, webhookSecret, ...definition } = dto;
+    return this.withFailureSettings(await this.definitions.create(definition), { onFailure, webhookSecret });
   }
 
   @Post('validate')
@@ -95,8 +109,8 @@ export class PipelinesController {
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: PipelineDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  get(@Param('id') id: string, @Query() query: GetPipelineQueryDto): Promise<PipelineView> {
-    return this.definitions.get(id, query.version);
+  async get(@Param('id') id: string, @Query() query: GetPipelineQueryDto): Promise<PipelineView> {
+    return this.withFailureSettings(await this.definitions.get(id, query.version));
   }
 
   @Put(':id')
@@ -105,8 +119,9 @@ export class PipelinesController {
   @ApiOkResponse({ type: PipelineDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
-  update(@Param('id') id: string, @Body() dto: UpdatePipelineDto): Promise<PipelineView> {
-    return this.definitions.update(id, dto);
+  async update(@Param('id') id: string, @Body() dto: UpdatePipelineDto): Promise<PipelineView> {
+    const { onFailure, webhookSecret, ...definition } = dto;
+    return this.withFailureSettings(await this.definitions.update(id, definition), { onFailure, webhookSecret });
   }
 
   @Patch(':id')
@@ -117,7 +132,8 @@ export class PipelinesController {
   @ApiOkResponse({ type: PipelineDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async patch(@Param('id') id: string, @Body() dto: PatchPipelineDto): Promise<PipelineView> {
-    const view = await this.definitions.patch(id, dto);
+    const { onFailure, webhookSecret, ...limits } = dto;
+    const view = await this.withFailureSettings(await this.definitions.patch(id, limits), { onFailure, webhookSecret });
     // A raised (or removed) cap admits pending runs at once (DESIGN §8.4).
     if (dto.maxConcurrentRuns !== undefined) await this.runs.admitPending(view.id);
     return view;

@@ -13,6 +13,8 @@ import {
 } from 'class-validator';
 import { KeepRaw } from './keep-raw';
 import { TimeoutSecondsField } from './timeout-seconds.decorator';
+import { OnFailureField, WebhookSecretField } from './webhook.dto';
+import type { OnFailure } from '@app/pipeline';
 
 const QUEUE_MODES = ['fifo', 'lifo'] as const;
 
@@ -112,6 +114,12 @@ export class CreatePipelineDto extends ValidatePipelineDto {
   @IsOptional()
   @IsBoolean()
   uniqueBusinessKey?: boolean;
+
+  @OnFailureField()
+  onFailure?: OnFailure | null;
+
+  @WebhookSecretField()
+  webhookSecret?: string | null;
 }
 
 /** `PUT /pipelines/:id`: a new version of the tree. */
@@ -125,6 +133,12 @@ export class UpdatePipelineDto extends ValidatePipelineDto {
 
   @TimeoutSecondsField('definition')
   timeoutSeconds?: number | null;
+
+  @OnFailureField()
+  onFailure?: OnFailure | null;
+
+  @WebhookSecretField()
+  webhookSecret?: string | null;
 }
 
 /** `PATCH /pipelines/:id`: switch and limits, no new version. */
@@ -164,4 +178,10 @@ export class PatchPipelineDto {
   @IsOptional()
   @IsBoolean()
   uniqueBusinessKey?: boolean;
+
+  @OnFailureField()
+  onFailure?: OnFailure | null;
+
+  @WebhookSecretField()
+  webhookSecret?: string | null;
 }

@@ -8,3 +8,4 @@ export { validateTree } from './validate-tree';
 export { MAX_TREE_JSON_DEPTH } from './schema-check';
 export * from './tree-schema.dto';
 export * from './tree-generators';
+export * from './on-failure';

@@ -17,6 +17,7 @@
  * `PipelineTree` (tree.types.ts), not with these instances.
  */
 import 'reflect-metadata';
+import { onFailureProblem, type OnFailure } from './on-failure';
 import {
   Exclude,
   plainToInstance,
@@ -359,6 +360,20 @@ function IsRetryBackoff(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** `onFailure` / `on_failure` of an activity (DESIGN §8.6): see `onFailureProblem`. */
+function IsOnFailure(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isOnFailure',
+      validator: {
+        validate: (value) => onFailureProblem(value) === null,
+        defaultMessage: (args) => `${args?.property} ${onFailureProblem(args?.value) ?? 'is invalid'}`,
+      },
+    },
+    options,
+  );
+}
+
 /** `timeout` of an activity (DESIGN §8.3): both optional, each a positive number of seconds. */
 export class NodeTimeoutsDto {
   @IsOptional()
@@ -574,6 +589,16 @@ export class ServiceActivityDto extends ActivityBaseDto {
   @IsString()
   @Matches(VARIABLE_NAME, { message: 'outcomeVariable must be a name of letters, digits and _ (not starting with a digit)' })
   outcomeVariable?: string;
+
+  /** Failure callback (DESIGN §8.6). */
+  @IsOptional()
+  @IsOnFailure()
+  onFailure?: OnFailure;
+
+  /** Bamboo spelling of `onFailure`. */
+  @IsOptional()
+  @IsOnFailure()
+  on_failure?: OnFailure;
 }
 
 export class SubProcessDto extends ActivityBaseDto {

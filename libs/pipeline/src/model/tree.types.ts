@@ -1,3 +1,4 @@
+import type { OnFailure } from './on-failure';
 /**
  * The bamboo-compatible pipeline tree (DESIGN §3). These types describe a tree that has
  * passed schema validation; raw input is `unknown` until `validateTree` accepts it.
@@ -133,6 +134,9 @@ export interface ServiceActivity {
    * See engine/node-outcome.ts.
    */
   outcomeVariable?: string;
+  /** Failure callback once the node fails for good (DESIGN §8.6); `on_failure` is accepted too. */
+  onFailure?: OnFailure;
+  on_failure?: OnFailure;
 }
 
 export interface SubProcess {

@@ -20,6 +20,7 @@ export const VALIDATION_CODES = [
   'UNKNOWN_TASK',
   // scheduled runs (§8.5)
   'INVALID_SCHEDULE',
+  'INVALID_WEBHOOK',
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
 

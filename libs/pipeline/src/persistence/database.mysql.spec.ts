@@ -15,6 +15,11 @@ const ENGINE_TABLES = [
   'run',
   'run_event',
   'run_process',
+  'pipeline_failure_callback',
+  'webhook',
+  'webhook_attempt',
+  'webhook_cursor',
+  'webhook_delivery',
 ];
 
 async function tablesOf(ds: DataSource, database: string): Promise<string[]> {

@@ -8,6 +8,11 @@ import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { PipelineScheduleEntity } from '../schedules/pipeline-schedule.entity';
 import { ExternalTaskEntity } from '../external-tasks/external-task.entity';
+import { PipelineFailureCallbackEntity } from '../webhooks/pipeline-failure-callback.entity';
+import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity';
+import { WebhookCursorEntity } from '../webhooks/webhook-cursor.entity';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every entity of the engine. Append new ones here; `DatabaseModule` and `PipelineModule` read this list. */
 export const PIPELINE_ENTITIES = [
@@ -21,4 +26,9 @@ export const PIPELINE_ENTITIES = [
   RunEventEntity,
   PipelineScheduleEntity,
   ExternalTaskEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  WebhookCursorEntity,
+  PipelineFailureCallbackEntity,
 ];

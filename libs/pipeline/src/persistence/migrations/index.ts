@@ -10,6 +10,7 @@ import { AddTimeouts1763684000000 } from './1763684000000-add-timeouts';
 import { AddUniqueBusinessKey1763684100000 } from './1763684100000-add-unique-business-key';
 import { AddSchedules1763684200000 } from './1763684200000-add-schedules';
 import { AddExternalTasks1763684300000 } from './1763684300000-add-external-tasks';
+import { AddWebhooks1763684400000 } from './1763684400000-add-webhooks';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -28,4 +29,5 @@ export const PIPELINE_MIGRATIONS = [
   AddUniqueBusinessKey1763684100000,
   AddSchedules1763684200000,
   AddExternalTasks1763684300000,
+  AddWebhooks1763684400000,
 ];
