@@ -51,6 +51,8 @@ describe('PinoNestLogger (structured logs, DESIGN §10)', () => {
 
   it('finds ids only where the message names them', () => {
     expect(idsOf('schedule 1: due')).toEqual({});
-    expect(idsOf('run 5cd5cecf-da8f-4661-8892-0a556a47b347: FAILED')).toEqual({ runId: '5cd5cecf-da8f-4661-8892-0a556a47b347' });
+    expect(idsOf('run 5cd5cecf-da8f-4661-8892-0a556a47b347: FAILED (a node failed and nothing else can move)')).toEqual({
+      runId: '5cd5cecf-da8f-4661-8892-0a556a47b347',
+    });
   });
 });

@@ -14,7 +14,8 @@ const PINO_LEVEL: Record<LogLevel, Level> = { fatal: 'fatal', error: 'error', wa
 
 /** `run <uuid>` and `node <id>` as the engine writes them in messages (`new Logger(Class.name)` with ids). */
 const RUN_ID = /\brun ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i;
-const NODE_ID = /\bnode ([^\s:,()]+)/;
+/** A node id follows its run id (`run <uuid> node <id>`); a bare "node" is prose ("a node failed"). */
+const NODE_ID = /\brun [0-9a-f-]{36} node ([^\s:,()]+)/i;
 
 export interface PinoNestLoggerOptions {
   /** The app writing (`api`, `engine-worker`, `timer-scanner`, `cli`): the `app` field of every line. */

@@ -7,6 +7,7 @@ import { TypeormRunStore } from './typeorm-run-store';
 
 const ENGINE_TABLES = [
   'context_value',
+  'external_task',
   'node_history',
   'node_state',
   'pipeline_definitions',
