@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
 import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator } from '@app/pipeline';
@@ -13,6 +14,7 @@ import { RunOperationsController } from './controllers/run-operations.controller
 import { RunsController } from './controllers/runs.controller';
 import { SchedulesController } from './controllers/schedules.controller';
 import { HealthController } from './health/health.controller';
+import { RateLimitGuard, throttlersFor } from './rate-limit/rate-limit.guard';
 
 export interface AppModuleOptions {
   /**
@@ -77,6 +79,10 @@ export class AppModule {
           scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
+        // Counted in this process's memory: each api replica enforces the limits on its own.
+        ...(config.rateLimited
+          ? [ThrottlerModule.forRoot({ throttlers: throttlersFor(config) })]
+          : []),
       ],
       controllers: [
         HealthController,
@@ -89,6 +95,8 @@ export class AppModule {
       providers: [
         QueueHealthIndicator,
         { provide: AppConfig, useValue: config },
+        // Rate limits first, so requests with wrong tokens are limited too (per address).
+        ...(config.rateLimited ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
         { provide: APP_GUARD, useClass: ApiTokenGuard },
       ],
       exports: [AppConfig],
