@@ -26,7 +26,7 @@ export class ExternalTaskClient {
     const extraMs = Math.max(0, request.waitSeconds ?? 0) * 1000;
     return this.client.post<LockedExternalTask[]>('/external-tasks/fetch-and-lock', request, {
       signal: options.signal,
-      timeoutMs: extraMs > 0 ? extraMs + 30_000 : undefined,
+      timeoutMs: extraMs > 0 ? extraMs + this.client.timeoutMs : undefined,
     });
   }
 

@@ -38,7 +38,8 @@ export interface RequestOptions {
 export class PipelineClient {
   readonly baseUrl: string;
   private readonly token?: string;
-  private readonly timeoutMs: number;
+  /** Default timeout of a request, in ms. */
+  readonly timeoutMs: number;
   private readonly rateLimitRetries: number;
   private readonly maxRetryAfterSeconds: number;
   private readonly fetchImpl: typeof fetch;
