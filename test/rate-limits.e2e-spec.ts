@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { type EmbeddedApp, startEmbeddedApp } from './utils/embedded-app';
+import { describeWithRedis } from './utils/services';
 
 const OPS = 'ops-token-1234';
 const CI = 'ci-token-5678';
@@ -88,6 +91,32 @@ describe('API rate limits (embedded app)', () => {
       } finally {
         await api.close();
       }
+    });
+  });
+
+  describeWithRedis('with REDIS_URL: counted in Redis, shared by api processes', (redisUrl) => {
+    const prefix = `pipeline_test_rl_${randomBytes(5).toString('hex')}`;
+    let apis: EmbeddedApp[] = [];
+    beforeAll(async () => {
+      const env = { REDIS_URL: redisUrl, PIPELINE_QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '3' };
+      apis = [await startEmbeddedApp(env), await startEmbeddedApp(env)];
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(apis.map((a) => a.close()));
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    });
+
+    it('refuses the call past the budget whichever replica gets it', async () => {
+      const [a, b] = apis;
+      const statuses = [];
+      for (const api of [a, b, a, b]) statuses.push((await api.http().get('/api/v1/pipelines')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await a.http().get('/api/v1/pipelines').expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(limited.body.code).toBe('RATE_LIMITED');
     });
   });
 });

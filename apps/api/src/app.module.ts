@@ -15,6 +15,7 @@ import { RunsController } from './controllers/runs.controller';
 import { SchedulesController } from './controllers/schedules.controller';
 import { HealthController } from './health/health.controller';
 import { RateLimitGuard, throttlersFor } from './rate-limit/rate-limit.guard';
+import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 
 export interface AppModuleOptions {
   /**
@@ -79,9 +80,16 @@ export class AppModule {
           scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
-        // Counted in this process's memory: each api replica enforces the limits on its own.
+        // Embedded: counted in this process's memory. Distributed: in Redis, shared by the api replicas.
         ...(config.rateLimited
-          ? [ThrottlerModule.forRoot({ throttlers: throttlersFor(config) })]
+          ? [
+              ThrottlerModule.forRoot({
+                throttlers: throttlersFor(config),
+                ...(config.REDIS_URL
+                  ? { storage: new RedisThrottlerStorage(config.REDIS_URL, config.PIPELINE_QUEUE_PREFIX) }
+                  : {}),
+              }),
+            ]
           : []),
       ],
       controllers: [
