@@ -67,7 +67,8 @@ describe('API rate limits (embedded app)', () => {
   describe('with the defaults', () => {
     let api: EmbeddedApp;
     beforeAll(async () => {
-      api = await startEmbeddedApp();
+      // Empty = unset: the app's own defaults, not the test harness's (limits off).
+      api = await startEmbeddedApp({ RATE_LIMIT_PER_MINUTE: '', RATE_LIMIT_BURST_PER_SECOND: '' });
     });
     afterAll(() => api?.close());
 
