@@ -42,7 +42,11 @@ describe('API rate limits (embedded app)', () => {
     it('counts each token on its own, across routes', async () => {
       await list(CI).expect(200);
       await api.http().get('/api/v1/runs').set('Authorization', `Bearer ${CI}`).expect(200);
-      await api.http().get('/api/v1/schedules/none').set('Authorization', `Bearer ${CI}`).expect(404);
+      await api
+        .http()
+        .get('/api/v1/schedules/none')
+        .set('Authorization', `Bearer ${CI}`)
+        .expect(404);
       await list(CI).expect(429);
       await list(OPS).expect(429);
     });
@@ -74,7 +78,12 @@ describe('API rate limits (embedded app)', () => {
 
     it('is generous: a quick series of 150 calls all pass', async () => {
       const statuses = await Promise.all(
-        Array.from({ length: 150 }, () => api.http().get('/api/v1/pipelines').then((r) => r.status)),
+        Array.from({ length: 150 }, () =>
+          api
+            .http()
+            .get('/api/v1/pipelines')
+            .then((r) => r.status),
+        ),
       );
       expect(statuses.every((s) => s === 200)).toBe(true);
       const res = await api.http().get('/api/v1/pipelines').expect(200);
@@ -85,7 +94,10 @@ describe('API rate limits (embedded app)', () => {
 
   describe('switched off', () => {
     it('sends no rate-limit headers when both limits are 0', async () => {
-      const api = await startEmbeddedApp({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST_PER_SECOND: '0' });
+      const api = await startEmbeddedApp({
+        RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_BURST_PER_SECOND: '0',
+      });
       try {
         const res = await api.http().get('/api/v1/pipelines').expect(200);
         expect(res.headers['x-ratelimit-limit']).toBeUndefined();
@@ -99,7 +111,11 @@ describe('API rate limits (embedded app)', () => {
     const prefix = `pipeline_test_rl_${randomBytes(5).toString('hex')}`;
     let apis: EmbeddedApp[] = [];
     beforeAll(async () => {
-      const env = { REDIS_URL: redisUrl, PIPELINE_QUEUE_PREFIX: prefix, RATE_LIMIT_PER_MINUTE: '3' };
+      const env = {
+        REDIS_URL: redisUrl,
+        PIPELINE_QUEUE_PREFIX: prefix,
+        RATE_LIMIT_PER_MINUTE: '3',
+      };
       apis = [await startEmbeddedApp(env), await startEmbeddedApp(env)];
     }, 60_000);
     afterAll(async () => {
@@ -113,7 +129,8 @@ describe('API rate limits (embedded app)', () => {
     it('refuses the call past the budget whichever replica gets it', async () => {
       const [a, b] = apis;
       const statuses = [];
-      for (const api of [a, b, a, b]) statuses.push((await api.http().get('/api/v1/pipelines')).status);
+      for (const api of [a, b, a, b])
+        statuses.push((await api.http().get('/api/v1/pipelines')).status);
       expect(statuses).toEqual([200, 200, 200, 429]);
       const limited = await a.http().get('/api/v1/pipelines').expect(429);
       expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);

@@ -86,7 +86,12 @@ export class AppModule {
               ThrottlerModule.forRoot({
                 throttlers: throttlersFor(config),
                 ...(config.REDIS_URL
-                  ? { storage: new RedisThrottlerStorage(config.REDIS_URL, config.PIPELINE_QUEUE_PREFIX) }
+                  ? {
+                      storage: new RedisThrottlerStorage(
+                        config.REDIS_URL,
+                        config.PIPELINE_QUEUE_PREFIX,
+                      ),
+                    }
                   : {}),
               }),
             ]

@@ -21,7 +21,10 @@ export class ExternalTaskClient {
   constructor(private readonly client: PipelineClient) {}
 
   /** Locks up to `maxTasks` tasks; long-polls up to `waitSeconds` when none is waiting. */
-  fetchAndLock(request: FetchAndLockRequest, options: CallOptions = {}): Promise<LockedExternalTask[]> {
+  fetchAndLock(
+    request: FetchAndLockRequest,
+    options: CallOptions = {},
+  ): Promise<LockedExternalTask[]> {
     // The server holds the call open for up to waitSeconds: let the request live that long too.
     const extraMs = Math.max(0, request.waitSeconds ?? 0) * 1000;
     return this.client.post<LockedExternalTask[]>('/external-tasks/fetch-and-lock', request, {
@@ -63,7 +66,10 @@ export class ExternalTaskClient {
   }
 
   /** Lists tasks, filtered by topic and state, paged. */
-  list(query: ListExternalTasksQuery = {}, options: CallOptions = {}): Promise<Page<ExternalTaskView>> {
+  list(
+    query: ListExternalTasksQuery = {},
+    options: CallOptions = {},
+  ): Promise<Page<ExternalTaskView>> {
     return this.client.get('/external-tasks', { query: { ...query }, signal: options.signal });
   }
 }

@@ -1,11 +1,19 @@
 import { FakeApiServer, type FakeCall, waitUntil } from '../test/fake-api.server';
 import { ExternalTaskClient } from './external-task.client';
 import type { LockedExternalTask } from './external-task.types';
-import { ExternalTaskWorker, type ExternalTaskWorkerOptions, type WorkerLogger } from './external-task.worker';
+import {
+  ExternalTaskWorker,
+  type ExternalTaskWorkerOptions,
+  type WorkerLogger,
+} from './external-task.worker';
 import { PipelineClient } from './pipeline.client';
 import { TaskFailure } from './task-failure.error';
 
-const task = (id: string, topic = 'add', payload: Record<string, unknown> = { a: 1, b: 2 }): LockedExternalTask => ({
+const task = (
+  id: string,
+  topic = 'add',
+  payload: Record<string, unknown> = { a: 1, b: 2 },
+): LockedExternalTask => ({
   id,
   topic,
   runId: 'run-1',
@@ -32,14 +40,22 @@ async function fakeTaskServer() {
     return { body: queue.splice(0, call.body.maxTasks ?? 1) };
   });
   for (const action of ['complete', 'fail', 'extend-lock', 'delay'])
-    server.on('POST', `/external-tasks/:id/${action}`, (call) => ({ body: { id: call.params.id, state: action } }));
+    server.on('POST', `/external-tasks/:id/${action}`, (call) => ({
+      body: { id: call.params.id, state: action },
+    }));
   return { server, queue };
 }
 
 const silentLogger = (): WorkerLogger & { warnings: string[]; errors: string[] } => {
   const warnings: string[] = [];
   const errors: string[] = [];
-  return { warnings, errors, info: () => undefined, warn: (m) => warnings.push(m), error: (m) => errors.push(m) };
+  return {
+    warnings,
+    errors,
+    info: () => undefined,
+    warn: (m) => warnings.push(m),
+    error: (m) => errors.push(m),
+  };
 };
 
 describe('ExternalTaskWorker', () => {
@@ -47,10 +63,20 @@ describe('ExternalTaskWorker', () => {
   let queue: LockedExternalTask[];
   let worker: ExternalTaskWorker | undefined;
   let logger: ReturnType<typeof silentLogger>;
-  const newWorker = (options: Partial<ExternalTaskWorkerOptions> & Pick<ExternalTaskWorkerOptions, 'topics'>) =>
+  const newWorker = (
+    options: Partial<ExternalTaskWorkerOptions> & Pick<ExternalTaskWorkerOptions, 'topics'>,
+  ) =>
     (worker = new ExternalTaskWorker(
-      new ExternalTaskClient(new PipelineClient({ baseUrl: server.baseUrl, token: 'worker-token-1', timeoutMs: 2_000 })),
-      { workerId: 'w1', waitSeconds: 5, backoff: { initialMs: 20, maxMs: 100 }, logger, ...options },
+      new ExternalTaskClient(
+        new PipelineClient({ baseUrl: server.baseUrl, token: 'worker-token-1', timeoutMs: 2_000 }),
+      ),
+      {
+        workerId: 'w1',
+        waitSeconds: 5,
+        backoff: { initialMs: 20, maxMs: 100 },
+        logger,
+        ...options,
+      },
     ));
 
   beforeEach(async () => {
@@ -119,7 +145,9 @@ describe('ExternalTaskWorker', () => {
     }).start();
     queue.push(task('plain'), task('typed'));
     await waitUntil(() => server.callsTo('POST', /fail$/).length === 2);
-    const bodies = Object.fromEntries(server.callsTo('POST', /fail$/).map((c) => [c.params.id, c.body]));
+    const bodies = Object.fromEntries(
+      server.callsTo('POST', /fail$/).map((c) => [c.params.id, c.body]),
+    );
     expect(bodies).toEqual({
       plain: { workerId: 'w1', error: 'boom' },
       typed: { workerId: 'w1', error: 'upstream down', retries: 2, retryDelaySeconds: 15 },
@@ -214,7 +242,15 @@ describe('ExternalTaskWorker', () => {
   it('logs and drops a 409 on complete, then goes on with the next task', async () => {
     server.on('POST', '/external-tasks/:id/complete', (call) =>
       call.params.id === 't1'
-        ? { status: 409, body: { statusCode: 409, error: 'Conflict', message: 'Not held', code: 'LOCK_NOT_HELD' } }
+        ? {
+            status: 409,
+            body: {
+              statusCode: 409,
+              error: 'Conflict',
+              message: 'Not held',
+              code: 'LOCK_NOT_HELD',
+            },
+          }
         : { body: { id: call.params.id } },
     );
     newWorker({ topics: { add: { lockSeconds: 30, handler: () => ({ ok: true }) } } }).start();
@@ -229,7 +265,12 @@ describe('ExternalTaskWorker', () => {
   it('retries a complete that hit a 5xx or a network error', async () => {
     let calls = 0;
     server.on('POST', '/external-tasks/:id/complete', () =>
-      ++calls < 3 ? { status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'db down' } } : { body: {} },
+      ++calls < 3
+        ? {
+            status: 503,
+            body: { statusCode: 503, error: 'Service Unavailable', message: 'db down' },
+          }
+        : { body: {} },
     );
     newWorker({ topics: { add: { lockSeconds: 30, handler: () => ({ ok: true }) } } }).start();
     queue.push(task('t1'));
@@ -241,7 +282,10 @@ describe('ExternalTaskWorker', () => {
     let failures = 2;
     server.on('POST', '/external-tasks/fetch-and-lock', () =>
       failures-- > 0
-        ? { status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'oops' } }
+        ? {
+            status: 500,
+            body: { statusCode: 500, error: 'Internal Server Error', message: 'oops' },
+          }
         : { body: failures === -1 ? [task('t1')] : [] },
     );
     newWorker({ topics: { add: { lockSeconds: 30, handler: () => ({ ok: true }) } } }).start();
@@ -254,9 +298,16 @@ describe('ExternalTaskWorker', () => {
     server.on('POST', '/external-tasks/fetch-and-lock', () => {
       if (!limited) return { body: [] };
       limited = false;
-      return { status: 429, headers: { 'retry-after': '1' }, body: { statusCode: 429, code: 'RATE_LIMITED' } };
+      return {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { statusCode: 429, code: 'RATE_LIMITED' },
+      };
     });
-    newWorker({ waitSeconds: 0, topics: { add: { lockSeconds: 30, handler: () => undefined } } }).start();
+    newWorker({
+      waitSeconds: 0,
+      topics: { add: { lockSeconds: 30, handler: () => undefined } },
+    }).start();
     await waitUntil(() => server.calls.length === 1);
     await sleep(700);
     expect(server.calls).toHaveLength(1);
@@ -264,7 +315,10 @@ describe('ExternalTaskWorker', () => {
   });
 
   it('stop() aborts a long poll at once', async () => {
-    newWorker({ waitSeconds: 30, topics: { add: { lockSeconds: 30, handler: () => undefined } } }).start();
+    newWorker({
+      waitSeconds: 30,
+      topics: { add: { lockSeconds: 30, handler: () => undefined } },
+    }).start();
     await waitUntil(() => server.calls.length === 1);
     const fetch = server.calls[0];
     const started = Date.now();
@@ -281,7 +335,8 @@ describe('ExternalTaskWorker', () => {
       topics: {
         add: {
           lockSeconds: 30,
-          handler: () => new Promise<Record<string, unknown>>((resolve) => (release = () => resolve({ ok: 1 }))),
+          handler: () =>
+            new Promise<Record<string, unknown>>((resolve) => (release = () => resolve({ ok: 1 }))),
         },
       },
     }).start();

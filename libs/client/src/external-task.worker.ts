@@ -83,7 +83,8 @@ export class ExternalTaskWorker {
     private readonly tasks: ExternalTaskClient,
     private readonly options: ExternalTaskWorkerOptions,
   ) {
-    if (Object.keys(options.topics).length === 0) throw new Error('ExternalTaskWorker needs at least one topic');
+    if (Object.keys(options.topics).length === 0)
+      throw new Error('ExternalTaskWorker needs at least one topic');
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
     this.maxTasks = Math.max(1, Math.floor(options.maxTasks ?? this.concurrency));
     this.waitSeconds = Math.max(0, options.waitSeconds ?? 30);
@@ -183,9 +184,16 @@ export class ExternalTaskWorker {
   }
 
   private backoff(error: unknown, failures: number): number {
-    if (error instanceof PipelineApiError && error.isRateLimited && error.retryAfterSeconds !== undefined)
+    if (
+      error instanceof PipelineApiError &&
+      error.isRateLimited &&
+      error.retryAfterSeconds !== undefined
+    )
       return Math.max(this.initialBackoffMs, error.retryAfterSeconds * 1000);
-    const base = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** Math.min(failures - 1, 20));
+    const base = Math.min(
+      this.maxBackoffMs,
+      this.initialBackoffMs * 2 ** Math.min(failures - 1, 20),
+    );
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
@@ -224,7 +232,9 @@ export class ExternalTaskWorker {
     const autoExtend = () => {
       extendLock(lockSeconds).catch((error: unknown) => {
         if (lockLost.signal.aborted) return;
-        this.logger.warn(`task ${task.id}: extending the lock failed (${describe(error)}); trying again`);
+        this.logger.warn(
+          `task ${task.id}: extending the lock failed (${describe(error)}); trying again`,
+        );
         schedule((lockSeconds * 1000) / 4);
       });
     };
@@ -251,20 +261,29 @@ export class ExternalTaskWorker {
       return;
     }
     const { error } = failure;
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_LENGTH);
+    const message = (error instanceof Error ? error.message : String(error)).slice(
+      0,
+      MAX_ERROR_LENGTH,
+    );
     const retry = error instanceof TaskFailure ? error.options : {};
     await this.report(task, 'fail', () =>
       this.tasks.fail(task.id, {
         workerId,
         error: message || 'Handler failed',
         ...(retry.retries !== undefined ? { retries: retry.retries } : {}),
-        ...(retry.retryDelaySeconds !== undefined ? { retryDelaySeconds: retry.retryDelaySeconds } : {}),
+        ...(retry.retryDelaySeconds !== undefined
+          ? { retryDelaySeconds: retry.retryDelaySeconds }
+          : {}),
       }),
     );
   }
 
   /** Sends a complete / fail, retrying transient errors; a 409 or 404 is logged and dropped. */
-  private async report(task: LockedExternalTask, what: string, call: () => Promise<unknown>): Promise<void> {
+  private async report(
+    task: LockedExternalTask,
+    what: string,
+    call: () => Promise<unknown>,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await call();
@@ -287,6 +306,7 @@ export class ExternalTaskWorker {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof PipelineApiError) return `${error.status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
+  if (error instanceof PipelineApiError)
+    return `${error.status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

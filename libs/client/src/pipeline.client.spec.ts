@@ -11,8 +11,12 @@ describe('PipelineClient', () => {
   afterEach(() => server.close());
 
   it('sends JSON with the bearer token under /api/v1 and returns the parsed answer', async () => {
-    server.on('POST', '/external-tasks/:id/complete', (call) => ({ body: { id: call.params.id, state: 'COMPLETED' } }));
-    const tasks = new ExternalTaskClient(new PipelineClient({ baseUrl: `${server.baseUrl}/`, token: 'secret-token-1' }));
+    server.on('POST', '/external-tasks/:id/complete', (call) => ({
+      body: { id: call.params.id, state: 'COMPLETED' },
+    }));
+    const tasks = new ExternalTaskClient(
+      new PipelineClient({ baseUrl: `${server.baseUrl}/`, token: 'secret-token-1' }),
+    );
     const view = await tasks.complete('t 1', { workerId: 'w1', outputs: { a: 1 } });
     expect(view).toEqual({ id: 't 1', state: 'COMPLETED' });
     const [call] = server.calls;
@@ -23,25 +27,46 @@ describe('PipelineClient', () => {
   });
 
   it('passes listing filters as query parameters, leaving out unset ones', async () => {
-    server.on('GET', '/external-tasks', () => ({ body: { items: [], total: 0, page: 2, pageSize: 5 } }));
+    server.on('GET', '/external-tasks', () => ({
+      body: { items: [], total: 0, page: 2, pageSize: 5 },
+    }));
     const tasks = new ExternalTaskClient(new PipelineClient({ baseUrl: server.baseUrl }));
-    await expect(tasks.list({ topic: 'mail', page: 2, pageSize: 5 })).resolves.toMatchObject({ page: 2 });
-    expect(Object.fromEntries(server.calls[0].query)).toEqual({ topic: 'mail', page: '2', pageSize: '5' });
+    await expect(tasks.list({ topic: 'mail', page: 2, pageSize: 5 })).resolves.toMatchObject({
+      page: 2,
+    });
+    expect(Object.fromEntries(server.calls[0].query)).toEqual({
+      topic: 'mail',
+      page: '2',
+      pageSize: '5',
+    });
     expect(server.calls[0].headers.authorization).toBeUndefined();
   });
 
   it('turns error answers into PipelineApiError with status, code and details', async () => {
     server.on('POST', '/external-tasks/:id/fail', () => ({
       status: 409,
-      body: { statusCode: 409, error: 'Conflict', message: 'Lock not held', code: 'LOCK_NOT_HELD', details: [{ x: 1 }] },
+      body: {
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'Lock not held',
+        code: 'LOCK_NOT_HELD',
+        details: [{ x: 1 }],
+      },
     }));
     const tasks = new ExternalTaskClient(new PipelineClient({ baseUrl: server.baseUrl }));
     const error = await tasks.fail('t1', { workerId: 'w', error: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineApiError);
-    expect(error).toMatchObject({ status: 409, code: 'LOCK_NOT_HELD', message: 'Lock not held', details: [{ x: 1 }] });
+    expect(error).toMatchObject({
+      status: 409,
+      code: 'LOCK_NOT_HELD',
+      message: 'Lock not held',
+      details: [{ x: 1 }],
+    });
     expect((error as PipelineApiError).isConflict).toBe(true);
 
-    const unknown = await tasks.delay('nope', { workerId: 'w', seconds: 1 }).catch((e: unknown) => e);
+    const unknown = await tasks
+      .delay('nope', { workerId: 'w', seconds: 1 })
+      .catch((e: unknown) => e);
     expect(unknown).toMatchObject({ status: 404, isNotFound: true });
   });
 
@@ -49,10 +74,22 @@ describe('PipelineClient', () => {
     server.on('GET', '/runs', () => ({
       status: 429,
       headers: { 'retry-after': '7' },
-      body: { statusCode: 429, error: 'Too Many Requests', message: 'Slow down', code: 'RATE_LIMITED' },
+      body: {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: 'Slow down',
+        code: 'RATE_LIMITED',
+      },
     }));
-    const error = await new PipelineClient({ baseUrl: server.baseUrl }).get('/runs').catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 7, isRateLimited: true });
+    const error = await new PipelineClient({ baseUrl: server.baseUrl })
+      .get('/runs')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 7,
+      isRateLimited: true,
+    });
     expect(server.calls).toHaveLength(1);
   });
 
@@ -60,7 +97,11 @@ describe('PipelineClient', () => {
     let calls = 0;
     server.on('GET', '/runs', () =>
       ++calls === 1
-        ? { status: 429, headers: { 'retry-after': '1' }, body: { statusCode: 429, code: 'RATE_LIMITED' } }
+        ? {
+            status: 429,
+            headers: { 'retry-after': '1' },
+            body: { statusCode: 429, code: 'RATE_LIMITED' },
+          }
         : { body: { items: [] } },
     );
     const client = new PipelineClient({ baseUrl: server.baseUrl, rateLimitRetries: 2 });
@@ -71,9 +112,20 @@ describe('PipelineClient', () => {
   });
 
   it('does not wait past maxRetryAfterSeconds', async () => {
-    server.on('GET', '/runs', () => ({ status: 429, headers: { 'retry-after': '3600' }, body: {} }));
-    const client = new PipelineClient({ baseUrl: server.baseUrl, rateLimitRetries: 3, maxRetryAfterSeconds: 60 });
-    await expect(client.get('/runs')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 3600 });
+    server.on('GET', '/runs', () => ({
+      status: 429,
+      headers: { 'retry-after': '3600' },
+      body: {},
+    }));
+    const client = new PipelineClient({
+      baseUrl: server.baseUrl,
+      rateLimitRetries: 3,
+      maxRetryAfterSeconds: 60,
+    });
+    await expect(client.get('/runs')).rejects.toMatchObject({
+      status: 429,
+      retryAfterSeconds: 3600,
+    });
     expect(server.calls).toHaveLength(1);
   });
 
@@ -88,7 +140,9 @@ describe('PipelineClient', () => {
     const url = server.baseUrl;
     await server.close();
     server = await FakeApiServer.start(); // for afterEach
-    const refused = await new PipelineClient({ baseUrl: url }).get('/runs').catch((e: unknown) => e);
+    const refused = await new PipelineClient({ baseUrl: url })
+      .get('/runs')
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PipelineNetworkError);
     expect((refused as PipelineNetworkError).timedOut).toBe(false);
   });
@@ -96,7 +150,9 @@ describe('PipelineClient', () => {
   it('rejects with the caller’s abort reason when the caller aborts', async () => {
     server.on('GET', '/slow', () => new Promise<never>(() => undefined));
     const controller = new AbortController();
-    const pending = new PipelineClient({ baseUrl: server.baseUrl }).get('/slow', { signal: controller.signal });
+    const pending = new PipelineClient({ baseUrl: server.baseUrl }).get('/slow', {
+      signal: controller.signal,
+    });
     const reason = new Error('caller gave up');
     setTimeout(() => controller.abort(reason), 50);
     await expect(pending).rejects.toBe(reason);
@@ -107,9 +163,15 @@ describe('PipelineClient', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { body: [] };
     });
-    const tasks = new ExternalTaskClient(new PipelineClient({ baseUrl: server.baseUrl, timeoutMs: 100 }));
+    const tasks = new ExternalTaskClient(
+      new PipelineClient({ baseUrl: server.baseUrl, timeoutMs: 100 }),
+    );
     await expect(
-      tasks.fetchAndLock({ workerId: 'w', topics: [{ topic: 'a', lockSeconds: 5 }], waitSeconds: 1 }),
+      tasks.fetchAndLock({
+        workerId: 'w',
+        topics: [{ topic: 'a', lockSeconds: 5 }],
+        waitSeconds: 1,
+      }),
     ).resolves.toEqual([]);
   });
 });

@@ -105,7 +105,9 @@ export class PipelineClient {
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
       if (timeout.aborted)
-        throw new PipelineNetworkError(`${method} ${url.pathname} timed out`, true, { cause: error });
+        throw new PipelineNetworkError(`${method} ${url.pathname} timed out`, true, {
+          cause: error,
+        });
       throw new PipelineNetworkError(
         `${method} ${url.pathname} failed: ${(error as Error)?.message ?? String(error)}`,
         false,
@@ -117,7 +119,9 @@ export class PipelineClient {
       const shaped = (body ?? {}) as Partial<ApiErrorBody>;
       throw new PipelineApiError(
         response.status,
-        typeof shaped.message === 'string' ? shaped.message : `${method} ${url.pathname} answered ${response.status}`,
+        typeof shaped.message === 'string'
+          ? shaped.message
+          : `${method} ${url.pathname} answered ${response.status}`,
         typeof shaped.code === 'string' ? shaped.code : undefined,
         Array.isArray(shaped.details) ? shaped.details : undefined,
         body ?? text,

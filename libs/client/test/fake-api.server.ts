@@ -37,7 +37,12 @@ export type FakeRoute = (call: FakeCall) => FakeReply | Promise<FakeReply>;
  */
 export class FakeApiServer {
   readonly calls: FakeCall[] = [];
-  private readonly routes: { method: string; pattern: RegExp; names: string[]; route: FakeRoute }[] = [];
+  private readonly routes: {
+    method: string;
+    pattern: RegExp;
+    names: string[];
+    route: FakeRoute;
+  }[] = [];
 
   private readonly server: Server;
   private url = '';
@@ -47,12 +52,21 @@ export class FakeApiServer {
       void this.serve(req, res).then(
         (reply) => {
           if (res.destroyed) return;
-          res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+          res.writeHead(reply.status ?? 200, {
+            'content-type': 'application/json',
+            ...reply.headers,
+          });
           res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
         },
         (error: unknown) => {
           res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: String(error) }));
+          res.end(
+            JSON.stringify({
+              statusCode: 500,
+              error: 'Internal Server Error',
+              message: String(error),
+            }),
+          );
         },
       );
     });
@@ -85,7 +99,8 @@ export class FakeApiServer {
 
   callsTo(method: string, path: RegExp | string): FakeCall[] {
     return this.calls.filter(
-      (c) => c.method === method && (typeof path === 'string' ? c.path === path : path.test(c.path)),
+      (c) =>
+        c.method === method && (typeof path === 'string' ? c.path === path : path.test(c.path)),
     );
   }
 
@@ -119,7 +134,10 @@ export class FakeApiServer {
       this.calls.push(call);
       return route(call);
     }
-    return { status: 404, body: { statusCode: 404, error: 'Not Found', message: `No route ${req.method} ${path}` } };
+    return {
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: `No route ${req.method} ${path}` },
+    };
   }
 }
 

@@ -60,7 +60,11 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   /** One bucket per throttler and client, shared by every route. */
-  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
     return `${name}:${tracker}`;
   }
 

@@ -27,12 +27,20 @@ describeWithRedis('RedisThrottlerStorage (Redis)', (redisUrl) => {
   it('counts hits in a window and blocks past the limit, with times in seconds', async () => {
     const storage = open();
     const first = await storage.increment('ip:a', 60_000, 2, 60_000, 'default');
-    expect(first).toEqual({ totalHits: 1, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
+    expect(first).toEqual({
+      totalHits: 1,
+      timeToExpire: 60,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
     expect((await storage.increment('ip:a', 60_000, 2, 60_000, 'default')).isBlocked).toBe(false);
     const third = await storage.increment('ip:a', 60_000, 2, 30_000, 'default');
     expect(third).toMatchObject({ totalHits: 3, isBlocked: true, timeToBlockExpire: 30 });
     // Blocked calls are not counted again.
-    expect(await storage.increment('ip:a', 60_000, 2, 30_000, 'default')).toMatchObject({ totalHits: 3, isBlocked: true });
+    expect(await storage.increment('ip:a', 60_000, 2, 30_000, 'default')).toMatchObject({
+      totalHits: 3,
+      isBlocked: true,
+    });
     // Other throttler names and keys have their own counts.
     expect((await storage.increment('ip:a', 1_000, 2, 1_000, 'burst')).totalHits).toBe(1);
     expect((await storage.increment('ip:b', 60_000, 2, 60_000, 'default')).totalHits).toBe(1);
@@ -57,15 +65,23 @@ describeWithRedis('RedisThrottlerStorage (Redis)', (redisUrl) => {
     await storage.increment('ip:w', 200, 1, 200, 'burst');
     expect((await storage.increment('ip:w', 200, 1, 200, 'burst')).isBlocked).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await storage.increment('ip:w', 200, 1, 200, 'burst')).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(await storage.increment('ip:w', 200, 1, 200, 'burst')).toMatchObject({
+      totalHits: 1,
+      isBlocked: false,
+    });
   });
 
   it('lets requests through when Redis cannot answer', async () => {
     // Port 1: nothing listens. A short disconnectTimeout so no ioredis timer outlives the suite.
-    const away = new Redis('redis://127.0.0.1:1/8', { maxRetriesPerRequest: 0, disconnectTimeout: 10 });
+    const away = new Redis('redis://127.0.0.1:1/8', {
+      maxRetriesPerRequest: 0,
+      disconnectTimeout: 10,
+    });
     away.on('error', () => undefined);
     const storage = new RedisThrottlerStorage('redis://127.0.0.1:1/8', prefix, away);
     storages.push(storage);
-    await expect(storage.increment('ip:x', 60_000, 1, 60_000, 'default')).resolves.toMatchObject({ isBlocked: false });
+    await expect(storage.increment('ip:x', 60_000, 1, 60_000, 'default')).resolves.toMatchObject({
+      isBlocked: false,
+    });
   });
 });

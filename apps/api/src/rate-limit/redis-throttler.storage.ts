@@ -54,7 +54,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
   ) {
     this.redis =
       redis ??
-      createRedisClient(redisUrl, { connectionName: 'pipeline:api:ratelimit', maxRetriesPerRequest: 1 });
+      createRedisClient(redisUrl, {
+        connectionName: 'pipeline:api:ratelimit',
+        maxRetriesPerRequest: 1,
+      });
   }
 
   async increment(
