@@ -19,6 +19,7 @@ const moduleNameMapper = {
   '^@app/pipeline(|/.*)$': '<rootDir>/libs/pipeline/src$1',
   '^@app/node-timeout(|/.*)$': '<rootDir>/libs/node-timeout/src$1',
   '^@app/node-timer-event(|/.*)$': '<rootDir>/libs/node-timer-event/src$1',
+  '^@app/client(|/.*)$': '<rootDir>/libs/client/src$1',
 };
 const common = {
   rootDir: __dirname,

@@ -120,6 +120,9 @@ export class Cluster {
       DATABASE_URL: this.options.mysqlUrl,
       REDIS_URL: this.options.redisUrl,
       LOG_LEVEL: 'log',
+      // Suites and benchmarks drive the API hard; the rate limits have their own suite.
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_BURST_PER_SECOND: '0',
       ...(role === 'api' ? { PORT: String(port), HOST: '127.0.0.1' } : { HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1' }),
       ...this.options.env,
       ...this.options.roleEnv?.[role],

@@ -30,7 +30,7 @@ export interface EmbeddedApp {
 /**
  * Boots the real API app in-process (embedded mode) for an e2e suite: the real `AppModule`,
  * `configureApp` as in `main.ts`, a fresh SQLite file under the OS temp folder, an ephemeral
- * port. `env` adds or overrides settings (e.g. `API_TOKENS`); the process environment and `.env`
+ * port, rate limits off. `env` adds or overrides settings (e.g. `API_TOKENS`); the process environment and `.env`
  * are not read, so suites are isolated from the machine they run on.
  */
 export async function startEmbeddedApp(
@@ -47,6 +47,9 @@ export async function startEmbeddedApp(
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'warn',
+      // Suites drive the API hard; the rate limits have their own suite (rate-limits.e2e-spec.ts).
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_BURST_PER_SECOND: '0',
       ...env,
     },
   });

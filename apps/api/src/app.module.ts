@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { NodeTimeoutModule } from '@app/node-timeout';
 import { NodeTimerEventModule } from '@app/node-timer-event';
 import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator, MetricsController } from '@app/pipeline';
@@ -15,6 +16,8 @@ import { RunsController } from './controllers/runs.controller';
 import { SchedulesController } from './controllers/schedules.controller';
 import { WebhooksController } from './controllers/webhooks.controller';
 import { HealthController } from './health/health.controller';
+import { RateLimitGuard, throttlersFor } from './rate-limit/rate-limit.guard';
+import { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 
 export interface AppModuleOptions {
   /**
@@ -82,6 +85,22 @@ export class AppModule {
           scanIntervalSeconds: config.nodeTimerEvent.PIPELINE_NODE_TIMER_EVENT_POOL_SCAN_INTERVAL,
         }),
         TerminusModule.forRoot({ logger: true, errorLogStyle: 'pretty' }),
+        // Embedded: counted in this process's memory. Distributed: in Redis, shared by the api replicas.
+        ...(config.rateLimited
+          ? [
+              ThrottlerModule.forRoot({
+                throttlers: throttlersFor(config),
+                ...(config.REDIS_URL
+                  ? {
+                      storage: new RedisThrottlerStorage(
+                        config.REDIS_URL,
+                        config.PIPELINE_QUEUE_PREFIX,
+                      ),
+                    }
+                  : {}),
+              }),
+            ]
+          : []),
       ],
       controllers: [
         HealthController,
@@ -97,6 +116,8 @@ export class AppModule {
       providers: [
         QueueHealthIndicator,
         { provide: AppConfig, useValue: config },
+        // Rate limits first, so requests with wrong tokens are limited too (per address).
+        ...(config.rateLimited ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
         { provide: APP_GUARD, useClass: ApiTokenGuard },
       ],
       exports: [AppConfig],

@@ -51,7 +51,8 @@ export function configureApp(
     .setTitle('Pipeline engine')
     .setDescription(
       'Build pipelines (bamboo-compatible trees), start runs and inspect them. ' +
-        'Errors answer `{statusCode, error, message, code?, details?}`.',
+        'Errors answer `{statusCode, error, message, code?, details?}`. ' +
+        'Past the rate limits: 429 `RATE_LIMITED` with a `Retry-After` header (seconds).',
     )
     .setVersion('1')
     .addBearerAuth({

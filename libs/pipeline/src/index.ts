@@ -27,6 +27,7 @@ export { QueueHealthIndicator } from './runtime/queue-health.indicator';
 export { Reconciler } from './runtime/reconciler.service';
 export { ReconcilerLoop } from './runtime/reconciler-loop.service';
 export * from './queue/queue-settings';
+export { createRedisClient, settlesWithin } from './queue/redis-connection';
 export { BullMqJobQueue } from './queue/bullmq-job-queue';
 export { InProcessJobQueue } from './queue/in-process-job-queue';
 export * from './config/service-environment';

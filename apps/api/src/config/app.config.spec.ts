@@ -123,6 +123,21 @@ describe('validateAppConfig', () => {
     expect(message).not.toContain('short'); // token values are never echoed
   });
 
+  it('reads the rate limits: generous by default, 0 switches one off, bad values fail boot', () => {
+    const defaults = validateAppConfig({});
+    expect(defaults).toMatchObject({ RATE_LIMIT_PER_MINUTE: 6_000, RATE_LIMIT_BURST_PER_SECOND: 300 });
+    expect(defaults.rateLimited).toBe(true);
+    const set = validateAppConfig({ RATE_LIMIT_PER_MINUTE: '120', RATE_LIMIT_BURST_PER_SECOND: '0' });
+    expect(set).toMatchObject({ RATE_LIMIT_PER_MINUTE: 120, RATE_LIMIT_BURST_PER_SECOND: 0 });
+    expect(set.rateLimited).toBe(true);
+    expect(
+      validateAppConfig({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_BURST_PER_SECOND: '0' }).rateLimited,
+    ).toBe(false);
+    expect(() =>
+      validateAppConfig({ RATE_LIMIT_PER_MINUTE: 'lots', RATE_LIMIT_BURST_PER_SECOND: '-1' }),
+    ).toThrow(/RATE_LIMIT_PER_MINUTE[\s\S]*RATE_LIMIT_BURST_PER_SECOND/);
+  });
+
   it('rejects out-of-range ports', () => {
     expect(() => validateAppConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

@@ -89,6 +89,21 @@ export class AppConfig {
   })
   BODY_LIMIT = '5mb';
 
+  /**
+   * Requests each client (a bearer token when `API_TOKENS` is set, else an address) may make per
+   * minute, across all routes; `0` = no per-minute limit. Counted per api process unless Redis counts.
+   */
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer (0 = no limit)' })
+  @Min(0, { message: 'RATE_LIMIT_PER_MINUTE must be 0 (no limit) or more' })
+  @Max(10_000_000)
+  RATE_LIMIT_PER_MINUTE = 6_000;
+
+  /** Requests each client may make within one second (bursts); `0` = no burst limit. */
+  @IsInt({ message: 'RATE_LIMIT_BURST_PER_SECOND must be an integer (0 = no limit)' })
+  @Min(0, { message: 'RATE_LIMIT_BURST_PER_SECOND must be 0 (no limit) or more' })
+  @Max(1_000_000)
+  RATE_LIMIT_BURST_PER_SECOND = 300;
+
   @IsIn(APP_LOG_LEVELS, { message: `LOG_LEVEL must be one of ${APP_LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: AppLogLevel = 'log';
 
@@ -151,6 +166,11 @@ export class AppConfig {
     };
   }
 
+  /** False when both rate limits are `0`. */
+  get rateLimited(): boolean {
+    return this.RATE_LIMIT_PER_MINUTE > 0 || this.RATE_LIMIT_BURST_PER_SECOND > 0;
+  }
+
   get mode(): 'embedded' | 'distributed' {
     return this.REDIS_URL ? 'distributed' : 'embedded';
   }
@@ -182,7 +202,7 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   const shutdownTimeout = get('SHUTDOWN_TIMEOUT_MS');
   if (shutdownTimeout !== undefined)
     raw.SHUTDOWN_TIMEOUT_MS = /^\d+$/.test(shutdownTimeout) ? Number(shutdownTimeout) : shutdownTimeout;
-  for (const key of ['WEBHOOK_POLL_INTERVAL_MS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_MAX_AGE_MS', 'WEBHOOK_RETRY_BASE_MS']) {
+  for (const key of ['WEBHOOK_POLL_INTERVAL_MS', 'WEBHOOK_CONCURRENCY', 'WEBHOOK_TIMEOUT_MS', 'WEBHOOK_MAX_AGE_MS', 'WEBHOOK_RETRY_BASE_MS', 'RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_BURST_PER_SECOND'] as const) {
     const value = get(key);
     if (value !== undefined) raw[key] = /^\d+$/.test(value) ? Number(value) : value;
   }

@@ -9,10 +9,12 @@ import {
 import { QueueHealthIndicator } from '@app/pipeline';
 import { Public } from '../auth/public.decorator';
 import { AppConfig } from '../config/app.config';
+import { NoRateLimit } from '../rate-limit/no-rate-limit.decorator';
 
 /** Liveness with database and queue (Redis, when distributed) pings. Open without a token; served at `/health` and `/api/v1/health`. */
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller()
 export class HealthController {
   constructor(
