@@ -1,3 +1,4 @@
+import { ExternalTaskClient, ExternalTaskWorker, PipelineClient } from '@app/client';
 import request from 'supertest';
 import { API, findNode, runApi, sleep, type Http } from './run-api';
 import { chainTree, plain } from './run-trees';
@@ -239,36 +240,44 @@ export function externalTasksSuite(target: ExternalTaskTarget): void {
     await api.waitState(res.body.id as string, 'FINISHED');
   });
 
-  it('gives 20 runs to four concurrent workers through every api process, each task completed exactly once', async () => {
+  it('gives 20 runs to four concurrent workers (the TypeScript client) through every api process, each task completed exactly once', async () => {
     const t = topic('fanout');
     const runIds: string[] = [];
     for (let i = 0; i < 20; i++) runIds.push(await api.start(taskTree(t, {}, { i })));
-    const completedBy = new Map<string, string>();
-    const duplicates: string[] = [];
-    let stop = false;
-    const worker = async (n: number) => {
-      const workerId = `worker-${n}`;
-      while (!stop) {
-        const tasks = await fetchTasks(t, workerId, { maxTasks: 3, waitSeconds: 1, via: n });
-        for (const task of tasks) {
-          if (completedBy.has(task.id)) duplicates.push(task.id);
-          const res = await report(task.id, 'complete', { workerId, outputs: { by: workerId } }, n + 1);
-          if (res.status === 200) completedBy.set(task.id, workerId);
-          else throw new Error(`complete of ${task.id} by ${workerId}: ${res.status} ${JSON.stringify(res.body)}`);
-        }
-      }
-    };
-    const loops = [0, 1, 2, 3].map(worker);
+    const handledBy = new Map<string, string[]>();
+    const quiet = { info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+    const workers = [0, 1, 2, 3].map((n) => {
+      const client = new ExternalTaskClient(new PipelineClient({ baseUrl: target.apis()[n % target.apis().length] }));
+      return new ExternalTaskWorker(client, {
+        workerId: `worker-${n}`,
+        concurrency: 2,
+        waitSeconds: 5,
+        logger: quiet,
+        topics: {
+          [t]: {
+            lockSeconds: 30,
+            handler: async (task) => {
+              handledBy.set(task.id, [...(handledBy.get(task.id) ?? []), `worker-${n}`]);
+              return { by: `worker-${n}`, i: (task.payload as { i: number }).i };
+            },
+          },
+        },
+      });
+    });
+    for (const w of workers) w.start();
     try {
       for (const runId of runIds) await api.waitState(runId, 'FINISHED', 30_000);
     } finally {
-      stop = true;
-      await Promise.all(loops);
+      await Promise.all(workers.map((w) => w.stop()));
     }
-    expect(duplicates).toEqual([]);
-    expect(completedBy.size).toBe(20);
+    // Every task handled by exactly one worker, once; each node finished with its worker's outputs.
+    expect(handledBy.size).toBe(20);
+    expect([...handledBy.values()].filter((by) => by.length !== 1)).toEqual([]);
+    expect(new Set([...handledBy.values()].flat()).size).toBeGreaterThan(1);
     const listed = await target.http().get(`${API}/external-tasks`).query({ topic: t, state: 'completed', pageSize: 100 }).expect(200);
     expect(listed.body.total).toBe(20);
+    const outputs = (await api.node(runIds[7], 'work')).outputs!;
+    expect(outputs).toMatchObject({ i: 7, by: expect.stringMatching(/^worker-\d$/) });
   });
 
   it('refuses bad requests with 400 and details', async () => {
