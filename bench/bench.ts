@@ -18,6 +18,8 @@
  *      runs started per second and POST latency p50 / p99, stored pipeline and inline tree.
  *   E  validation of 10,000-node trees (linear, 100×100 parallel, nested mix): `validateTree`
  *      in-process, and `POST /pipelines/validate` of each engine for the nested mix.
+ *   G  external tasks: runs of one external_task node taken and completed by client workers
+ *      (`ExternalTaskWorker`, long polling) over HTTP; tasks/s and start → picked up p50 / p99.
  *   F  baselines on the same Redis and database: a raw BullMQ chain as long as B (and B's shape
  *      as parallel chains), a plain insert+update transaction loop through the engine's driver;
  *      engine ÷ baseline ratios.
@@ -50,11 +52,12 @@ import { scenarioF } from './scenarios/baselines';
 import type { ScenarioContext } from './scenarios/context';
 import { scenarioC } from './scenarios/hop-latency';
 import { scenarioD } from './scenarios/start-api';
+import { scenarioG } from './scenarios/external-tasks';
 import { scenarioA, scenarioB, warmUp } from './scenarios/throughput';
 import { scenarioEHttp, scenarioEInProcess } from './scenarios/validation';
 
 /** Run order: C first, on an idle engine; the baselines last, once the engine is quiet again. */
-const RUN_ORDER: ScenarioId[] = ['C', 'E', 'D', 'A', 'B', 'F'];
+const RUN_ORDER: ScenarioId[] = ['C', 'E', 'D', 'A', 'B', 'G', 'F'];
 
 const closers = new Set<() => Promise<void>>();
 
@@ -129,6 +132,9 @@ function scenarioRunners(
     },
     E: async () => {
       result.E = await scenarioEHttp(ctx);
+    },
+    G: async () => {
+      result.G = await scenarioG(ctx);
     },
     F: async () => {
       result.F = await scenarioF(ctx.target.database, redisUrl, {

@@ -3,7 +3,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export const SCENARIOS = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export const SCENARIOS = ['A', 'B', 'C', 'D', 'E', 'F', 'G'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 export type ModeOption = 'embedded' | 'distributed' | 'both';
 export type Mode = 'embedded' | 'distributed';
@@ -25,6 +25,10 @@ export interface Sizes {
   eRepeats: number;
   /** F: insert+update transactions of the database loop. */
   fDbTransactions: number;
+  /** G: runs of one external task, client workers taking them, tasks each worker runs at once. */
+  gRuns: number;
+  gWorkers: number;
+  gConcurrency: number;
 }
 
 export const FULL_SIZES: Sizes = {
@@ -38,6 +42,9 @@ export const FULL_SIZES: Sizes = {
   eNodes: 10_000,
   eRepeats: 9,
   fDbTransactions: 1000,
+  gRuns: 1000,
+  gWorkers: 4,
+  gConcurrency: 8,
 };
 
 export const QUICK_SIZES: Sizes = {
@@ -51,6 +58,9 @@ export const QUICK_SIZES: Sizes = {
   eNodes: 10_000,
   eRepeats: 3,
   fDbTransactions: 100,
+  gRuns: 50,
+  gWorkers: 2,
+  gConcurrency: 4,
 };
 
 export interface BenchOptions {

@@ -9,6 +9,7 @@ import type { HttpValidationResult, InProcessValidationResult } from '../scenari
 import type { GitInfo, MachineInfo } from './environment';
 import type { Mode, ScenarioId, Sizes } from './options';
 import { round, type Summary } from './stats';
+import type { ExternalTasksResult } from '../scenarios/external-tasks';
 
 export interface ModeResult {
   config: Record<string, unknown>;
@@ -21,6 +22,7 @@ export interface ModeResult {
   /** Validation through this engine's API (the in-process figure is `validation`). */
   E?: HttpValidationResult;
   F?: BaselinesResult;
+  G?: ExternalTasksResult;
   /** Engine ÷ baseline, see `ratiosOf`. */
   ratios: Record<string, number>;
   /** Scenarios that failed, with the error: the others still ran. */
@@ -171,6 +173,11 @@ function rows(sizes: Sizes): Row[] {
       label: `E  POST /pipelines/validate, nested mix ${sizes.eNodes} nodes`,
       cell: (r) => (r.E ? `${fmtMs(r.E.medianMs)} (${Math.round(r.E.bodyBytes / 1024)} KiB)` : ''),
     },
+    {
+      label: `G  ${sizes.gRuns} external tasks, ${sizes.gWorkers} client workers × ${sizes.gConcurrency}`,
+      cell: (r) => (r.G ? `${fmtMs(r.G.ms)}, ${r.G.tasksPerSecond} tasks/s` : ''),
+    },
+    { label: '     run started → task picked up p50 / p99', cell: (r) => fmtP(r.G?.pickupMs) },
     {
       label: `F  BullMQ serial chain, ${chainJobs} jobs`,
       cell: (r) =>
