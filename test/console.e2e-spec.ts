@@ -3,14 +3,21 @@
  * `playwright-core`) against the real api booted in-process, serving the built console at
  * /console. Also the static serving itself (over HTTP, no browser needed).
  */
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, describeWithChromium } from './utils/chromium';
 import { ensureConsoleBuilt } from './utils/console-build';
 import { startEmbeddedApp, type EmbeddedApp } from './utils/embedded-app';
 
 const API = '/api/v1';
-const SCREENSHOT = resolve(__dirname, '..', 'docs', 'console.png');
+/**
+ * The README's picture of a run: written to docs/ with `UPDATE_CONSOLE_SCREENSHOT=1` (or when it
+ * is missing), else to the temp folder, so a test run leaves the checkout clean.
+ */
+const README_SCREENSHOT = resolve(__dirname, '..', 'docs', 'console.png');
+const SCREENSHOT = process.env.UPDATE_CONSOLE_SCREENSHOT === '1' || !existsSync(README_SCREENSHOT) ? README_SCREENSHOT : join(tmpdir(), `console-${process.pid}.png`);
 const plain = (value: unknown) => ({ type: 'plain', value });
 const act = (id: string, name: string, incoming: string[], outgoing: string, code: string, inputs: Record<string, unknown> = {}) => ({
   id,
@@ -64,6 +71,34 @@ function approvalTree() {
       f12: { id: 'f12', source: 'merge', target: 'e' },
     },
     data: { inputs: { '${who}': plain('world'), '${n}': plain(1) }, outputs: [] },
+  };
+}
+
+/** start → risky (fails until retried with `fail: false`) → route (no condition holds, no default: fails) → done | other → join → end. */
+function flakyTree() {
+  return {
+    id: 'flaky',
+    start_event: { id: 's', type: 'EmptyStartEvent', incoming: '', outgoing: 'f1' },
+    end_event: { id: 'e', type: 'EmptyEndEvent', incoming: ['f7'], outgoing: '' },
+    activities: {
+      risky: act('risky', 'Risky', ['f1'], 'f2', 'fail', { message: plain('boom') }),
+      done: act('done', 'Done', ['f3'], 'f5', 'noop'),
+      other: act('other', 'Other', ['f4'], 'f6', 'noop'),
+    },
+    gateways: {
+      route: { id: 'route', type: 'ExclusiveGateway', name: 'Route', incoming: ['f2'], outgoing: ['f3', 'f4'], conditions: { f3: { evaluate: '${n} > 100' }, f4: { evaluate: '${n} > 200' } } },
+      join: { id: 'join', type: 'ConvergeGateway', name: 'Join', incoming: ['f5', 'f6'], outgoing: 'f7' },
+    },
+    flows: {
+      f1: { id: 'f1', source: 's', target: 'risky' },
+      f2: { id: 'f2', source: 'risky', target: 'route' },
+      f3: { id: 'f3', source: 'route', target: 'done' },
+      f4: { id: 'f4', source: 'route', target: 'other' },
+      f5: { id: 'f5', source: 'done', target: 'join' },
+      f6: { id: 'f6', source: 'other', target: 'join' },
+      f7: { id: 'f7', source: 'join', target: 'e' },
+    },
+    data: { inputs: { '${n}': plain(1) }, outputs: [] },
   };
 }
 
@@ -138,6 +173,7 @@ describeWithChromium('web console in Chromium', (executablePath) => {
     target = await startEmbeddedApp();
     approvalId = await createPipeline(target, 'order approval', approvalTree());
     await createPipeline(target, 'billing', externalTree('billing'));
+    await createPipeline(target, 'flaky', flakyTree());
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     page.setDefaultTimeout(15_000);
@@ -151,7 +187,7 @@ describeWithChromium('web console in Chromium', (executablePath) => {
   it('lists the pipelines and draws a definition as a graph', async () => {
     await page.goto(`${target.baseUrl}/console`);
     await page.getByRole('link', { name: 'order approval' }).waitFor();
-    await expect(page.locator('table[data-testid="pipelines"] tbody tr').count()).resolves.toBe(2);
+    await expect(page.locator('table[data-testid="pipelines"] tbody tr').count()).resolves.toBe(3);
     await page.getByRole('link', { name: 'order approval' }).click();
     await page.waitForURL(/\/console\/pipelines\//);
     await nodeAt(page, 'greet').waitFor();
@@ -188,6 +224,7 @@ describeWithChromium('web console in Chromium', (executablePath) => {
     // The README's picture: wide enough for the whole graph beside the node panel.
     await page.setViewportSize({ width: 2250, height: 800 });
     await page.screenshot({ path: SCREENSHOT });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
     await page.setViewportSize({ width: 1500, height: 950 });
 
     await detail.locator('button[data-op="callback"]').click();
@@ -238,11 +275,70 @@ describeWithChromium('web console in Chromium', (executablePath) => {
     await page.locator(`tr[data-run-id="${waiting.body.id}"]`).waitFor();
     await page.locator(`tr[data-run-id="${waiting.body.id}"] a`).click();
     await page.waitForURL(new RegExp(`/console/runs/${waiting.body.id}$`));
+    await page.locator('button[data-op="pause"]').click();
+    await page.getByRole('dialog', { name: 'Pause run?' }).getByRole('button', { name: 'Pause run' }).click();
+    await page.locator('h2 .badge[data-state="SUSPENDED"]').waitFor();
+    await page.locator('button[data-op="resume"]:not([disabled])').click();
+    await page.getByRole('dialog', { name: 'Resume run?' }).getByRole('button', { name: 'Resume run' }).click();
+    await page.locator('h2 .badge[data-state="RUNNING"]').waitFor();
     await page.locator('button[data-op="revoke"]').click();
     const dialog = page.getByRole('dialog', { name: 'Revoke run?' });
     await dialog.getByRole('button', { name: 'Revoke run' }).click();
     await page.locator('h2 .badge[data-state="REVOKED"]').waitFor();
     await page.locator('svg.graph g.node[data-node-id="approve"][data-state="REVOKED"]').waitFor();
+  });
+
+  it('retries a failed node with new inputs and takes a flow past a failed gateway, each confirmed', async () => {
+    const run = await target.http().post(`${API}/pipelines/flaky/runs`).send({}).expect(201);
+    await page.goto(`${target.baseUrl}/console/runs/${run.body.id}`);
+    await page.locator('h2 .badge[data-state="FAILED"]').waitFor();
+    await nodeAt(page, 'risky').click();
+    const detail = page.getByRole('complementary', { name: 'node detail' });
+    await detail.locator('pre[aria-label="ex_data"]', { hasText: 'boom' }).waitFor();
+    expect(await detail.locator('button[data-op="callback"]').isDisabled()).toBe(true);
+
+    await detail.locator('button[data-op="retry"]').click();
+    const retry = page.getByRole('dialog', { name: 'Retry: risky' });
+    await retry.locator('textarea').fill('{"fail": fals');
+    await retry.getByRole('alert').waitFor();
+    expect(await retry.getByRole('button', { name: 'Retry' }).isDisabled()).toBe(true);
+    await retry.locator('textarea').fill('{"fail": false}');
+    await retry.getByRole('button', { name: 'Retry' }).click();
+    await retry.waitFor({ state: 'detached' });
+    await page.locator('svg.graph g.node[data-node-id="risky"][data-state="FINISHED"]').waitFor();
+    await detail.getByText('Histories (1)').waitFor();
+
+    // The gateway finds no true condition and no default: FAILED; skip-gateway takes f3.
+    await page.locator('svg.graph g.node[data-node-id="route"][data-state="FAILED"]').waitFor();
+    await nodeAt(page, 'route').click();
+    await page.getByRole('complementary', { name: 'node detail' }).locator('button[data-op="skip-gateway"]').click();
+    const skip = page.getByRole('dialog', { name: 'Skip gateway: route' });
+    expect(await skip.getByRole('button', { name: 'Skip gateway' }).isDisabled()).toBe(true);
+    await skip.locator('input[name="flow"][value="f3"]').check();
+    await skip.getByRole('button', { name: 'Skip gateway' }).click();
+    await skip.waitFor({ state: 'detached' });
+    await page.locator('svg.graph g.node[data-node-id="done"][data-state="FINISHED"]').waitFor();
+    await page.locator('h2 .badge[data-state="FINISHED"]').waitFor();
+    await expect(nodeAt(page, 'other').getAttribute('data-state')).resolves.toBe('NOT_RUN');
+  });
+
+  it('shows an operation the server refuses in its dialog', async () => {
+    const run = await target.http().post(`${API}/pipelines/${approvalId}/runs`).send({}).expect(201);
+    await page.goto(`${target.baseUrl}/console/runs/${run.body.id}`);
+    await page.locator('svg.graph g.node[data-node-id="approve"][data-state="RUNNING"]').waitFor();
+    await nodeAt(page, 'approve').click();
+    // Another client answers first: the console's callback carries a stale version.
+    const version = (await target.http().get(`${API}/runs/${run.body.id}/nodes/approve`).expect(200)).body.version as number;
+    await target.http().post(`${API}/runs/${run.body.id}/nodes/approve/forced-fail`).send({ exData: 'elsewhere', version }).expect(200);
+    await page.locator('svg.graph g.node[data-node-id="approve"][data-state="FAILED"]').waitFor();
+    const detail = page.getByRole('complementary', { name: 'node detail' });
+    await detail.locator('button[data-op="skip"]:not([disabled])').click();
+    const dialog = page.getByRole('dialog', { name: 'Skip: approve' });
+    await target.http().post(`${API}/runs/${run.body.id}/revoke`).expect(200);
+    await dialog.getByRole('button', { name: 'Skip' }).click();
+    await dialog.getByRole('alert').filter({ hasText: '409' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('h2 .badge[data-state="REVOKED"]').waitFor();
   });
 
   it('shows an external task in the queues screen', async () => {
