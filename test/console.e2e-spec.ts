@@ -3,7 +3,7 @@
  * `playwright-core`) against the real api booted in-process, serving the built console at
  * /console. Also the static serving itself (over HTTP, no browser needed).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -148,6 +148,18 @@ describe('console static files (/console)', () => {
     await target.http().get(`${API}/pipelines`).expect(401);
   });
 
+  it('says how to build the console when it is not built', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'console-none-'));
+    const bare = await startEmbeddedApp({ CONSOLE_DIR: empty });
+    try {
+      const res = await bare.http().get('/console/runs').expect(404);
+      expect(res.body).toMatchObject({ code: 'CONSOLE_NOT_BUILT' });
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('answers graphs of a pipeline and of a run', async () => {
     const auth = 'Bearer console-token-1234';
     const id = await createPipeline(target, 'graph', approvalTree(), 'console-token-1234');
@@ -248,14 +260,32 @@ describeWithChromium('web console in Chromium', (executablePath) => {
     expect(run.body).toMatchObject({ state: 'FINISHED', businessKey: 'order-7', inputs: { who: 'console', n: 2 } });
   });
 
-  it('shows the server error of a refused start', async () => {
+  it('switches a pipeline off and on, changes its caps, lists its schedules, and shows a refused start', async () => {
+    await target.http().post(`${API}/pipelines/${approvalId}/schedules`).send({ every: 'PT15M', enabled: false }).expect(201);
     await page.goto(`${target.baseUrl}/console/pipelines/${approvalId}`);
+    await page.locator('table[data-testid="schedules"] tr', { hasText: 'every PT15M' }).waitFor();
+
+    await page.getByRole('button', { name: 'Switch off' }).click();
+    await page.getByRole('dialog', { name: 'Switch the pipeline off' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('enabled').filter({ hasText: 'off' }).waitFor();
     const form = page.getByRole('form', { name: 'start a run' });
     await form.locator('textarea[name="inputs"]').fill('{}');
-    await target.http().patch(`${API}/pipelines/${approvalId}`).send({ enabled: false }).expect(200);
     await form.getByRole('button', { name: 'Start run' }).click();
     await form.getByRole('alert').filter({ hasText: 'PIPELINE_DISABLED' }).waitFor();
-    await target.http().patch(`${API}/pipelines/${approvalId}`).send({ enabled: true }).expect(200);
+    await page.getByRole('button', { name: 'Switch on' }).click();
+    await page.getByRole('dialog', { name: 'Switch the pipeline on' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('enabled').filter({ hasText: 'on' }).waitFor();
+
+    await page.locator('input[name="maxConcurrentRuns"]').fill('0');
+    expect(await page.getByRole('button', { name: 'Save caps' }).isDisabled()).toBe(true);
+    await page.locator('input[name="maxConcurrentRuns"]').fill('3');
+    await page.locator('select[name="queueMode"]').selectOption('lifo');
+    await page.getByRole('button', { name: 'Save caps' }).click();
+    await page.getByRole('dialog', { name: 'Change the caps' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog', { name: 'Change the caps' }).waitFor({ state: 'detached' });
+    const stored = await target.http().get(`${API}/pipelines/${approvalId}`).expect(200);
+    expect(stored.body).toMatchObject({ enabled: true, maxConcurrentRuns: 3, queueMode: 'lifo' });
+    await target.http().patch(`${API}/pipelines/${approvalId}`).send({ maxConcurrentRuns: null, queueMode: 'fifo' }).expect(200);
   });
 
   it('filters runs by state, and revokes a run through its confirmed button', async () => {
