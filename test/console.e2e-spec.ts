@@ -210,6 +210,29 @@ describeWithChromium('web console in Chromium', (executablePath) => {
     await expect(page.locator('svg.graph text.edge-label', { hasText: '${n} > 1' }).count()).resolves.toBe(1);
   });
 
+  it('draws a DAG definition: works with their trigger rules, edges from their dependences', async () => {
+    const res = await target
+      .http()
+      .post(`${API}/pipelines`)
+      .send({
+        name: 'release',
+        format: 'dag',
+        definition: {
+          works: ['submit', { name: 'build', component: { code: 'echo', inputs: {} } }, { name: 'report', component: { code: 'noop', inputs: {} } }],
+          dags: { build: { dependences: ['submit'] }, report: { dependences: ['build'], trigger_rule: 'all_done' } },
+        },
+      })
+      .expect(201);
+    await page.goto(`${target.baseUrl}/console/pipelines/${res.body.id}`);
+    await nodeAt(page, 'report').waitFor();
+    const works = await page.locator('svg.graph g.node[data-kind="dag_work"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')).sort());
+    expect(works).toEqual(['build', 'report', 'submit']);
+    await expect(nodeAt(page, 'report').textContent()).resolves.toContain('all_done');
+    await expect(nodeAt(page, 'submit').textContent()).resolves.toContain('external_task');
+    await expect(page.locator('svg.graph g.edge').count()).resolves.toBe(4);
+    await page.goto(`${target.baseUrl}/console/pipelines/${approvalId}`);
+  });
+
   it('starts a run from the form, then a callback through its confirmed button finishes the waiting node live', async () => {
     const form = page.getByRole('form', { name: 'start a run' });
     const inputs = form.locator('textarea[name="inputs"]');
