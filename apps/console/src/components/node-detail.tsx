@@ -13,6 +13,7 @@ import { JsonView } from './json-view';
 import { OperationDialog } from './operation-dialog';
 import { StateBadge } from './state-badge';
 import { useApi } from './use-api';
+import { useRunEvents } from './use-run-events';
 
 export interface NodeDetailProps {
   runId: string;
@@ -27,11 +28,11 @@ export interface NodeDetailProps {
 export function NodeDetail({ runId, nodeId, graph, state, onChanged, onClose }: NodeDetailProps) {
   const node = graph.nodes.find((n) => n.id === nodeId);
   const detail = useApi(() => api.getNode(runId, nodeId).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))), [runId, nodeId], 1000);
-  const events = useApi(() => api.runEvents(runId), [runId], 1000);
+  const events = useRunEvents(runId);
   const [operation, setOperation] = useState<NodeOperationSpec | null>(null);
   if (!node) return null;
   const d = detail.data;
-  const nodeEvents = (events.data ?? []).filter((e) => e.nodeId === nodeId);
+  const nodeEvents = events.events.filter((e) => e.nodeId === nodeId);
   return (
     <aside class="node-detail" aria-label="node detail" data-node-id={nodeId}>
       <div class="row space">
@@ -54,7 +55,7 @@ export function NodeDetail({ runId, nodeId, graph, state, onChanged, onClose }: 
           </button>
         ))}
       </div>
-      <ErrorMessage error={detail.error} />
+      <ErrorMessage error={detail.error ?? events.error} />
       {detail.data === null && <p class="muted">This node has not run yet.</p>}
       {d && (
         <>
