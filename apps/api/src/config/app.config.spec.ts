@@ -70,6 +70,11 @@ describe('validateAppConfig', () => {
     expect(() => validateAppConfig({ EXTERNAL_TASK_MAX_WAIT_SECONDS: 'long' })).toThrow(/EXTERNAL_TASK_MAX_WAIT_SECONDS/);
   });
 
+  it('serves the web console from CONSOLE_DIR when set (default: the checkout\'s dist/console)', () => {
+    expect(validateAppConfig({}).CONSOLE_DIR).toBeUndefined();
+    expect(validateAppConfig({ CONSOLE_DIR: ' /srv/console ' }).CONSOLE_DIR).toBe('/srv/console');
+  });
+
   it('treats empty values as unset', () => {
     expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
       PORT: 3000,
