@@ -171,6 +171,8 @@ describe('console static files (/console)', () => {
     expect(runGraph.body).toEqual(graph.body);
     await target.http().get(`${API}/runs/nope/graph`).set('Authorization', auth).expect(404);
     await target.http().get(`${API}/pipelines/${id}/graph?version=9`).set('Authorization', auth).expect(404);
+    const docs = await target.http().get('/api/docs-json').set('Authorization', auth).expect(200);
+    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/pipelines/{id}/graph', '/api/v1/runs/{id}/graph']));
   });
 });
 
