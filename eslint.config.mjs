@@ -36,7 +36,7 @@ const kebabCaseFileName = {
       Program(node) {
         const name = path.basename(context.filename);
         const segment = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-        const stem = name.replace(/\.d\.ts$|\.ts$/, '');
+        const stem = name.replace(/\.d\.ts$|\.tsx?$/, '');
         if (!stem.split('.').every((part) => segment.test(part))) {
           context.report({ node, messageId: 'notKebab', data: { name } });
         }
@@ -191,6 +191,22 @@ export default defineConfig(
       ],
       // Not `consistent-type-imports`: with emitDecoratorMetadata a constructor parameter's
       // class must stay a value import, or Nest DI loses the token.
+    },
+  },
+
+  // The web console (apps/console, Preact): its .tsx components get the same house rules.
+  {
+    files: ['apps/console/**/*.tsx'],
+    plugins: { local },
+    rules: {
+      'local/kebab-case-file-name': 'error',
+      'no-eval': 'error',
+      'no-new-func': 'error',
+      'no-implied-eval': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'The console runs in a browser: no process.env.' },
+      ],
     },
   },
 

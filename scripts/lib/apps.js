@@ -34,7 +34,7 @@ function newestMtime(paths) {
     const st = statSync(p);
     if (st.isDirectory()) {
       for (const entry of readdirSync(p)) if (entry !== 'node_modules') visit(join(p, entry));
-    } else if (!/\.spec(-helper)?\.ts$/.test(p)) {
+    } else if (!/\.spec(-helper)?\.tsx?$/.test(p)) {
       newest = Math.max(newest, st.mtimeMs);
     }
   };
@@ -49,6 +49,20 @@ function buildState(app) {
   return newestMtime(sourcesOf(app)) > statSync(entry).mtimeMs ? 'stale' : 'fresh';
 }
 
+/** The web console's build (`npm run build:console`), served by the api at /console (DESIGN §10). */
+const CONSOLE = {
+  entry: 'dist/console/index.html',
+  sources: ['apps/console', 'package-lock.json'],
+  build: ['npx', ['vite', 'build', '-c', 'apps/console/vite.config.ts']],
+};
+
+/** `missing`, `stale` or `fresh`, for the console's build. */
+function consoleBuildState() {
+  const entry = join(ROOT, CONSOLE.entry);
+  if (!existsSync(entry)) return 'missing';
+  return newestMtime(CONSOLE.sources.map((p) => join(ROOT, p))) > statSync(entry).mtimeMs ? 'stale' : 'fresh';
+}
+
 function assertApp(app) {
   if (!Object.prototype.hasOwnProperty.call(APPS, app)) {
     console.error(`unknown app '${app}' (one of: ${Object.keys(APPS).join(', ')})`);
@@ -56,4 +70,4 @@ function assertApp(app) {
   }
 }
 
-module.exports = { APPS, ROOT, assertApp, buildState };
+module.exports = { APPS, CONSOLE, ROOT, assertApp, buildState, consoleBuildState };

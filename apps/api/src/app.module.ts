@@ -9,6 +9,7 @@ import { PipelineModule, PipelineTimeoutsModule, QueueHealthIndicator, MetricsCo
 import { ApiTokenGuard } from './auth/api-token.guard';
 import { AppConfig, validateAppConfig } from './config/app.config';
 import { ExternalTasksController } from './controllers/external-tasks.controller';
+import { GraphsController } from './controllers/graphs.controller';
 import { PipelineTimersController } from './controllers/pipeline-timers.controller';
 import { PipelinesController } from './controllers/pipelines.controller';
 import { RunOperationsController } from './controllers/run-operations.controller';
@@ -106,6 +107,7 @@ export class AppModule {
         HealthController,
         MetricsController,
         PipelinesController,
+        GraphsController,
         PipelineTimersController,
         RunsController,
         RunOperationsController,

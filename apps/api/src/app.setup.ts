@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { PinoNestLogger } from '@app/pipeline';
 import { mountQueueDashboard } from './admin/queue-dashboard';
+import { mountConsole } from './console/console-static';
 import type { AppConfig } from './config/app.config';
 import { PipelineExceptionFilter } from './filters/pipeline-exception.filter';
 import { RequestValidationException } from './filters/request-validation.exception';
@@ -67,6 +68,8 @@ export function configureApp(
 
   // Distributed mode: bull-board over the BullMQ queues, behind the same tokens.
   mountQueueDashboard(app, config);
+  // The web console's static files at /console (public; its data comes from /api/v1 with the token).
+  mountConsole(app, config);
 
   app.enableShutdownHooks();
   return app;

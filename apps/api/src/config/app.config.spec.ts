@@ -85,6 +85,11 @@ describe('validateAppConfig', () => {
     expect(() => validateAppConfig({ WEBHOOK_CONCURRENCY: '0', WEBHOOK_TIMEOUT_MS: 'soon' })).toThrow(/WEBHOOK_CONCURRENCY[\s\S]*WEBHOOK_TIMEOUT_MS/);
   });
 
+  it('serves the web console from CONSOLE_DIR when set (default: the checkout\'s dist/console)', () => {
+    expect(validateAppConfig({}).CONSOLE_DIR).toBeUndefined();
+    expect(validateAppConfig({ CONSOLE_DIR: ' /srv/console ' }).CONSOLE_DIR).toBe('/srv/console');
+  });
+
   it('treats empty values as unset', () => {
     expect(validateAppConfig({ PORT: '', API_TOKENS: '', REDIS_URL: ' ' })).toMatchObject({
       PORT: 3000,

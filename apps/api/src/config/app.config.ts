@@ -74,6 +74,12 @@ export class AppConfig {
   @MaxLength(512, { each: true })
   API_TOKENS: string[] = [];
 
+  /** Folder of the built web console served at `/console`; default `dist/console` of the checkout (DESIGN §10). */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  CONSOLE_DIR?: string;
+
   /** Longest long poll of `POST /external-tasks/fetch-and-lock`, in seconds (DESIGN §8.6). */
   @IsInt({ message: 'EXTERNAL_TASK_MAX_WAIT_SECONDS must be an integer' })
   @Min(0)
@@ -224,6 +230,8 @@ export function validateAppConfig(env: Record<string, unknown>): AppConfig {
   if (queueName !== undefined) raw.PIPELINE_ENGINE_QUEUE = queueName;
   const queuePrefix = get('PIPELINE_QUEUE_PREFIX');
   if (queuePrefix !== undefined) raw.PIPELINE_QUEUE_PREFIX = queuePrefix;
+  const consoleDir = get('CONSOLE_DIR');
+  if (consoleDir !== undefined) raw.CONSOLE_DIR = consoleDir;
   const maxWait = get('EXTERNAL_TASK_MAX_WAIT_SECONDS');
   if (maxWait !== undefined) raw.EXTERNAL_TASK_MAX_WAIT_SECONDS = /^\d+$/.test(maxWait) ? Number(maxWait) : maxWait;
   const bodyLimit = get('BODY_LIMIT');

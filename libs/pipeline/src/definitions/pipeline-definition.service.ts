@@ -32,6 +32,7 @@ import {
   type ValidationAnswer,
 } from './pipeline-definition.views';
 import { TreeCheckRegistry } from './tree-check-registry.service';
+import { treeGraph, type TreeGraphView } from './tree-graph';
 
 /** A key: lowercase so it means the same under MySQL's case-insensitive collations. */
 const KEY_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -293,6 +294,11 @@ export class PipelineDefinitionService {
       const row = await this.findVersion(em, definition, version ?? definition.latestVersion);
       return toView(definition, row);
     });
+  }
+
+  /** The graph of one version (latest unless asked) as nodes and edges, for drawing (DESIGN §10); 404 unknown. */
+  async graph(idOrKey: string, version?: number): Promise<TreeGraphView> {
+    return treeGraph((await this.forRun(idOrKey, version)).definition);
   }
 
   /**

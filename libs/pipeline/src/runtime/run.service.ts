@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { checkTimeoutSeconds, PipelineDefinitionService } from '../definitions/pipeline-definition.service';
 import { compileTree } from '../engine/compiled-tree';
+import { treeGraph, type TreeGraphView } from '../definitions/tree-graph';
 import type { NodeRecord } from '../engine/run-state';
 import { renderScopeVariables, varKey } from '../engine/variables';
 import type { PipelineTree } from '../model/tree.types';
@@ -181,6 +182,13 @@ export class RunService {
     if (!run) throw new NotFoundError('run', runId);
     const nodes = await this.store.listNodes(runId);
     return { ...this.summary(run), inputs: run.inputs, outputs: run.outputs, nodes: nestNodes(run.rootTreeId, nodes) };
+  }
+
+  /** The graph of the tree the run runs (its own version, or its inline tree), for drawing (DESIGN §10); 404 unknown. */
+  async graph(runId: string): Promise<TreeGraphView> {
+    const compiled = await this.runtime.compiledTree(runId);
+    if (!compiled) throw new NotFoundError('run', runId);
+    return treeGraph(compiled.tree);
   }
 
   /** 404 for an unknown run, a node id that is not in the run's tree, or a node that has not run yet. */
