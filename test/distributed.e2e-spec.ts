@@ -9,6 +9,8 @@ import { engineInvariantSuite } from './utils/engine-invariants-suite';
 import { operationsSuite } from './utils/operations-suite';
 import { dagSuite } from './utils/dag-suite';
 import { externalTasksSuite } from './utils/external-tasks-suite';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, describeWithChromium } from './utils/chromium';
 import { chainTree, plain } from './utils/run-trees';
 import {
   createScratchDatabase,
@@ -120,6 +122,41 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
       } finally {
         await cluster.kill('api-tokens', 'SIGTERM');
       }
+    });
+
+    // The web console against the distributed deployment: the page is served by the api process,
+    // the run moves on the workers, the graph follows it live.
+    describeWithChromium('web console (Chromium)', (executablePath) => {
+      let browser: Browser;
+      beforeAll(async () => {
+        browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      });
+      afterAll(() => browser?.close());
+
+      it('starts a run from the form and finishes its waiting node through a confirmed callback, live', async () => {
+        const tree = chainTree('console', [{ id: 'approve', code: 'wait_callback' }, { id: 'after', code: 'noop' }]);
+        const { id: pipelineId } = (await http().post('/api/v1/pipelines').send({ name: 'distributed console', definition: tree }).expect(201)).body;
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        page.setDefaultTimeout(20_000);
+        await page.goto(`${cluster.baseUrl}/console/pipelines/${pipelineId}`);
+        const form = page.getByRole('form', { name: 'start a run' });
+        await form.locator('textarea[name="inputs"]').fill('{"who": "cluster"}');
+        await form.getByRole('button', { name: 'Start run' }).click();
+        await page.waitForURL(/\/console\/runs\/[0-9a-f-]{36}$/);
+        const approve = page.locator('svg.graph g.node[data-node-id="approve"]');
+        await page.locator('svg.graph g.node[data-node-id="approve"][data-state="RUNNING"]').waitFor();
+        await approve.click();
+        await page.getByRole('complementary', { name: 'node detail' }).locator('button[data-op="callback"]').click();
+        const dialog = page.getByRole('dialog', { name: 'Callback: approve' });
+        await dialog.locator('textarea').fill('{"ok": true}');
+        await dialog.getByRole('button', { name: 'Callback' }).click();
+        await page.locator('svg.graph g.node[data-node-id="after"][data-state="FINISHED"]').waitFor();
+        await page.locator('h2 .badge[data-state="FINISHED"]').waitFor();
+        // The queue dashboard renders in the browser too.
+        await page.goto(`${cluster.baseUrl}/admin/queues`);
+        await page.getByText('pipeline_engine').first().waitFor();
+        await page.close();
+      });
     });
 
     it('runs a slow component once: its heartbeat keeps the reconciler (grace 2 s) away', async () => {
