@@ -11,6 +11,12 @@ export interface CliConfig {
   stdoutIsTty: boolean;
   /** Terminal width for the live display (80 when unknown). */
   columns: number;
+  /**
+   * Colour output: on a terminal unless `NO_COLOR` is set, or forced by `FORCE_COLOR`. Decided
+   * here rather than by picocolors' own check, which also turns colours on whenever `CI` is set,
+   * even into a pipe.
+   */
+  colours: boolean;
 }
 
 /** Reads the CLI's settings from `env` and the process's stdout. */
@@ -24,5 +30,6 @@ export function loadCliConfig(
     token: blank(env.PIPELINE_TOKEN),
     stdoutIsTty: stdout.isTTY === true,
     columns: stdout.columns && stdout.columns > 0 ? stdout.columns : 80,
+    colours: 'FORCE_COLOR' in env ? env.FORCE_COLOR !== '0' : stdout.isTTY === true && !('NO_COLOR' in env) && env.TERM !== 'dumb',
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pc from 'picocolors';
 import type { CliConfig } from './cli.config';
 import { CliError, usageError } from './cli.errors';
 import { PipelineHttpClient } from './pipeline-http.client';
@@ -67,6 +68,14 @@ export function parsePositiveInt(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw usageError(`${name} must be a positive integer (got '${value}')`);
   return n;
+}
+
+/** picocolors functions, on or off as the config says. */
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** The colour functions for this invocation's output. */
+export function colorsOf(ctx: CliContext): Colors {
+  return pc.createColors(ctx.config.colours);
 }
 
 /** Writes a value as pretty JSON on stdout. */

@@ -1,9 +1,7 @@
 import Table from 'cli-table3';
-import pc from 'picocolors';
+import type { Colors } from './cli.context';
 import type { OperationAnswer, RunEvent, RunPage, RunSnapshot } from './pipeline-http.client';
 import { colourState, flattenNodes } from './progress-renderer';
-
-type Colors = ReturnType<typeof pc.createColors>;
 
 /** A cli-table3 table with no colours of its own (picocolors, off when not a terminal, does them). */
 function table(head: string[], c: Colors): Table.Table {
@@ -13,7 +11,7 @@ function table(head: string[], c: Colors): Table.Table {
 const time = (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
 
 /** `runs ls`: one row per run, then the page. */
-export function runsTable(page: RunPage, c: Colors = pc): string {
+export function runsTable(page: RunPage, c: Colors): string {
   const t = table(['id', 'pipeline', 'state', 'business key', 'created', 'finished'], c);
   for (const r of page.items)
     t.push([r.id, r.pipelineId ?? '(inline)', colourState(r.state, c), r.businessKey ?? '', time(r.createdAt), time(r.finishedAt)]);
@@ -22,7 +20,7 @@ export function runsTable(page: RunPage, c: Colors = pc): string {
 }
 
 /** `runs show`: the run's fields, then every node (sub-process nodes indented under theirs). */
-export function runTable(run: RunSnapshot, c: Colors = pc): string {
+export function runTable(run: RunSnapshot, c: Colors): string {
   const head = table(['run', run.id], c);
   head.push(
     ['state', `${colourState(run.state, c)}${run.reason ? ` (${run.reason})` : ''}`],
@@ -40,7 +38,7 @@ export function runTable(run: RunSnapshot, c: Colors = pc): string {
 }
 
 /** `runs events`: the event log in order. */
-export function eventsTable(events: RunEvent[], c: Colors = pc): string {
+export function eventsTable(events: RunEvent[], c: Colors): string {
   const t = table(['seq', 'time', 'event', 'node', 'data'], c);
   for (const e of events) {
     const data = JSON.stringify(e.data ?? {});
@@ -50,7 +48,7 @@ export function eventsTable(events: RunEvent[], c: Colors = pc): string {
 }
 
 /** An operation's answer. */
-export function operationTable(answer: OperationAnswer, c: Colors = pc): string {
+export function operationTable(answer: OperationAnswer, c: Colors): string {
   const t = table(['run', 'run state', 'node', 'node state', 'node version'], c);
   t.push([
     answer.runId,

@@ -5,6 +5,7 @@ import {
   parseJsonObjectOption,
   parseJsonOption,
   parsePositiveInt,
+  colorsOf,
   printJson,
   serverClient,
 } from '../cli.context';
@@ -77,7 +78,7 @@ export function registerNodesCommand(program: Command, ctx: CliContext): void {
       const body = await nodeOperationBody(op, o, async () => (await client.getNode(runId, nodeId)).version);
       const answer = await client.nodeOperation(runId, nodeId, op, body);
       if (o.json) printJson(ctx, answer);
-      else ctx.out.write(operationTable(answer));
+      else ctx.out.write(operationTable(answer, colorsOf(ctx)));
     });
   }
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import {
   type CliContext,
   checkUrl,
@@ -73,7 +72,7 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
     const watch = opts.watch ?? (ctx.config.stdoutIsTty && !opts.json);
     const renderer = watch
       ? new ProgressRenderer(ctx.out, opts.json ? 'json' : ctx.config.stdoutIsTty ? 'tty' : 'plain', {
-          colours: ctx.config.stdoutIsTty && pc.isColorSupported,
+          colours: ctx.config.colours,
           columns: ctx.config.columns,
         })
       : undefined;

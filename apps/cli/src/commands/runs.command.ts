@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type CliContext, type ServerOptions, parsePositiveInt, printJson, serverClient } from '../cli.context';
+import { type CliContext, type ServerOptions, colorsOf, parsePositiveInt, printJson, serverClient } from '../cli.context';
 import { usageError } from '../cli.errors';
 import { RUN_OPERATIONS } from '../pipeline-http.client';
 import { eventsTable, operationTable, runsTable, runTable } from '../table.renderer';
@@ -32,7 +32,7 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
         pageSize: o.pageSize,
       });
       if (o.json) printJson(ctx, page);
-      else ctx.out.write(runsTable(page));
+      else ctx.out.write(runsTable(page, colorsOf(ctx)));
     });
 
   runs
@@ -43,7 +43,7 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
       const o = cmd.optsWithGlobals<ServerOptions>();
       const run = await serverClient(ctx, o).getRun(id);
       if (o.json) printJson(ctx, run);
-      else ctx.out.write(runTable(run));
+      else ctx.out.write(runTable(run, colorsOf(ctx)));
     });
 
   runs
@@ -54,7 +54,7 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
       const o = cmd.optsWithGlobals<ServerOptions>();
       const events = await serverClient(ctx, o).events(id);
       if (o.json) printJson(ctx, events);
-      else ctx.out.write(eventsTable(events));
+      else ctx.out.write(eventsTable(events, colorsOf(ctx)));
     });
 
   for (const op of RUN_OPERATIONS) {
@@ -66,7 +66,7 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
         const o = cmd.optsWithGlobals<ServerOptions>();
         const answer = await serverClient(ctx, o).runOperation(id, op);
         if (o.json) printJson(ctx, answer);
-        else ctx.out.write(operationTable(answer));
+        else ctx.out.write(operationTable(answer, colorsOf(ctx)));
       });
   }
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
 import { compileDefinition } from '@app/pipeline';
-import { type CliContext, checkUrl, printJson } from '../cli.context';
+import { type CliContext, checkUrl, colorsOf, printJson } from '../cli.context';
 import { EXIT } from '../cli.errors';
 import { type CliFormat, parseFormatOption, readDefinitionFile } from '../definition-file.reader';
 import { PipelineHttpClient, type ValidationAnswer } from '../pipeline-http.client';
@@ -38,6 +37,7 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ValidateOptions>();
       const answer = await validateFile(file, opts, ctx);
+      const pc = colorsOf(ctx);
       if (opts.json) printJson(ctx, answer);
       else if (answer.valid) ctx.out.write(`${pc.green('valid')} ${file} (${answer.format})\n`);
       else {
