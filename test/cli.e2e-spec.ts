@@ -22,6 +22,7 @@ function pipeline(args: string[], env: Record<string, string> = {}): Promise<Cli
   const base = { ...process.env };
   delete base.PIPELINE_SERVER;
   delete base.PIPELINE_TOKEN;
+  delete base.FORCE_COLOR;
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

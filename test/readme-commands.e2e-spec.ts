@@ -68,6 +68,8 @@ function cliInvocations(file: string): string[][] {
       if (m) out.push([...m[1].matchAll(/'[^']*'|"[^"]*"|\S+/g)].map((t) => t[0]));
     }
   }
+  // Inline ones in the prose too (`npx pipeline run ...`).
+  for (const [, args] of text.matchAll(/`npx pipeline ([^`…]+)`/g)) out.push([...args.matchAll(/'[^']*'|"[^"]*"|\S+/g)].map((t) => t[0]));
   return out;
 }
 

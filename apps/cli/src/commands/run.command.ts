@@ -56,6 +56,11 @@ export async function waitForRun(
 export async function runFile(file: string, opts: RunOptions, ctx: CliContext): Promise<number> {
   const source = readDefinitionFile(file, opts.format);
   let embedded: EmbeddedApi | undefined;
+  // Ctrl-C while waiting: stop the embedded engine (its temporary database goes with it), exit 130.
+  const onInterrupt = () => {
+    void (embedded?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     let client: PipelineHttpClient;
     if (opts.server) client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
@@ -87,6 +92,7 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
     if (run.state === 'FAILED' && !opts.json) await printFailures(client, run, ctx);
     return exitCodeForRunState(run.state);
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     await embedded?.close();
   }
 }

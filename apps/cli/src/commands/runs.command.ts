@@ -13,7 +13,7 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
   runs
     .command('ls')
     .description('list runs, newest first')
-    .option('--pipeline <id>', 'only runs of this pipeline (id or key)')
+    .option('--pipeline <id>', 'only runs of this pipeline (its id)')
     .option('--state <state>', `only runs in this state (${RUN_STATES.join(', ')})`, (v) => {
       const s = v.toUpperCase();
       if (!RUN_STATES.includes(s)) throw usageError(`--state must be one of ${RUN_STATES.join(', ')} (got '${v}')`);
