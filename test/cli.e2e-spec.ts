@@ -158,6 +158,17 @@ describe('pipeline CLI (built, as a subprocess)', () => {
       expect(noToken.stderr).toMatch(/error \[\w+\]: GET \/runs\/.* → 401/);
     }, 60_000);
 
+    it('validate --server asks the api, which also knows its components', async () => {
+      const unknown = join(dir, 'unknown-component.json');
+      writeFileSync(unknown, JSON.stringify(tree('no_such_component')));
+      const flags = ['--server', api.baseUrl, '--token', 'cli-e2e-token-1'];
+      const offline = await pipeline(['validate', unknown]);
+      expect(offline.code).toBe(0); // offline: components are not checked
+      const r = await pipeline(['validate', unknown, '--json', ...flags]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, errors: [expect.objectContaining({ code: 'UNKNOWN_COMPONENT' })] });
+    }, 60_000);
+
     it('run --server drives the same client against a remote api', async () => {
       const r = await pipeline(['run', okFile, '--json', '--server', api.baseUrl, '--token', 'cli-e2e-token-1']);
       expect(r.code).toBe(0);

@@ -84,6 +84,8 @@ export class PipelineHttpClient {
   constructor(
     server: string,
     private readonly token?: string,
+    /** Longest wait for one answer; a slower server is a `SERVER_TIMEOUT` error. */
+    private readonly requestTimeoutMs = 30_000,
   ) {
     this.base = `${server.replace(/\/+$/, '')}/api/v1`;
   }
@@ -143,8 +145,15 @@ export class PipelineHttpClient {
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
     try {
-      res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
     } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError')
+        throw new CliError('SERVER_TIMEOUT', `${method} ${this.base}${path}: no answer within ${this.requestTimeoutMs / 1000}s`);
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       throw new CliError('SERVER_UNREACHABLE', `cannot reach ${this.base}${cause}`);
     }
