@@ -8,7 +8,7 @@ import {
 } from '../cli.context';
 import { CliError, EXIT, exitCodeForRunState } from '../cli.errors';
 import { type CliFormat, parseFormatOption, readDefinitionFile } from '../definition-file.reader';
-import { type EmbeddedApi, startEmbeddedApi } from '../embedded-api.server';
+import type { EmbeddedApi } from '../embedded-api.server';
 import { type RunSnapshot, PipelineHttpClient } from '../pipeline-http.client';
 import { flattenNodes, ProgressRenderer } from '../progress-renderer';
 
@@ -65,6 +65,8 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
     let client: PipelineHttpClient;
     if (opts.server) client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
     else {
+      // Loaded only here: the api app (Nest, TypeORM...) costs a second to load, `--help` should not pay it.
+      const { startEmbeddedApi } = await import('../embedded-api.server');
       embedded = await startEmbeddedApi({ databaseUrl: opts.database });
       client = new PipelineHttpClient(embedded.baseUrl);
     }

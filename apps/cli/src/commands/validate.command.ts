@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { compileDefinition } from '@app/pipeline';
 import { type CliContext, checkUrl, colorsOf, printJson } from '../cli.context';
 import { EXIT } from '../cli.errors';
 import { type CliFormat, parseFormatOption, readDefinitionFile } from '../definition-file.reader';
@@ -23,8 +22,9 @@ export async function validateFile(file: string, opts: ValidateOptions, ctx: Cli
     const client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
     return { format: source.format, ...(await client.validate(source.format, source.definition)) };
   }
-  const result = compileDefinition(source.format, source.definition, {});
-  return { format: source.format, valid: result.valid, errors: result.errors };
+  // Loaded only for an offline check (the engine lib is large; `--help` and server commands skip it).
+  const { validateOffline } = await import('../offline.validator');
+  return { format: source.format, ...validateOffline(source.format, source.definition) };
 }
 
 /** `pipeline validate <file> [--format tree|dag|orderlines] [--server URL]`. */
