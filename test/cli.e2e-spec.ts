@@ -24,7 +24,11 @@ function pipeline(args: string[], env: Record<string, string> = {}): Promise<Cli
   delete base.PIPELINE_TOKEN;
   delete base.FORCE_COLOR;
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LAUNCHER, ...args], {
+      cwd: ROOT,
+      env: { ...base, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -48,7 +52,10 @@ const tree = (code: string) => ({
     },
   },
   gateways: {},
-  flows: { f1: { id: 'f1', source: 's', target: 'greet' }, f2: { id: 'f2', source: 'greet', target: 'e' } },
+  flows: {
+    f1: { id: 'f1', source: 's', target: 'greet' },
+    f2: { id: 'f2', source: 'greet', target: 'e' },
+  },
   data: {
     inputs: {
       '${who}': { type: 'plain', value: 'world' },
@@ -66,7 +73,13 @@ describe('pipeline CLI (built, as a subprocess)', () => {
   const badFile = join(dir, 'bad.json');
   writeFileSync(okFile, JSON.stringify({ name: 'hello', definition: tree('echo') }));
   writeFileSync(failFile, `format: tree\ndefinition: ${JSON.stringify(tree('fail'))}\n`);
-  writeFileSync(badFile, JSON.stringify({ works: ['a', { name: 'b', component: { code: 'echo' } }], dags: { b: { dependences: ['zzz'] } } }));
+  writeFileSync(
+    badFile,
+    JSON.stringify({
+      works: ['a', { name: 'b', component: { code: 'echo' } }],
+      dags: { b: { dependences: ['zzz'] } },
+    }),
+  );
 
   // The first call builds the CLI when dist/ is missing or stale (nest build cli).
   beforeAll(async () => {
@@ -75,7 +88,10 @@ describe('pipeline CLI (built, as a subprocess)', () => {
   }, 180_000);
 
   it('validate: a valid file exits 0, an invalid one exits 1 listing every problem', async () => {
-    expect(await pipeline(['validate', okFile])).toMatchObject({ code: 0, stdout: expect.stringContaining('(tree)') });
+    expect(await pipeline(['validate', okFile])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('(tree)'),
+    });
     const bad = await pipeline(['validate', badFile]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('invalid');
@@ -89,10 +105,22 @@ describe('pipeline CLI (built, as a subprocess)', () => {
   }, 30_000);
 
   it('run (embedded): a tree that finishes exits 0 with --json printing the final run', async () => {
-    const r = await pipeline(['run', okFile, '--json', '--inputs', '{"who": "cli"}', '--timeout', '60']);
+    const r = await pipeline([
+      'run',
+      okFile,
+      '--json',
+      '--inputs',
+      '{"who": "cli"}',
+      '--timeout',
+      '60',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const run = JSON.parse(r.stdout) as { state: string; outputs: Record<string, unknown>; nodes: Record<string, { state: string }> };
+    const run = JSON.parse(r.stdout) as {
+      state: string;
+      outputs: Record<string, unknown>;
+      nodes: Record<string, { state: string }>;
+    };
     expect(run.state).toBe('FINISHED');
     expect(run.outputs).toEqual({ '${greeting}': 'hello cli' });
     expect(run.nodes.greet.state).toBe('FINISHED');
@@ -101,7 +129,10 @@ describe('pipeline CLI (built, as a subprocess)', () => {
   it('run (embedded): a failing tree exits 1; --watch off a terminal prints a line per change', async () => {
     const json = await pipeline(['run', failFile, '--json']);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'FAILED', nodes: { greet: { state: 'FAILED' } } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      state: 'FAILED',
+      nodes: { greet: { state: 'FAILED' } },
+    });
     const watched = await pipeline(['run', failFile, '--watch']);
     expect(watched.code).toBe(1);
     expect(watched.stdout).toContain('node greet FAILED');
@@ -141,12 +172,24 @@ describe('pipeline CLI (built, as a subprocess)', () => {
 
     it('operations: a callback finishes the waiting node; a refused operation exits 1 with the server code', async () => {
       const flags = ['--server', api.baseUrl, '--token', 'cli-e2e-token-1'];
-      const cb = await pipeline(['nodes', 'callback', runId, 'greet', '--data', '{"ok": true}', '--json', ...flags]);
+      const cb = await pipeline([
+        'nodes',
+        'callback',
+        runId,
+        'greet',
+        '--data',
+        '{"ok": true}',
+        '--json',
+        ...flags,
+      ]);
       expect(cb.stderr).toBe('');
       expect(cb.code).toBe(0);
       expect(JSON.parse(cb.stdout)).toMatchObject({ runId, nodeId: 'greet' });
       for (let i = 0; i < 50; i++) {
-        const res = await api.http().get(`/api/v1/runs/${runId}`).set('Authorization', 'Bearer cli-e2e-token-1');
+        const res = await api
+          .http()
+          .get(`/api/v1/runs/${runId}`)
+          .set('Authorization', 'Bearer cli-e2e-token-1');
         if (res.body.state === 'FINISHED') break;
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -166,11 +209,22 @@ describe('pipeline CLI (built, as a subprocess)', () => {
       expect(offline.code).toBe(0); // offline: components are not checked
       const r = await pipeline(['validate', unknown, '--json', ...flags]);
       expect(r.code).toBe(1);
-      expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, errors: [expect.objectContaining({ code: 'UNKNOWN_COMPONENT' })] });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        valid: false,
+        errors: [expect.objectContaining({ code: 'UNKNOWN_COMPONENT' })],
+      });
     }, 60_000);
 
     it('run --server drives the same client against a remote api', async () => {
-      const r = await pipeline(['run', okFile, '--json', '--server', api.baseUrl, '--token', 'cli-e2e-token-1']);
+      const r = await pipeline([
+        'run',
+        okFile,
+        '--json',
+        '--server',
+        api.baseUrl,
+        '--token',
+        'cli-e2e-token-1',
+      ]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ state: 'FINISHED' });
     }, 60_000);

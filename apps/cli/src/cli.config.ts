@@ -24,12 +24,16 @@ export function loadCliConfig(
   env: NodeJS.ProcessEnv = process.env,
   stdout: { isTTY?: boolean; columns?: number } = process.stdout,
 ): CliConfig {
-  const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+  const blank = (v: string | undefined) =>
+    v === undefined || v.trim() === '' ? undefined : v.trim();
   return {
     server: blank(env.PIPELINE_SERVER),
     token: blank(env.PIPELINE_TOKEN),
     stdoutIsTty: stdout.isTTY === true,
     columns: stdout.columns && stdout.columns > 0 ? stdout.columns : 80,
-    colours: 'FORCE_COLOR' in env ? env.FORCE_COLOR !== '0' : stdout.isTTY === true && !('NO_COLOR' in env) && env.TERM !== 'dumb',
+    colours:
+      'FORCE_COLOR' in env
+        ? env.FORCE_COLOR !== '0'
+        : stdout.isTTY === true && !('NO_COLOR' in env) && env.TERM !== 'dumb',
   };
 }

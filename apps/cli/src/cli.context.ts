@@ -23,7 +23,8 @@ export interface ServerOptions {
 /** A client for `--server` (or `PIPELINE_SERVER`); a usage error when there is neither. */
 export function serverClient(ctx: CliContext, opts: ServerOptions): PipelineHttpClient {
   const server = opts.server ?? ctx.config.server;
-  if (!server) throw usageError('this command needs --server URL (or PIPELINE_SERVER)', 'SERVER_REQUIRED');
+  if (!server)
+    throw usageError('this command needs --server URL (or PIPELINE_SERVER)', 'SERVER_REQUIRED');
   return new PipelineHttpClient(checkUrl(server), opts.token ?? ctx.config.token);
 }
 
@@ -51,7 +52,11 @@ export function parseJsonOption(name: string, value: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CliError('INVALID_JSON_OPTION', `${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, 2);
+    throw new CliError(
+      'INVALID_JSON_OPTION',
+      `${name} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      2,
+    );
   }
 }
 
@@ -66,7 +71,8 @@ export function parseJsonObjectOption(name: string, value: string): Record<strin
 /** Parses a positive integer option (`--page`, `--timeout`). */
 export function parsePositiveInt(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${name} must be a positive integer (got '${value}')`);
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`${name} must be a positive integer (got '${value}')`);
   return n;
 }
 

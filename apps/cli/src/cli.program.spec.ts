@@ -46,12 +46,22 @@ describe('pipeline (argument parsing and exit codes)', () => {
   });
 
   it('rejects malformed option values as usage errors (exit 2) with a code', async () => {
-    expect(await cli(['validate', '--format', 'xml', good])).toMatchObject({ code: 2, stderr: expect.stringContaining('error [USAGE]') });
-    expect(await cli(['run', good, '--inputs', '{oops'])).toMatchObject({ code: 2, stderr: expect.stringContaining('INVALID_JSON_OPTION') });
+    expect(await cli(['validate', '--format', 'xml', good])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('error [USAGE]'),
+    });
+    expect(await cli(['run', good, '--inputs', '{oops'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('INVALID_JSON_OPTION'),
+    });
     expect(await cli(['run', good, '--inputs', '[1]'])).toMatchObject({ code: 2 });
-    expect(await cli(['runs', 'ls', '--page', '0', '--server', 'http://127.0.0.1:1'])).toMatchObject({ code: 2 });
+    expect(
+      await cli(['runs', 'ls', '--page', '0', '--server', 'http://127.0.0.1:1']),
+    ).toMatchObject({ code: 2 });
     expect(await cli(['runs', 'ls', '--server', 'ftp://x'])).toMatchObject({ code: 2 });
-    expect(await cli(['runs', 'ls', '--state', 'sleeping', '--server', 'http://127.0.0.1:1'])).toMatchObject({ code: 2 });
+    expect(
+      await cli(['runs', 'ls', '--state', 'sleeping', '--server', 'http://127.0.0.1:1']),
+    ).toMatchObject({ code: 2 });
   });
 
   it('needs a server for runs and nodes commands (flag or PIPELINE_SERVER)', async () => {
@@ -62,14 +72,23 @@ describe('pipeline (argument parsing and exit codes)', () => {
   });
 
   it('validates offline: exit 0 when valid, 1 with every problem listed when invalid', async () => {
-    expect(await cli(['validate', good])).toMatchObject({ code: 0, stdout: expect.stringContaining('valid') });
+    expect(await cli(['validate', good])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('valid'),
+    });
     const r = await cli(['validate', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('(dag)');
     expect(r.stdout).toContain('UNKNOWN_DEPENDENCE');
     const json = await cli(['validate', bad, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, format: 'dag', errors: [expect.objectContaining({ code: 'UNKNOWN_DEPENDENCE' })] });
-    expect((await cli(['validate', join(dir, 'missing.json')])).stderr).toContain('error [FILE_NOT_FOUND]');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      format: 'dag',
+      errors: [expect.objectContaining({ code: 'UNKNOWN_DEPENDENCE' })],
+    });
+    expect((await cli(['validate', join(dir, 'missing.json')])).stderr).toContain(
+      'error [FILE_NOT_FOUND]',
+    );
   });
 
   describe('against a server', () => {
@@ -84,14 +103,44 @@ describe('pipeline (argument parsing and exit codes)', () => {
           seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
           res.setHeader('content-type', 'application/json');
           if (req.url?.startsWith('/api/v1/runs?')) {
-            res.end(JSON.stringify({ items: [{ id: 'r1', pipelineId: 'p1', state: 'FAILED', businessKey: 'k', createdAt: '2026-01-01T00:00:00.000Z', finishedAt: null }], total: 1, page: 2, pageSize: 20 }));
+            res.end(
+              JSON.stringify({
+                items: [
+                  {
+                    id: 'r1',
+                    pipelineId: 'p1',
+                    state: 'FAILED',
+                    businessKey: 'k',
+                    createdAt: '2026-01-01T00:00:00.000Z',
+                    finishedAt: null,
+                  },
+                ],
+                total: 1,
+                page: 2,
+                pageSize: 20,
+              }),
+            );
           } else if (req.url === '/api/v1/runs/r1/pause') {
             res.statusCode = 409;
-            res.end(JSON.stringify({ statusCode: 409, error: 'Conflict', code: 'OPERATION_NOT_ALLOWED', message: 'cannot pause a FINISHED run' }));
+            res.end(
+              JSON.stringify({
+                statusCode: 409,
+                error: 'Conflict',
+                code: 'OPERATION_NOT_ALLOWED',
+                message: 'cannot pause a FINISHED run',
+              }),
+            );
           } else if (req.url === '/api/v1/runs/r1/nodes/n1') {
             res.end(JSON.stringify({ state: 'RUNNING', version: 4 }));
           } else {
-            res.end(JSON.stringify({ runId: 'r1', runState: 'RUNNING', nodeId: 'n1', node: { state: 'RUNNING', version: 4 } }));
+            res.end(
+              JSON.stringify({
+                runId: 'r1',
+                runState: 'RUNNING',
+                nodeId: 'n1',
+                node: { state: 'RUNNING', version: 4 },
+              }),
+            );
           }
         });
       });
@@ -101,29 +150,54 @@ describe('pipeline (argument parsing and exit codes)', () => {
     afterAll(() => new Promise((r) => server.close(r)));
 
     it('lists runs as a table, with filters in the query and the token as a Bearer header', async () => {
-      const r = await cli(['runs', 'ls', '--state', 'failed', '--page', '2'], { PIPELINE_SERVER: url, PIPELINE_TOKEN: 'tok-12345678' });
+      const r = await cli(['runs', 'ls', '--state', 'failed', '--page', '2'], {
+        PIPELINE_SERVER: url,
+        PIPELINE_TOKEN: 'tok-12345678',
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/r1.*p1.*FAILED.*k/);
       expect(r.stdout).toContain('page 2 of 1');
-      expect(seen.at(-1)).toMatchObject({ url: '/api/v1/runs?state=FAILED&page=2', auth: 'Bearer tok-12345678' });
+      expect(seen.at(-1)).toMatchObject({
+        url: '/api/v1/runs?state=FAILED&page=2',
+        auth: 'Bearer tok-12345678',
+      });
     });
 
     it("exits 1 on an HTTP error, printing the server's code and message", async () => {
       const r = await cli(['runs', 'pause', 'r1', '--server', url]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('error [OPERATION_NOT_ALLOWED]: POST /runs/r1/pause → 409: cannot pause a FINISHED run');
+      expect(r.stderr).toContain(
+        'error [OPERATION_NOT_ALLOWED]: POST /runs/r1/pause → 409: cannot pause a FINISHED run',
+      );
     });
 
     it('sends a callback at the node’s current version when --version is not given', async () => {
-      const r = await cli(['--json', 'nodes', 'callback', 'r1', 'n1', '--data', '{"ok": true}', '--server', url]);
+      const r = await cli([
+        '--json',
+        'nodes',
+        'callback',
+        'r1',
+        'n1',
+        '--data',
+        '{"ok": true}',
+        '--server',
+        url,
+      ]);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ runId: 'r1' });
-      expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/v1/runs/r1/nodes/n1/callback', body: '{"version":4,"data":{"ok":true}}' });
+      expect(seen.at(-1)).toMatchObject({
+        method: 'POST',
+        url: '/api/v1/runs/r1/nodes/n1/callback',
+        body: '{"version":4,"data":{"ok":true}}',
+      });
     });
 
     it('exits 1 with SERVER_UNREACHABLE when nothing listens', async () => {
       const r = await cli(['runs', 'show', 'x', '--server', 'http://127.0.0.1:9']);
-      expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('error [SERVER_UNREACHABLE]') });
+      expect(r).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('error [SERVER_UNREACHABLE]'),
+      });
     });
   });
 });
@@ -132,14 +206,30 @@ describe('node operation bodies (README "Operations")', () => {
   const current = async () => 7;
   it('builds each operation’s REST body from its options', async () => {
     expect(await nodeOperationBody('retry', {}, current)).toBeUndefined();
-    expect(await nodeOperationBody('retry', { inputs: { a: 1 } }, current)).toEqual({ inputs: { a: 1 } });
-    expect(await nodeOperationBody('forced-fail', { exData: 'slow', version: 2 }, current)).toEqual({ exData: 'slow', version: 2 });
-    expect(await nodeOperationBody('callback', { data: { ok: 1 } }, current)).toEqual({ version: 7, data: { ok: 1 } });
-    expect(await nodeOperationBody('callback', { data: 1, version: 3 }, current)).toEqual({ version: 3, data: 1 });
-    expect(await nodeOperationBody('skip-gateway', { flow: ['f1'] }, current)).toEqual({ flowId: 'f1' });
-    expect(await nodeOperationBody('skip-gateway', { flow: ['f1', 'f2'] }, current)).toEqual({ flowIds: ['f1', 'f2'] });
+    expect(await nodeOperationBody('retry', { inputs: { a: 1 } }, current)).toEqual({
+      inputs: { a: 1 },
+    });
+    expect(await nodeOperationBody('forced-fail', { exData: 'slow', version: 2 }, current)).toEqual(
+      { exData: 'slow', version: 2 },
+    );
+    expect(await nodeOperationBody('callback', { data: { ok: 1 } }, current)).toEqual({
+      version: 7,
+      data: { ok: 1 },
+    });
+    expect(await nodeOperationBody('callback', { data: 1, version: 3 }, current)).toEqual({
+      version: 3,
+      data: 1,
+    });
+    expect(await nodeOperationBody('skip-gateway', { flow: ['f1'] }, current)).toEqual({
+      flowId: 'f1',
+    });
+    expect(await nodeOperationBody('skip-gateway', { flow: ['f1', 'f2'] }, current)).toEqual({
+      flowIds: ['f1', 'f2'],
+    });
     expect(await nodeOperationBody('skip', {}, current)).toBeUndefined();
     await expect(nodeOperationBody('callback', {}, current)).rejects.toMatchObject({ exitCode: 2 });
-    await expect(nodeOperationBody('skip-gateway', {}, current)).rejects.toMatchObject({ exitCode: 2 });
+    await expect(nodeOperationBody('skip-gateway', {}, current)).rejects.toMatchObject({
+      exitCode: 2,
+    });
   });
 });

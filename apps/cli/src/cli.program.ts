@@ -13,8 +13,13 @@ import { registerValidateCommand } from './commands/validate.command';
  */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('pipeline')
-    .description('Validate and run pipeline definitions; inspect and steer runs of a pipeline-engine server')
-    .option('--server <url>', 'pipeline-engine api base URL, e.g. http://127.0.0.1:3000 (env PIPELINE_SERVER for runs/nodes)')
+    .description(
+      'Validate and run pipeline definitions; inspect and steer runs of a pipeline-engine server',
+    )
+    .option(
+      '--server <url>',
+      'pipeline-engine api base URL, e.g. http://127.0.0.1:3000 (env PIPELINE_SERVER for runs/nodes)',
+    )
     .option('--token <token>', 'bearer token for --server (env PIPELINE_TOKEN)')
     .option('--json', 'machine-readable JSON output')
     .configureHelp({ showGlobalOptions: true })
@@ -28,7 +33,9 @@ export function buildProgram(ctx: CliContext): Command {
   // Sub-commands do not inherit exitOverride / output settings: copy them down.
   const copy = (cmd: Command) => {
     for (const sub of cmd.commands) {
-      sub.exitOverride().configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
+      sub
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => ctx.out.write(s), writeErr: (s) => ctx.err.write(s) });
       sub.configureHelp({ showGlobalOptions: true });
       copy(sub);
     }
@@ -61,7 +68,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       for (const d of err.details) ctx.err.write(`  ${d}\n`);
       return err.exitCode;
     }
-    ctx.err.write(`error [INTERNAL]: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    ctx.err.write(
+      `error [INTERNAL]: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     return EXIT.FAILURE;
   }
 }

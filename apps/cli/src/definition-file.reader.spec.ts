@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliError } from './cli.errors';
-import { guessFormat, parseFormatOption, readDefinitionFile, resolveDefinition } from './definition-file.reader';
+import {
+  guessFormat,
+  parseFormatOption,
+  readDefinitionFile,
+  resolveDefinition,
+} from './definition-file.reader';
 
 describe('definition files', () => {
   it('recognises a bare definition by its keys', () => {
@@ -30,18 +35,28 @@ describe('definition files', () => {
   });
 
   it('lets --format win over the wrapper and the keys', () => {
-    expect(resolveDefinition({ format: 'dag', definition: { works: [] } }, 'orderlines').format).toBe('orderlines');
-    expect(resolveDefinition({ works: [] }, 'tree')).toEqual({ format: 'tree', definition: { works: [] }, formatFrom: 'option' });
+    expect(
+      resolveDefinition({ format: 'dag', definition: { works: [] } }, 'orderlines').format,
+    ).toBe('orderlines');
+    expect(resolveDefinition({ works: [] }, 'tree')).toEqual({
+      format: 'tree',
+      definition: { works: [] },
+      formatFrom: 'option',
+    });
   });
 
   it('falls back to tree (the api default) when nothing is recognised, and rejects an unknown wrapper format', () => {
     expect(resolveDefinition({ id: 'x' }).format).toBe('tree');
-    expect(() => resolveDefinition({ format: 'bpmn', definition: {} })).toThrow(expect.objectContaining({ code: 'UNKNOWN_FORMAT' }));
+    expect(() => resolveDefinition({ format: 'bpmn', definition: {} })).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_FORMAT' }),
+    );
   });
 
   it('checks --format values as usage errors (exit 2)', () => {
     expect(parseFormatOption('dag')).toBe('dag');
-    expect(() => parseFormatOption('xml')).toThrow(expect.objectContaining({ code: 'USAGE', exitCode: 2 }));
+    expect(() => parseFormatOption('xml')).toThrow(
+      expect.objectContaining({ code: 'USAGE', exitCode: 2 }),
+    );
   });
 
   it('reads JSON and YAML files, with clear errors for unreadable and unparsable ones', () => {
@@ -50,11 +65,19 @@ describe('definition files', () => {
     writeFileSync(join(dir, 'b.json'), '{"works": ["a"]}');
     writeFileSync(join(dir, 'c.json'), '{"works": ');
     writeFileSync(join(dir, 'd.yml'), '- task_id: 1\n  task_type: start\n');
-    expect(readDefinitionFile(join(dir, 'a.yaml'))).toEqual({ format: 'dag', definition: { works: ['a', 'b'] }, formatFrom: 'wrapper' });
+    expect(readDefinitionFile(join(dir, 'a.yaml'))).toEqual({
+      format: 'dag',
+      definition: { works: ['a', 'b'] },
+      formatFrom: 'wrapper',
+    });
     expect(readDefinitionFile(join(dir, 'b.json')).format).toBe('dag');
     expect(readDefinitionFile(join(dir, 'd.yml')).format).toBe('orderlines');
     expect(() => readDefinitionFile(join(dir, 'c.json'))).toThrow(CliError);
-    expect(() => readDefinitionFile(join(dir, 'c.json'))).toThrow(expect.objectContaining({ code: 'UNPARSABLE_FILE', exitCode: 1 }));
-    expect(() => readDefinitionFile(join(dir, 'none.json'))).toThrow(expect.objectContaining({ code: 'FILE_NOT_FOUND' }));
+    expect(() => readDefinitionFile(join(dir, 'c.json'))).toThrow(
+      expect.objectContaining({ code: 'UNPARSABLE_FILE', exitCode: 1 }),
+    );
+    expect(() => readDefinitionFile(join(dir, 'none.json'))).toThrow(
+      expect.objectContaining({ code: 'FILE_NOT_FOUND' }),
+    );
   });
 });

@@ -15,7 +15,8 @@ export interface DefinitionSource {
   formatFrom: 'option' | 'wrapper' | 'guessed';
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The format a bare definition is written in, from its keys (DESIGN §10): `start_event` →
@@ -27,7 +28,8 @@ export function guessFormat(definition: unknown): CliFormat | undefined {
   if (!isRecord(definition)) return undefined;
   if ('start_event' in definition) return 'tree';
   if ('works' in definition) return 'dag';
-  if ('process_node' in definition || 'nodes' in definition || 'task_nodes' in definition) return 'orderlines';
+  if ('process_node' in definition || 'nodes' in definition || 'task_nodes' in definition)
+    return 'orderlines';
   return undefined;
 }
 
@@ -51,7 +53,10 @@ export function resolveDefinition(content: unknown, override?: CliFormat): Defin
     const declared = (content as Record<string, unknown>).format;
     if (declared !== undefined) {
       if (typeof declared !== 'string' || !(CLI_FORMATS as readonly string[]).includes(declared))
-        throw new CliError('UNKNOWN_FORMAT', `the file's format ${JSON.stringify(declared)} is not one of ${CLI_FORMATS.join(', ')}`);
+        throw new CliError(
+          'UNKNOWN_FORMAT',
+          `the file's format ${JSON.stringify(declared)} is not one of ${CLI_FORMATS.join(', ')}`,
+        );
       return { format: declared as CliFormat, definition, formatFrom: 'wrapper' };
     }
   }
@@ -68,7 +73,10 @@ export function parseDefinitionText(text: string, fileName: string): unknown {
     return ext === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new CliError('UNPARSABLE_FILE', `${fileName} is not valid ${ext === '.json' ? 'JSON' : 'JSON or YAML'}: ${why}`);
+    throw new CliError(
+      'UNPARSABLE_FILE',
+      `${fileName} is not valid ${ext === '.json' ? 'JSON' : 'JSON or YAML'}: ${why}`,
+    );
   }
 }
 

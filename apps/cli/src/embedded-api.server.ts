@@ -23,7 +23,9 @@ export interface EmbeddedApi {
  * temporary folder, removed on `close`. Only errors are logged (to stderr), so stdout stays the
  * CLI's.
  */
-export async function startEmbeddedApi(options: { databaseUrl?: string } = {}): Promise<EmbeddedApi> {
+export async function startEmbeddedApi(
+  options: { databaseUrl?: string } = {},
+): Promise<EmbeddedApi> {
   const dir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'pipeline-cli-'));
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir!, 'pipeline.sqlite')}`;
   const cleanup = () => dir && rmSync(dir, { recursive: true, force: true });
@@ -52,6 +54,9 @@ export async function startEmbeddedApi(options: { databaseUrl?: string } = {}): 
   } catch (err) {
     await app?.close().catch(() => undefined);
     cleanup();
-    throw new CliError('EMBEDDED_BOOT_FAILED', `the embedded engine did not start: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CliError(
+      'EMBEDDED_BOOT_FAILED',
+      `the embedded engine did not start: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

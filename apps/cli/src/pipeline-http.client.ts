@@ -96,7 +96,12 @@ export class PipelineHttpClient {
   }
 
   /** `POST /runs`: a one-shot run of an inline definition. */
-  startInlineRun(body: { definition: unknown; format: string; inputs?: Record<string, unknown>; businessKey?: string }): Promise<RunSnapshot> {
+  startInlineRun(body: {
+    definition: unknown;
+    format: string;
+    inputs?: Record<string, unknown>;
+    businessKey?: string;
+  }): Promise<RunSnapshot> {
     return this.request('POST', '/runs', body);
   }
 
@@ -111,7 +116,13 @@ export class PipelineHttpClient {
   }
 
   /** `GET /runs` with filters. */
-  listRuns(query: { pipelineId?: string; state?: string; businessKey?: string; page?: number; pageSize?: number }): Promise<RunPage> {
+  listRuns(query: {
+    pipelineId?: string;
+    state?: string;
+    businessKey?: string;
+    page?: number;
+    pageSize?: number;
+  }): Promise<RunPage> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     const qs = params.toString();
@@ -135,7 +146,12 @@ export class PipelineHttpClient {
   }
 
   /** `POST /runs/:id/nodes/:nodeId/{op}` with the operation's body. */
-  nodeOperation(runId: string, nodeId: string, op: NodeOperation, body?: Record<string, unknown>): Promise<OperationAnswer> {
+  nodeOperation(
+    runId: string,
+    nodeId: string,
+    op: NodeOperation,
+    body?: Record<string, unknown>,
+  ): Promise<OperationAnswer> {
     return this.request('POST', `/runs/${enc(runId)}/nodes/${enc(nodeId)}/${op}`, body);
   }
 
@@ -153,8 +169,12 @@ export class PipelineHttpClient {
       });
     } catch (err) {
       if (err instanceof Error && err.name === 'TimeoutError')
-        throw new CliError('SERVER_TIMEOUT', `${method} ${this.base}${path}: no answer within ${this.requestTimeoutMs / 1000}s`);
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+        throw new CliError(
+          'SERVER_TIMEOUT',
+          `${method} ${this.base}${path}: no answer within ${this.requestTimeoutMs / 1000}s`,
+        );
+      const cause =
+        err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       throw new CliError('SERVER_UNREACHABLE', `cannot reach ${this.base}${cause}`);
     }
     const text = await res.text();
@@ -172,14 +192,22 @@ export class PipelineHttpClient {
 const enc = encodeURIComponent;
 
 /** The server's error body (`{statusCode, error, message, code, details?}`) as a `CliError`. */
-export function httpError(method: string, path: string, status: number, body: unknown, text = ''): CliError {
+export function httpError(
+  method: string,
+  path: string,
+  status: number,
+  body: unknown,
+  text = '',
+): CliError {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const code = typeof b.code === 'string' ? b.code : `HTTP_${status}`;
   const raw = Array.isArray(b.message) ? b.message.join('; ') : b.message;
   const message = `${method} ${path} → ${status}: ${typeof raw === 'string' ? raw : text.slice(0, 200) || 'no body'}`;
   const details = Array.isArray(b.details)
     ? b.details.map((d: Record<string, unknown>) =>
-        [d.code, d.nodeId ? `node ${String(d.nodeId)}` : undefined, d.path, d.message].filter((x) => x !== undefined && x !== '').join('  '),
+        [d.code, d.nodeId ? `node ${String(d.nodeId)}` : undefined, d.path, d.message]
+          .filter((x) => x !== undefined && x !== '')
+          .join('  '),
       )
     : [];
   return new CliError(code, message, 1, details);

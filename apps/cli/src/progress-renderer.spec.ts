@@ -4,11 +4,18 @@ import { changeLines, flattenNodes, ProgressRenderer, truncateVisible } from './
 
 const plain = pc.createColors(false);
 /** Removes ANSI escape sequences (colours, cursor moves). */
-const stripAnsi = (s: string) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '');
+const stripAnsi = (s: string) =>
+  s.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g'), '');
 
 /** A run's life as successive polls would see it: start, greet running, a sub-process, the end. */
 const snapshots: RunSnapshot[] = [
-  { id: 'r1', pipelineId: null, businessKey: null, state: 'RUNNING', nodes: { s: { state: 'FINISHED', version: 1, startedAt: '2026-01-01T00:00:00.000Z' } } },
+  {
+    id: 'r1',
+    pipelineId: null,
+    businessKey: null,
+    state: 'RUNNING',
+    nodes: { s: { state: 'FINISHED', version: 1, startedAt: '2026-01-01T00:00:00.000Z' } },
+  },
   {
     id: 'r1',
     pipelineId: null,
@@ -42,7 +49,9 @@ const snapshots: RunSnapshot[] = [
         state: 'FINISHED',
         version: 1,
         startedAt: '2026-01-01T00:00:02.000Z',
-        children: { inner: { state: 'FINISHED', version: 1, startedAt: '2026-01-01T00:00:03.000Z' } },
+        children: {
+          inner: { state: 'FINISHED', version: 1, startedAt: '2026-01-01T00:00:03.000Z' },
+        },
       },
     },
   },
@@ -106,13 +115,19 @@ describe('ProgressRenderer', () => {
     const r = new ProgressRenderer(out, 'json');
     snapshots.forEach((s) => r.update(s));
     r.finish(snapshots[3]);
-    const lines = out.text.trim().split('\n').map((l) => JSON.parse(l) as RunSnapshot);
+    const lines = out.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunSnapshot);
     expect(lines.map((l) => l.state)).toEqual(['RUNNING', 'RUNNING', 'FINISHED']);
     expect(lines[2]).toEqual(snapshots[3]);
   });
 
   it('describes changes and cuts coloured lines to the visible width', () => {
-    expect(changeLines(undefined, snapshots[0], plain)).toEqual(['run r1 RUNNING', 'node s FINISHED']);
+    expect(changeLines(undefined, snapshots[0], plain)).toEqual([
+      'run r1 RUNNING',
+      'node s FINISHED',
+    ]);
     const red = pc.createColors(true).red('abcdef');
     expect(stripAnsi(truncateVisible(red, 3))).toBe('abc');
   });

@@ -18,9 +18,15 @@ type Colors = ReturnType<typeof pc.createColors>;
 const startedAt = (n: NodeSnapshot) => (typeof n.startedAt === 'string' ? n.startedAt : '\uffff');
 
 /** Every node of a snapshot in the order they started, sub-process nodes under their parent. */
-export function flattenNodes(nodes: Record<string, NodeSnapshot> | undefined, prefix = '', depth = 0): FlatNode[] {
+export function flattenNodes(
+  nodes: Record<string, NodeSnapshot> | undefined,
+  prefix = '',
+  depth = 0,
+): FlatNode[] {
   const out: FlatNode[] = [];
-  const ordered = Object.entries(nodes ?? {}).sort(([a, x], [b, y]) => startedAt(x).localeCompare(startedAt(y)) || a.localeCompare(b));
+  const ordered = Object.entries(nodes ?? {}).sort(
+    ([a, x], [b, y]) => startedAt(x).localeCompare(startedAt(y)) || a.localeCompare(b),
+  );
   for (const [id, node] of ordered) {
     const path = prefix ? `${prefix}/${id}` : id;
     out.push({ path, depth, state: node.state, version: node.version });
@@ -83,7 +89,10 @@ export function changeLines(prev: RunSnapshot | undefined, next: RunSnapshot, c:
 /** Has anything the display shows changed (run state, a node's state or version)? */
 export function snapshotChanged(prev: RunSnapshot | undefined, next: RunSnapshot): boolean {
   if (!prev) return true;
-  return prev.state !== next.state || JSON.stringify(flattenNodes(prev.nodes)) !== JSON.stringify(flattenNodes(next.nodes));
+  return (
+    prev.state !== next.state ||
+    JSON.stringify(flattenNodes(prev.nodes)) !== JSON.stringify(flattenNodes(next.nodes))
+  );
 }
 
 /**
@@ -112,7 +121,8 @@ export class ProgressRenderer {
   update(run: RunSnapshot): void {
     if (!snapshotChanged(this.last, run)) return;
     if (this.mode === 'json') this.out.write(`${JSON.stringify(run)}\n`);
-    else if (this.mode === 'plain') for (const line of changeLines(this.last, run, this.c)) this.out.write(`${line}\n`);
+    else if (this.mode === 'plain')
+      for (const line of changeLines(this.last, run, this.c)) this.out.write(`${line}\n`);
     else {
       const lines = frameLines(run, this.c, this.columns);
       const up = this.drawnLines ? `\x1b[${this.drawnLines}A\r\x1b[0J` : '';

@@ -8,13 +8,21 @@ function table(head: string[], c: Colors): Table.Table {
   return new Table({ head: head.map((h) => c.bold(h)), style: { head: [], border: [] } });
 }
 
-const time = (v: unknown) => (typeof v === 'string' ? v.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+const time = (v: unknown) =>
+  typeof v === 'string' ? v.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
 
 /** `runs ls`: one row per run, then the page. */
 export function runsTable(page: RunPage, c: Colors): string {
   const t = table(['id', 'pipeline', 'state', 'business key', 'created', 'finished'], c);
   for (const r of page.items)
-    t.push([r.id, r.pipelineId ?? '(inline)', colourState(r.state, c), r.businessKey ?? '', time(r.createdAt), time(r.finishedAt)]);
+    t.push([
+      r.id,
+      r.pipelineId ?? '(inline)',
+      colourState(r.state, c),
+      r.businessKey ?? '',
+      time(r.createdAt),
+      time(r.finishedAt),
+    ]);
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   return `${t.toString()}\npage ${page.page} of ${pages} (${page.total} runs)\n`;
 }
@@ -33,7 +41,11 @@ export function runTable(run: RunSnapshot, c: Colors): string {
   );
   const nodes = table(['node', 'state', 'version'], c);
   for (const n of flattenNodes(run.nodes))
-    nodes.push([`${'  '.repeat(n.depth)}${n.path.split('/').pop()}`, colourState(n.state, c), String(n.version)]);
+    nodes.push([
+      `${'  '.repeat(n.depth)}${n.path.split('/').pop()}`,
+      colourState(n.state, c),
+      String(n.version),
+    ]);
   return `${head.toString()}\n${nodes.toString()}\n`;
 }
 
@@ -42,7 +54,13 @@ export function eventsTable(events: RunEvent[], c: Colors): string {
   const t = table(['seq', 'time', 'event', 'node', 'data'], c);
   for (const e of events) {
     const data = JSON.stringify(e.data ?? {});
-    t.push([String(e.seq), time(e.time), e.eventType, e.nodeId ?? '', data.length > 60 ? `${data.slice(0, 57)}...` : data]);
+    t.push([
+      String(e.seq),
+      time(e.time),
+      e.eventType,
+      e.nodeId ?? '',
+      data.length > 60 ? `${data.slice(0, 57)}...` : data,
+    ]);
   }
   return `${t.toString()}\n`;
 }

@@ -43,7 +43,11 @@ export async function waitForRun(
     options.onSnapshot?.(run);
     if (SETTLED_RUN_STATES.has(run.state)) return run;
     if (Date.now() >= deadline)
-      throw new CliError('WAIT_TIMEOUT', `run ${id} is still ${run.state} after ${options.timeoutMs! / 1000}s`, EXIT.TIMEOUT);
+      throw new CliError(
+        'WAIT_TIMEOUT',
+        `run ${id} is still ${run.state} after ${options.timeoutMs! / 1000}s`,
+        EXIT.TIMEOUT,
+      );
     await new Promise((r) => setTimeout(r, options.intervalMs));
   }
 }
@@ -63,7 +67,8 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
   process.once('SIGINT', onInterrupt);
   try {
     let client: PipelineHttpClient;
-    if (opts.server) client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
+    if (opts.server)
+      client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
     else {
       // Loaded only here: the api app (Nest, TypeORM...) costs a second to load, `--help` should not pay it.
       const { startEmbeddedApi } = await import('../embedded-api.server');
@@ -78,10 +83,14 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
     });
     const watch = opts.watch ?? (ctx.config.stdoutIsTty && !opts.json);
     const renderer = watch
-      ? new ProgressRenderer(ctx.out, opts.json ? 'json' : ctx.config.stdoutIsTty ? 'tty' : 'plain', {
-          colours: ctx.config.colours,
-          columns: ctx.config.columns,
-        })
+      ? new ProgressRenderer(
+          ctx.out,
+          opts.json ? 'json' : ctx.config.stdoutIsTty ? 'tty' : 'plain',
+          {
+            colours: ctx.config.colours,
+            columns: ctx.config.columns,
+          },
+        )
       : undefined;
     const run = await waitForRun(client, started.id, {
       intervalMs: opts.interval ?? 200,
@@ -90,7 +99,10 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
     });
     if (renderer) renderer.finish(run);
     else if (opts.json) printJson(ctx, run);
-    else ctx.out.write(`run ${run.id} ${run.state}${run.reason ? ` (${run.reason})` : ''}\noutputs ${JSON.stringify(run.outputs ?? {})}\n`);
+    else
+      ctx.out.write(
+        `run ${run.id} ${run.state}${run.reason ? ` (${run.reason})` : ''}\noutputs ${JSON.stringify(run.outputs ?? {})}\n`,
+      );
     if (run.state === 'FAILED' && !opts.json) await printFailures(client, run, ctx);
     return exitCodeForRunState(run.state);
   } finally {
@@ -100,12 +112,18 @@ export async function runFile(file: string, opts: RunOptions, ctx: CliContext): 
 }
 
 /** Under a failed run, each failed node's `exData` (why it failed), on stderr. */
-async function printFailures(client: PipelineHttpClient, run: RunSnapshot, ctx: CliContext): Promise<void> {
+async function printFailures(
+  client: PipelineHttpClient,
+  run: RunSnapshot,
+  ctx: CliContext,
+): Promise<void> {
   for (const n of flattenNodes(run.nodes).filter((f) => f.state === 'FAILED')) {
     const nodeId = n.path.split('/').pop()!;
     const detail = await client.getNode(run.id, nodeId).catch(() => undefined);
     const exData = detail?.exData;
-    ctx.err.write(`failed ${n.path}${exData === undefined || exData === null ? '' : `: ${typeof exData === 'string' ? exData : JSON.stringify(exData)}`}\n`);
+    ctx.err.write(
+      `failed ${n.path}${exData === undefined || exData === null ? '' : `: ${typeof exData === 'string' ? exData : JSON.stringify(exData)}`}\n`,
+    );
   }
 }
 
@@ -113,19 +131,39 @@ async function printFailures(client: PipelineHttpClient, run: RunSnapshot, ctx: 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('run a definition file until it settles: embedded (temporary SQLite) unless --server; exit 0 FINISHED, 1 FAILED/REVOKED')
+    .description(
+      'run a definition file until it settles: embedded (temporary SQLite) unless --server; exit 0 FINISHED, 1 FAILED/REVOKED',
+    )
     .argument('<file>', 'definition file (JSON or YAML; bare or {format, definition})')
-    .option('--format <format>', 'tree, dag or orderlines (default: from the file)', parseFormatOption)
-    .option('--inputs <json>', 'run inputs: a JSON object, or @file', (v) => parseJsonObjectOption('--inputs', v))
-    .option('--business-key <key>', 'the run\'s business key')
+    .option(
+      '--format <format>',
+      'tree, dag or orderlines (default: from the file)',
+      parseFormatOption,
+    )
+    .option('--inputs <json>', 'run inputs: a JSON object, or @file', (v) =>
+      parseJsonObjectOption('--inputs', v),
+    )
+    .option('--business-key <key>', "the run's business key")
     .option('--watch', 'live display of node states (default on a terminal)')
     .option('--no-watch', 'no live display')
-    .option('--timeout <seconds>', 'stop waiting after this long (exit 3)', (v) => parsePositiveInt('--timeout', v))
-    .option('--interval <ms>', 'poll interval in milliseconds (default 200)', (v) => parsePositiveInt('--interval', v))
-    .option('--database <url>', 'embedded: database URL (default a temporary sqlite: file), e.g. sqlite:./x.sqlite')
+    .option('--timeout <seconds>', 'stop waiting after this long (exit 3)', (v) =>
+      parsePositiveInt('--timeout', v),
+    )
+    .option('--interval <ms>', 'poll interval in milliseconds (default 200)', (v) =>
+      parsePositiveInt('--interval', v),
+    )
+    .option(
+      '--database <url>',
+      'embedded: database URL (default a temporary sqlite: file), e.g. sqlite:./x.sqlite',
+    )
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<RunOptions>();
-      if (opts.server && opts.database) throw new CliError('USAGE', '--database applies to the embedded engine, not with --server', EXIT.USAGE);
+      if (opts.server && opts.database)
+        throw new CliError(
+          'USAGE',
+          '--database applies to the embedded engine, not with --server',
+          EXIT.USAGE,
+        );
       ctx.exitCode = await runFile(file, opts, ctx);
     });
 }

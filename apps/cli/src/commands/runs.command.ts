@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { type CliContext, type ServerOptions, colorsOf, parsePositiveInt, printJson, serverClient } from '../cli.context';
+import {
+  type CliContext,
+  type ServerOptions,
+  colorsOf,
+  parsePositiveInt,
+  printJson,
+  serverClient,
+} from '../cli.context';
 import { usageError } from '../cli.errors';
 import { RUN_OPERATIONS } from '../pipeline-http.client';
 import { eventsTable, operationTable, runsTable, runTable } from '../table.renderer';
@@ -8,7 +15,9 @@ const RUN_STATES = ['PENDING', 'RUNNING', 'SUSPENDED', 'FAILED', 'FINISHED', 'RE
 
 /** `pipeline runs ls|show|events|pause|resume|revoke` against `--server` (DESIGN §9, §10). */
 export function registerRunsCommand(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').description('list and inspect runs, run operations (needs --server or PIPELINE_SERVER)');
+  const runs = program
+    .command('runs')
+    .description('list and inspect runs, run operations (needs --server or PIPELINE_SERVER)');
 
   runs
     .command('ls')
@@ -16,14 +25,25 @@ export function registerRunsCommand(program: Command, ctx: CliContext): void {
     .option('--pipeline <id>', 'only runs of this pipeline (its id)')
     .option('--state <state>', `only runs in this state (${RUN_STATES.join(', ')})`, (v) => {
       const s = v.toUpperCase();
-      if (!RUN_STATES.includes(s)) throw usageError(`--state must be one of ${RUN_STATES.join(', ')} (got '${v}')`);
+      if (!RUN_STATES.includes(s))
+        throw usageError(`--state must be one of ${RUN_STATES.join(', ')} (got '${v}')`);
       return s;
     })
     .option('--business-key <key>', 'only runs with this business key')
     .option('--page <n>', 'page number (from 1)', (v) => parsePositiveInt('--page', v))
-    .option('--page-size <n>', 'runs per page (at most 100)', (v) => parsePositiveInt('--page-size', v))
+    .option('--page-size <n>', 'runs per page (at most 100)', (v) =>
+      parsePositiveInt('--page-size', v),
+    )
     .action(async (_opts: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<ServerOptions & { pipeline?: string; state?: string; businessKey?: string; page?: number; pageSize?: number }>();
+      const o = cmd.optsWithGlobals<
+        ServerOptions & {
+          pipeline?: string;
+          state?: string;
+          businessKey?: string;
+          page?: number;
+          pageSize?: number;
+        }
+      >();
       const page = await serverClient(ctx, o).listRuns({
         pipelineId: o.pipeline,
         state: o.state,

@@ -16,7 +16,11 @@ interface ValidateOptions {
  * the format's rules; component codes are not checked, the server alone knows its
  * components), or with `--server` through `POST /pipelines/validate` (components included).
  */
-export async function validateFile(file: string, opts: ValidateOptions, ctx: CliContext): Promise<ValidationAnswer & { format: string }> {
+export async function validateFile(
+  file: string,
+  opts: ValidateOptions,
+  ctx: CliContext,
+): Promise<ValidationAnswer & { format: string }> {
   const source = readDefinitionFile(file, opts.format);
   if (opts.server) {
     const client = new PipelineHttpClient(checkUrl(opts.server), opts.token ?? ctx.config.token);
@@ -31,9 +35,15 @@ export async function validateFile(file: string, opts: ValidateOptions, ctx: Cli
 export function registerValidateCommand(program: Command, ctx: CliContext): void {
   program
     .command('validate')
-    .description('check a definition file (JSON or YAML; bare or {format, definition}); exit 1 when invalid')
+    .description(
+      'check a definition file (JSON or YAML; bare or {format, definition}); exit 1 when invalid',
+    )
     .argument('<file>', 'definition file (- for stdin)')
-    .option('--format <format>', 'tree, dag or orderlines (default: from the file)', parseFormatOption)
+    .option(
+      '--format <format>',
+      'tree, dag or orderlines (default: from the file)',
+      parseFormatOption,
+    )
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<ValidateOptions>();
       const answer = await validateFile(file, opts, ctx);
@@ -41,9 +51,13 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
       if (opts.json) printJson(ctx, answer);
       else if (answer.valid) ctx.out.write(`${pc.green('valid')} ${file} (${answer.format})\n`);
       else {
-        ctx.out.write(`${pc.red('invalid')} ${file} (${answer.format}): ${answer.errors.length} problem(s)\n`);
+        ctx.out.write(
+          `${pc.red('invalid')} ${file} (${answer.format}): ${answer.errors.length} problem(s)\n`,
+        );
         for (const e of answer.errors)
-          ctx.out.write(`  ${pc.bold(e.code)}  ${e.path || '(root)'}${e.nodeId ? ` [${e.nodeId}]` : ''}  ${e.message}\n`);
+          ctx.out.write(
+            `  ${pc.bold(e.code)}  ${e.path || '(root)'}${e.nodeId ? ` [${e.nodeId}]` : ''}  ${e.message}\n`,
+          );
       }
       ctx.exitCode = answer.valid ? EXIT.OK : EXIT.FAILURE;
     });
