@@ -15,10 +15,22 @@ const APPS = {
   'timer-scanner': 'dist/apps/timer-scanner/apps/timer-scanner/src/main.js',
 };
 
+/**
+ * Tools built by `npm run build` that are not deployed apps (no Docker image): the `pipeline`
+ * CLI, which embeds the api app, so the api's sources make it stale too.
+ */
+const TOOLS = {
+  cli: 'dist/apps/cli/apps/cli/src/main.js',
+};
+const EXTRA_SOURCES = { cli: ['api'] };
+
+const entryOf = (app) => APPS[app] ?? TOOLS[app];
+
 /** Files whose change makes a build stale: the app's sources, the libs and the build settings. */
 function sourcesOf(app) {
   return [
     join(ROOT, 'apps', app),
+    ...(EXTRA_SOURCES[app] ?? []).map((other) => join(ROOT, 'apps', other)),
     join(ROOT, 'libs'),
     join(ROOT, 'tsconfig.json'),
     join(ROOT, 'nest-cli.json'),
@@ -44,7 +56,7 @@ function newestMtime(paths) {
 
 /** `missing`, `stale` (a source is newer than the build) or `fresh`. */
 function buildState(app) {
-  const entry = join(ROOT, APPS[app]);
+  const entry = join(ROOT, entryOf(app));
   if (!existsSync(entry)) return 'missing';
   return newestMtime(sourcesOf(app)) > statSync(entry).mtimeMs ? 'stale' : 'fresh';
 }
@@ -70,4 +82,4 @@ function assertApp(app) {
   }
 }
 
-module.exports = { APPS, CONSOLE, ROOT, assertApp, buildState, consoleBuildState };
+module.exports = { APPS, CONSOLE, TOOLS, ROOT, assertApp, buildState, consoleBuildState };

@@ -23,7 +23,9 @@ export interface PinoNestLoggerOptions {
   /** The most verbose Nest level written (`LOG_LEVEL`). */
   level: LogLevel;
   format: LogFormatSetting;
-  /** Where lines go (default stdout); tests pass a stream of their own. */
+  /** Which standard stream lines go to (default stdout; the CLI keeps stdout for its own output). */
+  stream?: 'stdout' | 'stderr';
+  /** Where lines go instead (tests pass a stream of their own). */
   destination?: DestinationStream;
 }
 
@@ -47,12 +49,14 @@ export class PinoNestLogger implements LoggerService {
   readonly pino: Pino;
 
   constructor(options: PinoNestLoggerOptions) {
-    const format = options.format === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : options.format;
+    const fd = options.stream === 'stderr' ? 2 : 1;
+    const tty = !!(fd === 2 ? process.stderr : process.stdout).isTTY;
+    const format = options.format === 'auto' ? (tty ? 'pretty' : 'json') : options.format;
     const stream =
       options.destination ??
       (format === 'pretty'
-        ? pretty({ colorize: !!process.stdout.isTTY, sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })
-        : pino.destination({ dest: 1, sync: true }));
+        ? pretty({ colorize: tty, sync: true, destination: fd, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })
+        : pino.destination({ dest: fd, sync: true }));
     this.pino = pino({ level: PINO_LEVEL[options.level], base: { app: options.app }, timestamp: pino.stdTimeFunctions.isoTime }, stream);
   }
 
