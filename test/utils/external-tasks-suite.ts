@@ -1,4 +1,5 @@
 import { ExternalTaskClient, ExternalTaskWorker, PipelineClient } from '@app/client';
+import type { LockedTask } from '@app/pipeline';
 import request from 'supertest';
 import { API, findNode, runApi, sleep, type Http } from './run-api';
 import { chainTree, plain } from './run-trees';
@@ -9,16 +10,7 @@ export interface ExternalTaskTarget {
   apis: () => string[];
 }
 
-interface Locked {
-  id: string;
-  topic: string;
-  runId: string;
-  nodeId: string;
-  businessKey: string | null;
-  payload: unknown;
-  attempt: number;
-  lockExpiresAt: string;
-}
+type Locked = LockedTask;
 
 /**
  * External tasks (DESIGN §8.6) over REST, in either mode: fetch-and-lock with long polling
