@@ -2,6 +2,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './utils/cli';
 import { Cluster } from './utils/cluster';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { conformanceSuite } from './utils/conformance-suite';
@@ -122,6 +126,27 @@ describeWithMysql('distributed mode (api + 2 workers + scanner as processes)', (
       } finally {
         await cluster.kill('api-tokens', 'SIGTERM');
       }
+    });
+
+    it('drives the deployment with the CLI (--server): a run to its end, lists, an operation (DESIGN §10)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pipeline-cli-cluster-'));
+      const file = join(dir, 'wait.json');
+      writeFileSync(file, JSON.stringify(chainTree('cli', [{ id: 'a', code: 'echo', inputs: { x: plain(1) } }, { id: 'b', code: 'noop' }])));
+      const server = ['--server', cluster.baseUrl];
+      const ran = await runCli(['run', file, '--json', ...server]);
+      expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+      const run = JSON.parse(ran.stdout) as { id: string; state: string };
+      expect(run.state).toBe('FINISHED');
+      const listed = await runCli(['runs', 'ls', '--state', 'FINISHED', '--json', ...server]);
+      expect(listed.code).toBe(0);
+      expect(JSON.stringify(JSON.parse(listed.stdout))).toContain(run.id);
+      const events = await runCli(['runs', 'events', run.id, '--json', ...server]);
+      expect(events.code).toBe(0);
+      expect(events.stdout).toContain('pipeline_finish');
+      // An operation the engine refuses: a finished run cannot be paused (exit 1, the server's code).
+      const refused = await runCli(['runs', 'pause', run.id, ...server]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/\[[A-Z_]+\]/);
     });
 
     // The web console against the distributed deployment: the page is served by the api process,
