@@ -1,6 +1,7 @@
 import { type EmbeddedApp, startEmbeddedApp } from './utils/embedded-app';
-import { API, runApi } from './utils/run-api';
+import { API, runApi, sleep } from './utils/run-api';
 import { chainTree, plain } from './utils/run-trees';
+import { WebhookReceiver } from './utils/webhook-receiver';
 
 jest.setTimeout(30_000);
 
@@ -20,7 +21,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('metrics (embedded)', () => {
   let app: EmbeddedApp;
   beforeAll(async () => {
-    app = await startEmbeddedApp();
+    app = await startEmbeddedApp({ WEBHOOK_POLL_INTERVAL_MS: '50' });
   });
   afterAll(() => app?.close());
 
@@ -63,6 +64,30 @@ describe('metrics (embedded)', () => {
     const text = (await app.http().get('/metrics').expect(200)).text;
     expect(sample(text, 'pipeline_external_tasks_locked_total', { topic })).toBe(1);
     expect(sample(text, 'pipeline_external_tasks', { state: 'locked' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('times timer lateness (an activity timeout firing) and counts webhook deliveries', async () => {
+    const api = runApi(() => app.http());
+    const receiver = new WebhookReceiver('metrics-webhook-secret-1');
+    await receiver.listen(0);
+    try {
+      await app.http().post(`${API}/webhooks`).send({ url: receiver.url, events: ['pipeline_finish'], secret: 'metrics-webhook-secret-1' }).expect(201);
+      // A waiting node with a 0.3 s running timeout: the timeout fires (late by some ms) and fails it.
+      const timed = await api.start(chainTree('m-timeout', [{ id: 'w', code: 'wait_callback', extra: { timeout: { runningSeconds: 0.3 } } }]));
+      await api.waitState(timed, 'FAILED');
+      const done = await api.start(chainTree('m-hook', [{ id: 'a', code: 'noop' }]));
+      await api.waitState(done, 'FINISHED');
+      let text = '';
+      for (let i = 0; i < 200; i++) {
+        text = (await app.http().get('/metrics').expect(200)).text;
+        if ((sample(text, 'pipeline_webhook_deliveries_total', { outcome: 'delivered' }) ?? 0) >= 1) break;
+        await sleep(50);
+      }
+      expect(sample(text, 'pipeline_webhook_deliveries_total', { outcome: 'delivered' })).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'pipeline_timer_lateness_seconds_count', { kind: 'activity-timeouts' })).toBeGreaterThanOrEqual(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('needs a bearer token when API_TOKENS is set', async () => {
