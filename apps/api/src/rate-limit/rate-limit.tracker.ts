@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { normalizeIp } from '@nestjs/throttler';
+import { TokenVerifier } from '../auth/token-verifier';
 
 /** Hex SHA-256 of a bearer token: what rate-limit keys carry instead of the token itself. */
 export const tokenHash = (token: string): string =>
@@ -21,9 +22,9 @@ export interface TrackedRequest {
 export function rateLimitTracker(req: TrackedRequest, tokenHashes: ReadonlySet<string>): string {
   if (tokenHashes.size > 0) {
     const header = req.headers.authorization;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(typeof header === 'string' ? header : '');
-    if (match) {
-      const hash = tokenHash(match[1]);
+    const presented = TokenVerifier.presented(typeof header === 'string' ? header : undefined);
+    if (presented !== null) {
+      const hash = tokenHash(presented);
       if (tokenHashes.has(hash)) return `token:${hash}`;
     }
   }

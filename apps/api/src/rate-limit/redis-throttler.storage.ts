@@ -37,6 +37,10 @@ return {hits, left, 0, 0}
 
 const LOG_EVERY_MS = 30_000;
 
+/** The script's name as an ioredis command (`defineCommand`). */
+const INCREMENT_COMMAND = 'pipelineRateLimitIncrement';
+type IncrementCommand = (hitsKey: string, blockKey: string, ttlMs: number, limit: number, blockMs: number) => Promise<unknown>;
+
 /**
  * A `ThrottlerStorage` in Redis, so the rate limits hold across api replicas (distributed
  * mode). Keys live under `<queue prefix>:ratelimit:` and expire on their own. When Redis cannot
@@ -58,6 +62,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
         connectionName: 'pipeline:api:ratelimit',
         maxRetriesPerRequest: 1,
       });
+    // A script command: ioredis sends the script's SHA (EVALSHA) and the body only when the
+    // server does not know it yet, not the whole script on every API call.
+    this.redis.defineCommand(INCREMENT_COMMAND, { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
   }
 
   async increment(
@@ -70,9 +77,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     // The braces keep both keys in one slot (Redis Cluster).
     const base = `${this.keyPrefix}:ratelimit:{${throttlerName}:${key}}`;
     try {
-      const [hits, left, blocked, blockLeft] = (await this.redis.eval(
-        INCREMENT_SCRIPT,
-        2,
+      const increment = (this.redis as unknown as Record<string, IncrementCommand>)[INCREMENT_COMMAND];
+      const [hits, left, blocked, blockLeft] = (await increment.call(
+        this.redis,
         `${base}:hits`,
         `${base}:block`,
         Math.max(1, Math.round(ttl)),

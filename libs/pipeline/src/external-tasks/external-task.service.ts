@@ -211,7 +211,6 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
    * one; this does it for all at once. Answers how many.
    */
   async cancelOrphans(): Promise<number> {
-    const now = this.dbDate(new Date());
     const result = await runInTransaction(this.dataSource, (em) =>
       em
         .createQueryBuilder()
@@ -224,7 +223,6 @@ export class ExternalTaskService implements OnModuleInit, OnModuleDestroy {
             "AND `n`.`state` = 'RUNNING' AND `n`.`version` = `external_task`.`node_version` AND `r`.`state` NOT IN (:...finalRun))",
           { finalRun: FINAL_RUN_STATES },
         )
-        .andWhere('`created_at` <= :now', { now })
         .execute(),
     );
     return result.affected ?? 0;
