@@ -10,8 +10,7 @@ import { RunEventEntity } from '../persistence/entities/run-event.entity';
 import { RunEntity } from '../persistence/entities/run.entity';
 import { PipelineDefinitionEntity } from '../persistence/pipeline-definition.entity';
 import { isMysqlFamily, runInTransaction, runRead } from '../persistence/transactions';
-import { RunStore } from '../ports/run-store.port';
-import { TreeCache } from '../runtime/tree-cache';
+import { EngineRuntime } from '../runtime/engine-runtime.service';
 import { PipelineSignals } from '../signals/pipeline-signals.service';
 import { EventCursorGaps } from './event-cursor';
 import { PipelineFailureCallbackEntity } from './pipeline-failure-callback.entity';
@@ -47,7 +46,6 @@ export const FAILURE_TARGET = 'on_failure';
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
   private readonly gaps: EventCursorGaps;
-  private readonly trees = new TreeCache(200);
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<void> | null = null;
@@ -58,7 +56,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     @Inject(WEBHOOK_DISPATCHER_OPTIONS) private readonly options: WebhookDispatcherOptions,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly runStore: RunStore,
+    private readonly runtime: EngineRuntime,
     private readonly components: ComponentRegistry,
     private readonly signals: PipelineSignals,
     @Optional() private readonly metrics?: PipelineMetrics,
@@ -234,7 +232,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /** The failure callback of a node that failed for good: its own `onFailure`, else its definition's. */
   private async failureDelivery(e: RunEventEntity, pipelineId: string | null, rootTreeId: string, now: Date): Promise<WebhookDeliveryEntity | null> {
-    const tree = await this.trees.get(e.runId, () => this.runStore.loadTree(e.runId)).catch(() => null);
+    // The engine's own per-run tree cache (a run's tree never changes).
+    const tree = await this.runtime.compiledTree(e.runId).catch(() => null);
     let onFailure: OnFailure | undefined = activityOnFailure(tree?.nodes.get(e.nodeId!)?.raw);
     let pipelineName = tree?.tree.name ?? rootTreeId;
     if (pipelineId) {
