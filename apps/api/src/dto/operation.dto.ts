@@ -122,7 +122,7 @@ export class OperationResultDto {
 
 export class RunEventDto {
   @ApiProperty({ description: 'Global event id (unique across runs)' }) id: number;
-  @ApiProperty({ description: 'Position in the run’s log: 1, 2, 3... without gaps, in commit order (page with `afterSeq`)' }) seq: number;
+  @ApiProperty({ description: 'Position in the run’s log: 1, 2, 3... without gaps, in the order the events were seen committed (page with `afterSeq`)' }) seq: number;
   @ApiProperty({ example: 'node_finish' }) eventType: string;
   @ApiProperty({ type: 'string', nullable: true }) nodeId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data: Record<string, unknown>;

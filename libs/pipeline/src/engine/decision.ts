@@ -145,11 +145,6 @@ export interface ApplyResult {
   /** `settleRun` found nothing left moving and turned the run FAILED. */
   failed?: boolean;
   /**
-   * The run's event sequence number of the decision's first event (the others follow it,
-   * +1 each, in `events` order); absent when the decision logged no event.
-   */
-  firstEventSeq?: number;
-  /**
    * PENDING runs of the same definition this decision admitted (`RunWrite.releasesSlot`): now
    * RUNNING, each needs its root process dispatched (and its run timeout armed).
    */

@@ -18,12 +18,32 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('sqlite:./data/pipeline.sqlite')).toEqual({
       kind: 'sqlite',
       database: resolve('data/pipeline.sqlite'),
+      synchronous: 'normal',
     });
     expect(parseDatabaseUrl('sqlite:///var/lib/p.db')).toEqual({
       kind: 'sqlite',
       database: '/var/lib/p.db',
+      synchronous: 'normal',
     });
-    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', database: ':memory:' });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({
+      kind: 'sqlite',
+      database: ':memory:',
+      synchronous: 'normal',
+    });
+  });
+
+  it('takes ?synchronous on a SQLite URL and rejects anything else there', () => {
+    expect(parseDatabaseUrl('sqlite:data/p.db?synchronous=FULL')).toEqual({
+      kind: 'sqlite',
+      database: resolve('data/p.db'),
+      synchronous: 'full',
+    });
+    expect(() => parseDatabaseUrl('sqlite:data/p.db?synchronous=off')).toThrow(
+      /synchronous must be normal, full or extra/,
+    );
+    expect(() => parseDatabaseUrl('sqlite:data/p.db?cache=shared')).toThrow(
+      /unknown SQLite parameter\(s\) cache/,
+    );
   });
 
   it('reads mysql URLs with encoded credentials and parameters', () => {
@@ -136,6 +156,9 @@ describe('the definitions migration on SQLite', () => {
       expect(journal_mode).toBe('wal');
       const [{ timeout }] = await ds.query('PRAGMA busy_timeout');
       expect(timeout).toBe(5000);
+      // NORMAL (1) by default: WAL keeps a killed process's commits; see SQLITE_SYNCHRONOUS_DEFAULT.
+      const [{ synchronous }] = await ds.query('PRAGMA synchronous');
+      expect(synchronous).toBe(1);
       expect(await ds.query(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)).toEqual(
         PIPELINE_MIGRATIONS.map((M) => ({ name: new M().name })),
       );

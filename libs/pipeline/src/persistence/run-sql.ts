@@ -16,11 +16,8 @@ export interface Sql {
 
 /** Marks what a statement's result means to `apply`. */
 export type StatementRole =
-  /**
-   * A compare-and-set that must match exactly one row. With `eventSeq: n` it also reserves
-   * the run's next n event sequence numbers and yields the last one (see `eventSeqReservation`).
-   */
-  | { kind: 'guard'; what: string; eventSeq?: number }
+  /** A compare-and-set that must match exactly one row. */
+  | { kind: 'guard'; what: string }
   | { kind: 'join-decrement'; parentId: string }
   | { kind: 'join-wake'; parentId: string }
   | { kind: 'join-rev'; parentId: string }
@@ -283,11 +280,7 @@ export class RunSql {
       out.push({ text: head + tail, params: sorted.flatMap((c) => [runId, c.scopeId, c.key, this.json(c.value)]), role: { kind: 'plain' } });
     }
     if (d.offers?.length) out.push({ ...this.externalTasksInsert(runId, d.offers, now), role: { kind: 'plain' } });
-    // Histories before the run row: inserts take no locks others wait for, and the run row's
-    // lock (taken below whenever events are logged) is held from there to COMMIT, so the
-    // less that follows it the less concurrent writers of the run queue on it.
     if (d.histories.length) out.push({ ...this.historiesInsert(d.histories, now), role: { kind: 'plain' } });
-    const events = d.events.length;
     if (d.run) {
       const sets: string[] = ['`rev` = ?'];
       const params: unknown[] = [d.run.expectRev + 1];
@@ -300,24 +293,18 @@ export class RunSql {
       if (d.run.startedAt !== undefined) set('started_at', this.date(d.run.startedAt));
       if (d.run.finishedAt !== undefined) set('finished_at', this.date(d.run.finishedAt));
       if (d.run.reason !== undefined) set('reason', d.run.reason);
-      if (events) sets.push(this.eventSeqReservation(events));
       out.push({
-        text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?${this.returningSeq(events)}`,
+        text: `UPDATE \`run\` SET ${sets.join(', ')} WHERE \`id\` = ? AND \`rev\` = ?`,
         params: [...params, runId, d.run.expectRev],
-        role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}`, ...(events ? { eventSeq: events } : {}) },
-      });
-    } else if (events) {
-      out.push({
-        text: `UPDATE \`run\` SET ${this.eventSeqReservation(events)} WHERE \`id\` = ?${this.returningSeq(events)}`,
-        params: [runId],
-        role: { kind: 'guard', what: `run ${runId} is gone`, eventSeq: events },
+        role: { kind: 'guard', what: `run ${runId} moved past rev ${d.run.expectRev}` },
       });
     }
-    // Right after the reservation: on MySQL its value travels in LAST_INSERT_ID(), which the
-    // next insert into a table with an auto-increment key would overwrite.
-    if (events) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
-    // The run row is already locked by this batch when it updated the run or reserved event numbers.
-    if (d.settleRun) out.push(...this.settleRunStatements(runId, !!d.run || events > 0));
+    // The run row is already locked by this batch when it updated the run.
+    if (d.settleRun) out.push(...this.settleRunStatements(runId, !!d.run));
+    // Events go in unnumbered (`seq` NULL): no lock on the run row just for the log, so the
+    // transactions of one run's parallel branches commit side by side (see `numberEventsSteps`).
+    // Last: a transaction that waited on a row another one held logs its events after that one's.
+    if (d.events.length) out.push({ ...this.eventsInsert(runId, d.events, now), role: { kind: 'plain' } });
     return out;
   }
 
@@ -343,23 +330,6 @@ export class RunSql {
         role: { kind: 'settle-run' },
       },
     ];
-  }
-
-  /**
-   * The SET clause reserving the run's next `n` event sequence numbers. The UPDATE locks the
-   * run row until COMMIT, so transactions logging events for one run take their ranges (and
-   * commit) one after the other: `seq` order is commit order, and a reader paging by `seq`
-   * never sees a later number before an earlier one is committed. On MySQL the new value is
-   * also stored as the session's LAST_INSERT_ID(), which the events insert reads (no round
-   * trip) and the UPDATE's result reports as its insert id.
-   */
-  private eventSeqReservation(n: number): string {
-    return this.mysql ? `\`event_seq\` = LAST_INSERT_ID(\`event_seq\` + ${n})` : `\`event_seq\` = \`event_seq\` + ${n}`;
-  }
-
-  /** SQLite hands the reserved range's last number back through RETURNING (MySQL: the insert id). */
-  private returningSeq(n: number): string {
-    return n && !this.mysql ? ' RETURNING `event_seq`' : '';
   }
 
   /** Every insert of a new run (run row, root process, root context, creation events). */
@@ -412,24 +382,16 @@ export class RunSql {
   }
 
   /**
-   * The events as rows `firstSeq`, `firstSeq + 1`, ...; without `firstSeq`, numbered from the
-   * range the statement before reserved (`eventSeqReservation`): its last number is read back
-   * from LAST_INSERT_ID() on MySQL (every row of one INSERT sees the value from before it) and
-   * from the run row on SQLite.
+   * The events as rows `firstSeq`, `firstSeq + 1`, ... (a new run's, which no one else can
+   * write yet), or unnumbered (`seq` NULL) for `numberEventsSteps` to number once committed.
    */
   eventsInsert(runId: string, events: EngineEvent[], now: Date, firstSeq?: number): Sql {
-    const n = events.length;
-    const reserved = (i: number) => {
-      const back = n - 1 - i;
-      const last = this.mysql ? 'LAST_INSERT_ID()' : '(SELECT `event_seq` FROM `run` WHERE `id` = ?)';
-      return back ? `${last} - ${back}` : last;
-    };
-    const rows = events.map((_, i) => `(?, ${firstSeq === undefined ? reserved(i) : '?'}, ?, ?, ?, ?)`);
+    const rows = events.map(() => (firstSeq === undefined ? '(?, NULL, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?)'));
     return {
       text: `INSERT INTO \`run_event\` (\`run_id\`, \`seq\`, \`node_id\`, \`event_type\`, \`data\`, \`created_at\`) VALUES ${rows.join(', ')}`,
       params: events.flatMap((e, i) => [
         runId,
-        ...(firstSeq !== undefined ? [firstSeq + i] : this.mysql ? [] : [runId]),
+        ...(firstSeq === undefined ? [] : [firstSeq + i]),
         e.nodeId,
         e.type,
         this.json(e.data),

@@ -26,6 +26,7 @@ import { ContextValueEntity } from './entities/context-value.entity';
 import { NodeHistoryEntity } from './entities/node-history.entity';
 import { NodeStateEntity } from './entities/node-state.entity';
 import { RunEventEntity } from './entities/run-event.entity';
+import { numberEventsSteps, unnumberedEventsQuery } from './event-numbering-sql';
 import { RunProcessEntity } from './entities/run-process.entity';
 import { RunEntity } from './entities/run.entity';
 import { isTransientConflict, isUniqueViolation } from './db-errors';
@@ -490,18 +491,11 @@ export class TypeormRunStore extends RunStore {
     let failed = false;
     const decremented = new Set<string>();
     const wokenIds = new Set<string>();
-    let firstEventSeq: number | undefined;
     statements.forEach((st, i) => {
       const r = results[i];
       switch (st.role.kind) {
         case 'guard':
           if (r?.affected !== 1) throw new StaleStateError(st.role.what, { runId });
-          if (st.role.eventSeq) {
-            const last = this.sql.mysql ? r.lastInsertId : Number(r.rows?.[0]?.event_seq);
-            // Never throw here: on MySQL the batch may have committed already.
-            if (last && Number.isFinite(last)) firstEventSeq = last - st.role.eventSeq + 1;
-            else this.logger.error(`run ${runId}: the event sequence reservation answered ${String(last)}`);
-          }
           break;
         case 'join-decrement':
           if (r?.affected === 1) decremented.add(st.role.parentId);
@@ -517,7 +511,7 @@ export class TypeormRunStore extends RunStore {
           break;
       }
     });
-    return { woken, ...(failed ? { failed } : {}), ...(firstEventSeq === undefined ? {} : { firstEventSeq }) };
+    return { woken, ...(failed ? { failed } : {}) };
   }
 
   private toRunRow(e: RunEntity): RunRow {
@@ -596,6 +590,7 @@ export class TypeormRunStore extends RunStore {
   }
 
   async listEvents(runId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    await this.numberEvents(runId);
     return this.read((m) =>
       m
         .createQueryBuilder(RunEventEntity, 'e')
@@ -603,12 +598,47 @@ export class TypeormRunStore extends RunStore {
         .orderBy('e.seq', 'ASC')
         .limit(limit)
         .getMany(),
-    );
+    ) as Promise<StoredEvent[]>; // `seq > afterSeq` leaves out unnumbered rows
   }
 
   async findEventSeq(runId: string, eventId: number): Promise<number | null> {
-    const row = await this.read((m) => m.findOne(RunEventEntity, { where: { id: eventId, runId }, select: { id: true, seq: true } }));
-    return row ? row.seq : null;
+    const find = () => this.read((m) => m.findOne(RunEventEntity, { where: { id: eventId, runId }, select: { id: true, seq: true } }));
+    let row = await find();
+    if (row && row.seq === null) {
+      await this.numberEvents(runId);
+      row = await find();
+    }
+    return row?.seq ?? null;
+  }
+
+  /**
+   * Numbers the run's committed events that have no `seq` yet (see `numberEventsSteps`): one
+   * plain read when there are none, else one short transaction. Answers how many it numbered.
+   */
+  async numberEvents(runId: string): Promise<number> {
+    const probe = unnumberedEventsQuery(runId);
+    if (!this.sql.mysql) {
+      return runOnSqlite(this.ds, (db) => {
+        if (!this.sqliteStep(db, probe).rows.length) return 0;
+        return db.transaction(() => runStepsSync(numberEventsSteps(this.sql, runId), (st) => this.sqliteStep(db, st)))();
+      });
+    }
+    if (!((await this.ds.query(probe.text, probe.params)) as unknown[]).length) return 0;
+    const qr = this.ds.createQueryRunner();
+    try {
+      await qr.connect();
+      await qr.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED;\nSTART TRANSACTION');
+      try {
+        const numbered = await runStepsAsync(numberEventsSteps(this.sql, runId), (st) => this.mysqlStep(qr, st));
+        await qr.query('COMMIT');
+        return numbered;
+      } catch (e) {
+        await qr.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      await qr.release();
+    }
   }
 
   async loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>> {

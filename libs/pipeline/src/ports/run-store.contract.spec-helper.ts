@@ -365,16 +365,17 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
       const other = newRun({ events: [ev('pre_prepare_run_pipeline', 1)] });
       await store.createRun(run);
       await store.createRun(other);
-      // With a run update (its guard carries the reservation), without one, and without events.
-      const withRun = await store.apply(run.id, decision({ run: { expectRev: 0, state: 'RUNNING' }, events: [ev('node_enter', 3), ev('node_finish', 4)] }), new Date());
-      expect(withRun.firstEventSeq).toBe(3);
-      expect((await store.apply(other.id, decision({ events: [ev('node_enter', 2)] }), new Date())).firstEventSeq).toBe(2);
-      const plain = await store.apply(run.id, decision({ events: [ev('node_enter', 5), ev('node_finish', 6), ev('node_enter', 7)] }), new Date());
-      expect(plain.firstEventSeq).toBe(5);
-      expect((await store.apply(run.id, decision({ context: [{ scopeId: TREE.id, key: '${q}', value: 1 }] }), new Date())).firstEventSeq).toBeUndefined();
-      // A lost guard reserves nothing: the next events still follow on without a gap.
+      // Logged unnumbered, with a run update and without one; a lost guard logs nothing.
+      await store.apply(run.id, decision({ run: { expectRev: 0, state: 'RUNNING' }, events: [ev('node_enter', 3), ev('node_finish', 4)] }), new Date());
+      await store.apply(other.id, decision({ events: [ev('node_enter', 2)] }), new Date());
+      // Numbered when the log is read: what committed so far, after the creation events.
+      expect((await store.listEvents(run.id, 2, 100)).map((e) => [e.seq, e.data?.i])).toEqual([[3, 3], [4, 4]]);
+      await store.apply(run.id, decision({ events: [ev('node_enter', 5), ev('node_finish', 6), ev('node_enter', 7)] }), new Date());
+      await store.apply(run.id, decision({ context: [{ scopeId: TREE.id, key: '${q}', value: 1 }] }), new Date());
       await expect(store.apply(run.id, decision({ run: { expectRev: 99 }, events: [ev('lost', 0)] }), new Date())).rejects.toBeInstanceOf(StaleStateError);
-      expect((await store.apply(run.id, decision({ events: [ev('node_finish', 8)] }), new Date())).firstEventSeq).toBe(8);
+      await store.apply(run.id, decision({ events: [ev('node_finish', 8)] }), new Date());
+      expect(await store.numberEvents(run.id)).toBe(4);
+      expect(await store.numberEvents(run.id)).toBe(0);
 
       const all = await store.listEvents(run.id, 0, 100);
       expect(all.map((e) => [e.seq, e.data?.i])).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((i) => [i, i]));
@@ -392,35 +393,43 @@ export function runStoreContract(name: string, make: () => Promise<ContractStore
       expect(await store.findEventSeq(other.id, all[4].id)).toBeNull();
     });
 
-    it('keeps every run’s sequence gapless and in commit order under concurrent parallel-branch writes', async () => {
+    it('keeps every run’s log gapless, each decision’s events together, under concurrent writers and readers', async () => {
       const runs = [newRun({ events: [{ type: 'pre_prepare_run_pipeline', nodeId: null, data: {} }] }), newRun()];
       for (const r of runs) await store.createRun(r);
       const branches = 24;
-      // Each branch enters its own node and logs 1-3 events, all runs' branches at once.
+      // Each branch enters its own node and logs 1-3 events, all runs' branches at once, while
+      // a reader per run pages through the log (by the last seq it got) as it grows.
       const writes = runs.flatMap((r) =>
         Array.from({ length: branches }, (_, b) => {
           const nodeId = `n${b}`;
           const events = Array.from({ length: 1 + (b % 3) }, (_, k) => ({ type: 'node_enter', nodeId, data: { b, k } }));
           const d = decision({ nodes: [{ expect: null, record: node(r.id, { nodeId, inputs: { b } }) }], events });
-          return { runId: r.id, b, events: events.length, applied: store.apply(r.id, d, new Date()) };
+          return store.apply(r.id, d, new Date());
         }),
       );
-      const results = await Promise.all(writes.map(async (w) => ({ ...w, first: (await w.applied).firstEventSeq! })));
-      for (const r of runs) {
-        const start = r.events?.length ?? 0;
-        const mine = results.filter((w) => w.runId === r.id).sort((x, y) => x.first - y.first);
-        // The reserved ranges tile 1..n after the creation events: no gap, no overlap.
-        let next = start + 1;
-        for (const w of mine) {
-          expect(w.first).toBe(next);
-          next += w.events;
+      let writing = true;
+      const readers = runs.map(async (r) => {
+        const seen: number[] = [];
+        for (let after = 0, last = false; !last; ) {
+          last = !writing;
+          for (let page; (page = await store.listEvents(r.id, after, 5)).length; after = page[page.length - 1].seq) seen.push(...page.map((e) => e.seq));
         }
+        return seen;
+      });
+      await Promise.all(writes);
+      writing = false;
+      const seenByReaders = await Promise.all(readers);
+      for (const [i, r] of runs.entries()) {
+        const total = (r.events?.length ?? 0) + Array.from({ length: branches }, (_, b) => 1 + (b % 3)).reduce((x, y) => x + y, 0);
         const logged = await store.listEvents(r.id, 0, 1000);
-        expect(logged.map((e) => e.seq)).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
-        // Each decision's events sit in its own range, in the decision's order.
-        for (const w of mine) {
-          const range = logged.slice(w.first - 1, w.first - 1 + w.events);
-          expect(range.map((e) => e.data)).toEqual(Array.from({ length: w.events }, (_, k) => ({ b: w.b, k })));
+        expect(logged.map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, k) => k + 1));
+        // The reader saw every number once, in order, though it read while they were handed out.
+        expect(seenByReaders[i]).toEqual(logged.map((e) => e.seq));
+        // Each decision's events sit together, in the decision's order.
+        for (let b = 0; b < branches; b++) {
+          const mine = logged.filter((e) => e.data?.b === b);
+          expect(mine.map((e) => e.data)).toEqual(Array.from({ length: 1 + (b % 3) }, (_, k) => ({ b, k })));
+          expect(mine[mine.length - 1].seq - mine[0].seq).toBe(mine.length - 1);
         }
       }
     });

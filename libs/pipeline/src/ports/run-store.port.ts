@@ -121,7 +121,7 @@ export interface StoredEvent {
   /** Global id (unique across runs; not in commit order on MySQL: page by `seq`). */
   id: number;
   runId: string;
-  /** Position in the run's log: 1, 2, 3... without gaps, in the order the events committed. */
+  /** Position in the run's log: 1, 2, 3... without gaps, in the order the events were seen committed. */
   seq: number;
   nodeId: string | null;
   eventType: string;
@@ -198,14 +198,16 @@ export abstract class RunStore {
   abstract listNodes(runId: string): Promise<NodeRecord[]>;
   abstract listHistories(runId: string, nodeId: string): Promise<HistoryRow[]>;
   /**
-   * The run's events with `seq` > `afterSeq`, by `seq`, at most `limit`. Events are numbered
-   * when they commit, one transaction after the other per run (see `NewRun.events`,
-   * `ApplyResult.firstEventSeq`), so a reader that pages on with the last `seq` it got never
-   * misses one.
+   * The run's events with `seq` > `afterSeq`, by `seq`, at most `limit`. Writers log events
+   * unnumbered; this numbers every committed one first (after the run's last number, in id
+   * order: see `numberEventsSteps`), so a reader that pages on with the last `seq` it got never
+   * misses one that commits later.
    */
   abstract listEvents(runId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The `seq` of the run's event with global id `eventId`; null when the run has no such event. */
   abstract findEventSeq(runId: string, eventId: number): Promise<number | null>;
+  /** Numbers the run's committed, unnumbered events (what `listEvents` does first); answers how many. */
+  abstract numberEvents(runId: string): Promise<number>;
   abstract loadContext(runId: string, scopeId: string): Promise<Record<string, unknown>>;
   /**
    * Processes of unfinished runs in the given states, unchanged since `updatedBefore` when

@@ -157,7 +157,7 @@ export class EngineRuntime {
       }
       this.logger.log(`run ${runId}${'nodeId' in op ? ` node ${op.nodeId}` : ''}: ${op.type}${failed ? ' (run FAILED: nothing left moving)' : ''}`);
       this.countRunEnd(decision, failed);
-      await this.signals.publishDecision(runId, decision, applied.firstEventSeq);
+      await this.signals.publishDecision(runId, decision);
       await this.dispatchAdmitted(applied.admitted);
       if (decision.effects.length) {
         await this.queue.add(decision.effects.map((e) => {
@@ -250,13 +250,13 @@ export class EngineRuntime {
       }
       const decision = await this.chain(tree, slice, first);
       try {
-        const { woken, failed, firstEventSeq, admitted } = await this.store.apply(runId, decision, new Date());
+        const { woken, failed, admitted } = await this.store.apply(runId, decision, new Date());
         for (const w of woken) decision.effects.push({ type: 'advance', processId: w.processId, rev: w.rev, nodeId: decision.joins.find((j) => j.parentId === w.processId)?.destinationId });
         addNodeHints(decision);
         this.logDecision(runId, decision);
         if (failed) this.logger.warn(`run ${runId}: FAILED (a node failed and nothing else can move)`);
         this.countRunEnd(decision, !!failed);
-        await this.signals.publishDecision(runId, decision, firstEventSeq);
+        await this.signals.publishDecision(runId, decision);
         await this.dispatchAdmitted(admitted);
         return decision.effects;
       } catch (e) {

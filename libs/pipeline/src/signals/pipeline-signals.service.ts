@@ -10,11 +10,13 @@ export interface PipelineEventPayload {
   /** The run the event belongs to (also `data.root_pipeline_id`). */
   runId: string;
   /**
-   * The event's position in the run's log (`GET /runs/:id/events` answers the same `seq`):
-   * 1, 2, 3... without gaps, in commit order. Signals of one run may reach a process out of
-   * order (parallel branches commit from different workers); `seq` tells the true order.
+   * The event's position in the run's log, when it was numbered as it committed (a run's
+   * admission). Most events are numbered after they commit, when the log is first read
+   * (issue 16: numbering at commit serialized a run's transactions), so signals carry none:
+   * signals of one run may reach a process out of order (parallel branches commit from
+   * different workers) and `GET /runs/:id/events` tells the order.
    */
-  seq: number;
+  seq?: number;
 }
 
 /** The name every event is emitted under; each is also emitted as `pipeline.event.<eventType>`. */
@@ -123,12 +125,9 @@ export class PipelineSignals {
     return () => this.nodeListeners.delete(listener);
   }
 
-  /**
-   * Everything a committed decision signals: its events (numbered from `firstEventSeq`, what
-   * `RunStore.apply` answered), and its node changes to the listeners.
-   */
-  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes' | 'offers'>, firstEventSeq?: number): Promise<void> {
-    if (firstEventSeq !== undefined) this.publish(runId, decision.events, firstEventSeq);
+  /** Everything a committed decision signals: its events, and its node changes to the listeners. */
+  async publishDecision(runId: string, decision: Pick<Decision, 'events' | 'nodes' | 'offers'>): Promise<void> {
+    this.publish(runId, decision.events);
     if (decision.offers?.length) await this.publishTaskTopics(runId, decision.offers.map((o) => o.topic));
     if (this.nodeListeners.size === 0 || decision.nodes.length === 0) return;
     const changes: NodeStateChange[] = decision.nodes.map((w) => ({
@@ -153,11 +152,11 @@ export class PipelineSignals {
     return !!this.options?.enabled && !!this.emitter;
   }
 
-  /** Emits events of `runId` logged with the sequence numbers `firstSeq`, `firstSeq + 1`, ... */
-  publish(runId: string, events: readonly EngineEvent[], firstSeq: number): void {
+  /** Emits committed events of `runId` (numbered `firstSeq`, `firstSeq + 1`, ... when known). */
+  publish(runId: string, events: readonly EngineEvent[], firstSeq?: number): void {
     if (!this.enabled || events.length === 0) return;
     for (const [i, e] of events.entries()) {
-      const payload: PipelineEventPayload = { eventType: e.type, data: e.data, runId, seq: firstSeq + i };
+      const payload: PipelineEventPayload = { eventType: e.type, data: e.data, runId, ...(firstSeq === undefined ? {} : { seq: firstSeq + i }) };
       this.emit(PIPELINE_EVENT, payload);
       this.emit(`${PIPELINE_EVENT}.${e.type}`, payload);
     }

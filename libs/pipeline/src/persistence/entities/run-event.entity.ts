@@ -4,8 +4,9 @@ import { jsonColumn } from '../json.transformer';
 /**
  * The run's event log, appended in the same transaction as the state change it describes.
  * `id` is global and, on MySQL, allocated in insert order, not commit order; `seq` numbers a
- * run's events 1, 2, 3... without gaps in the order their transactions committed (reserved on
- * the run row, see `RunSql.decisionStatements`), so readers page by `seq`.
+ * run's events 1, 2, 3... without gaps in the order they were seen committed: writers leave it
+ * NULL and the first read of the log numbers what has committed since (`RunStore.numberEvents`),
+ * so readers page by `seq` and never miss a late commit.
  */
 @Entity('run_event')
 @Index('uq_run_event_run_seq', ['runId', 'seq'], { unique: true })
@@ -16,9 +17,9 @@ export class RunEventEntity {
   @Column({ name: 'run_id', type: 'varchar', length: 36 })
   runId: string;
 
-  /** Position in the run's log: 1 for its first event, no gaps, in commit order. */
-  @Column({ type: 'int' })
-  seq: number;
+  /** Position in the run's log: 1 for its first event, no gaps; NULL until numbered. */
+  @Column({ type: 'int', nullable: true })
+  seq: number | null;
 
   @Column({ name: 'node_id', type: 'varchar', length: 128, nullable: true })
   nodeId: string | null;

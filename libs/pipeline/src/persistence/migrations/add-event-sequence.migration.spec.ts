@@ -51,15 +51,20 @@ async function checkBackfill(databaseUrl: string): Promise<void> {
     const counters = await after.query('SELECT `id`, `event_seq` FROM `run` ORDER BY `id`');
     expect(counters.map((r: { event_seq: number }) => Number(r.event_seq))).toEqual([4, 2, 0]);
     for (const [runId, next] of [[RUNS[0], 5], [RUNS[2], 1]] as const) {
-      const applied = await store.apply(runId, { ...emptyDecision(), events: [{ type: 'node_finish', nodeId: null, data: { i: 9 } }] }, new Date());
-      expect(applied.firstEventSeq).toBe(next);
+      await store.apply(runId, { ...emptyDecision(), events: [{ type: 'node_finish', nodeId: null, data: { i: 9 } }] }, new Date());
+      expect((await store.listEvents(runId, next - 1, 10)).map((e) => [e.seq, e.data?.i])).toEqual([[next, 9]]);
     }
+    // An event left unnumbered when the migrations are undone is numbered on the way down.
+    await store.apply(RUNS[1], { ...emptyDecision(), events: [{ type: 'node_finish', nodeId: null, data: { i: 10 } }] }, new Date());
     // (run_id, seq) is unique.
     await expect(
       after.query("INSERT INTO `run_event` (`run_id`, `seq`, `event_type`, `created_at`) VALUES (?, 1, 'dup', '2026-01-01 00:00:00.000')", [RUNS[1]]),
     ).rejects.toThrow();
     // And it rolls back to the old shape (after the migrations that came later).
-    for (let i = AT; i < PIPELINE_MIGRATIONS.length; i++) await after.undoLastMigration();
+    for (let i = AT + 1; i < PIPELINE_MIGRATIONS.length; i++) await after.undoLastMigration();
+    const seqs = await after.query('SELECT `seq` FROM `run_event` WHERE `run_id` = ? ORDER BY `id`', [RUNS[1]]);
+    expect(seqs.map((r: { seq: number }) => Number(r.seq))).toEqual([1, 2, 3]);
+    await after.undoLastMigration();
     const columns = await after.query('SELECT * FROM `run_event` LIMIT 1');
     expect(Object.keys(columns[0])).not.toContain('seq');
   } finally {

@@ -11,6 +11,7 @@ import { AddUniqueBusinessKey1763684100000 } from './1763684100000-add-unique-bu
 import { AddSchedules1763684200000 } from './1763684200000-add-schedules';
 import { AddExternalTasks1763684300000 } from './1763684300000-add-external-tasks';
 import { AddWebhooks1763684400000 } from './1763684400000-add-webhooks';
+import { NumberEventsAfterCommit1763684500000 } from './1763684500000-number-events-after-commit';
 
 /**
  * Every migration, oldest first. Append new ones here; they run at start-up (`migrationsRun`).
@@ -30,4 +31,5 @@ export const PIPELINE_MIGRATIONS = [
   AddSchedules1763684200000,
   AddExternalTasks1763684300000,
   AddWebhooks1763684400000,
+  NumberEventsAfterCommit1763684500000,
 ];

@@ -1,0 +1,23 @@
+import { DataSource } from 'typeorm';
+import { startEmbeddedApp } from '../test/utils/embedded-app';
+import { EngineClient } from '../bench/lib/engine-client';
+import { bambooScenarioTree } from '../bench/lib/trees';
+(async () => {
+  const app = await startEmbeddedApp({ LOG_LEVEL: 'warn' });
+  const ds = app.app.get(DataSource);
+  const db: any = (ds.driver as any).databaseConnection;
+  let cur: string[] | null = null; const txs: string[][] = [];
+  const prep = db.prepare.bind(db);
+  let on = false;
+  db.prepare = (sql: string) => { const st = prep(sql); for (const m of ['run','all','get']) { const o = st[m]; st[m] = (...a: any[]) => { if (on) (cur ?? (txs.push(['(no tx)']), txs[txs.length-1])).push(sql.replace(/\s+/g,' ').slice(0,110) + ' ' + JSON.stringify(a).slice(0,80)); return o.apply(st, a); }; } return st; };
+  const tr = db.transaction.bind(db);
+  db.transaction = (fn: any) => { const w = tr(fn); return (...a: any[]) => { cur = []; try { return w(...a); } finally { if (on) txs.push(cur!); cur = null; } }; };
+  const c = new EngineClient(app.baseUrl);
+  on = true;
+  await c.startInline(bambooScenarioTree(0), 'x');
+  await c.waitFinished('x', 1);
+  on = false;
+  txs.forEach((t, i) => { console.log(`--- tx ${i}`); t.forEach((s) => console.log('   ', s)); });
+  await app.close();
+  process.exit(0);
+})();
