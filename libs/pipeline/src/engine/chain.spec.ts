@@ -1,6 +1,6 @@
 import { TreeBuilder } from '../model/tree-generators';
 import { validateTree } from '../model/validate-tree';
-import { mergeDecisions, ownAdvance, stateAfter } from './chain';
+import { branchAdvance, mergeDecisions, ownAdvance, stateAfter } from './chain';
 import type { Decision } from './decision';
 import { EngineSimulator } from './engine-simulator.spec-helper';
 import { complete, step } from './step';
@@ -84,5 +84,52 @@ describe('chaining decisions', () => {
     expect(m.run).toEqual({ expectRev: 7, state: 'FAILED', outputs: { o: 1 } });
     expect(m.context.map((c) => c.value)).toEqual([1, 2]);
     expect(m.effects).toEqual([{ type: 'execute', nodeId: 'x', version: 2 }]);
+  });
+  it('enters a fork\'s branches in the fork\'s own decision, as separate steps would', () => {
+    const build = () => {
+      const b = new TreeBuilder('fork').start().end().activity('w').gateway('pg', 'ParallelGateway').gateway('cg', 'ConvergeGateway');
+      b.activity('x').activity('y').activity('z');
+      b.chain('start', 'w', 'pg', 'x', 'cg');
+      b.chain('pg', 'y', 'cg', 'end');
+      b.chain('pg', 'z', 'cg');
+      const t = b.build();
+      const s = new EngineSimulator(t, validateTree(t).converges, {}, (id, _inputs, phase) =>
+        id === 'w' && phase === 'execute' ? { ok: true, outputs: {}, finished: false } : { ok: true, outputs: {}, finished: true },
+      );
+      s.runToEnd();
+      return s;
+    };
+    const a = build();
+    const w = a.nodes.get('w')!;
+    const slice = a.slice(w.processId, ['w', 'pg', 'x', 'y', 'z']);
+    let merged = complete({ ...slice, nodeId: 'w', version: w.version, outcome: { ok: true, outputs: {}, finished: true, phase: 'schedule' } });
+    for (;;) {
+      const forker = stateAfter(slice, merged).process;
+      const next = ownAdvance(merged, slice.process.id) ?? branchAdvance(merged, forker);
+      if (!next) break;
+      const after = stateAfter(slice, merged, next.processId);
+      const parent = next.processId === slice.process.id ? slice.parent : forker;
+      merged = mergeDecisions(merged, step({ ...slice, ...after, parent }), next);
+    }
+    // One decision finishes w, forks, and enters all three branches' first activities.
+    expect(merged.nodes.map((n) => `${n.record.nodeId}:${n.record.state}`).sort()).toEqual(
+      ['pg:FINISHED', 'w:FINISHED', 'x:RUNNING', 'y:RUNNING', 'z:RUNNING'],
+    );
+    expect(merged.effects.map((e) => (e.type === 'execute' ? e.nodeId : e.type)).sort()).toEqual(['x', 'y', 'z']);
+    // The branch processes are created (no guard) by this very decision.
+    const branches = merged.processes.filter((p) => p.record.parentId === slice.process.id);
+    expect(branches).toHaveLength(3);
+    expect(branches.every((p) => p.expectRev === null)).toBe(true);
+    a.apply(merged);
+    a.pending.push(...merged.effects);
+    a.runToEnd();
+
+    const b = build();
+    b.operate({ type: 'callback', nodeId: 'w', version: 1, data: {}, callbackType: 'callback' });
+    b.setBehaviour(() => ({ ok: true, outputs: {}, finished: true }));
+    b.runToEnd();
+    expect(a.run.state).toBe('FINISHED');
+    expect(b.run.state).toBe('FINISHED');
+    for (const id of ['start', 'w', 'pg', 'x', 'y', 'z', 'cg', 'end']) expect(a.state(id)).toBe(b.state(id));
   });
 });

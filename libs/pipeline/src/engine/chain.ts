@@ -22,9 +22,29 @@ export function ownAdvance(d: Decision, processId: string): Extract<Effect, { ty
   return d.effects.find((e): e is Extract<Effect, { type: 'advance' }> => e.type === 'advance' && e.processId === processId && !e.delayMs);
 }
 
-/** `state` after `d` is applied (for the same process; context of its scope). */
-export function stateAfter(state: ChainState, d: Decision): ChainState {
-  const process = d.processes.find((w) => w.record.id === state.process.id)?.record ?? state.process;
+/**
+ * A branch process `d` forked off `forker` (new, in the same scope, so the context read for
+ * the forker is theirs too) whose advance is still to be decided: chaining it enters the
+ * branch's first node in the fork's own transaction. Branches already at their converge
+ * gateway (empty ones) are left to their own step.
+ */
+export function branchAdvance(d: Decision, forker: ProcessRecord): Extract<Effect, { type: 'advance' }> | undefined {
+  return d.effects.find((e): e is Extract<Effect, { type: 'advance' }> => {
+    if (e.type !== 'advance' || e.delayMs) return false;
+    const w = d.processes.find((x) => x.record.id === e.processId);
+    return (
+      !!w &&
+      w.expectRev === null &&
+      w.record.parentId === forker.id &&
+      w.record.scopeId === forker.scopeId &&
+      w.record.currentNodeId !== w.record.destinationId
+    );
+  });
+}
+
+/** `state` after `d` is applied, seen from process `processId` (by default the state's own; context of its scope). */
+export function stateAfter(state: ChainState, d: Decision, processId: string = state.process.id): ChainState {
+  const process = d.processes.find((w) => w.record.id === processId)?.record ?? state.process;
   const nodes = new Map(state.nodes);
   for (const w of d.nodes) nodes.set(w.record.nodeId, w.record);
   const context = { ...state.context };

@@ -5,7 +5,7 @@ import { LazyVariableRegistry } from '../components/lazy-variable-registry.servi
 import { ComponentData, type ParentData, type Service } from '../components/service';
 import type { CompiledTree } from '../engine/compiled-tree';
 import { droppedDecision, type AdmittedRun, type ApplyResult, type Decision, type Effect } from '../engine/decision';
-import { mergeDecisions, ownAdvance, stateAfter, type ChainState } from '../engine/chain';
+import { branchAdvance, mergeDecisions, ownAdvance, stateAfter, type ChainState } from '../engine/chain';
 import { FINAL_RUN_STATES } from '../engine/node-machine';
 import { operate, type Operation } from '../engine/operations';
 import type { NodeRecord, ProcessRecord } from '../engine/run-state';
@@ -29,8 +29,11 @@ import { TreeCache } from './tree-cache';
 /** `schedule` calls of a poll due at once made in one go before saving (see `callComponent`). */
 const MAX_IMMEDIATE_POLLS = 16;
 
-/** Steps merged into one transaction at most (see `chain`). */
+/** Steps of a process's own way merged into one transaction at most (see `chain`). */
 const MAX_CHAINED_STEPS = 8;
+
+/** Branches a fork enters in its own transaction at most (the rest take a step of their own each). */
+const MAX_CHAINED_BRANCHES = 128;
 
 /** Compare-and-set conflicts retried before giving the job back to the queue. */
 const MAX_STALE_RETRIES = 20;
@@ -113,8 +116,10 @@ export class EngineRuntime {
       for (const effect of effects) {
         const next = this.toJob(job.runId, effect);
         const delayed = 'delayMs' in effect && (effect.delayMs ?? 0) > 0;
-        // Keep the first immediate step of a chain in this worker: no queue hop per node.
-        const inline = effect.type === 'advance' ? work.length === 0 : this.options.inlineExecute;
+        // Keep the first immediate step of a chain in this worker: no queue hop per node. The
+        // rest (a fork's branches, a DAG's ready works) go to the queue, so other workers (or
+        // this one's other slots) run them side by side instead of one after the other here.
+        const inline = work.length === 0 && (effect.type === 'advance' || this.options.inlineExecute);
         if (!delayed && budget > 0 && inline) {
           budget--;
           work.push(next);
@@ -295,12 +300,15 @@ export class EngineRuntime {
     if (!slice.lookedUp) return d;
     const base: ChainState = { run: slice.run, process: slice.process, nodes: slice.nodes, context: slice.context };
     let merged = d;
-    for (let i = 0; i < MAX_CHAINED_STEPS; i++) {
-      const next = ownAdvance(merged, slice.process.id);
+    for (let own = 0, branches = 0; ; ) {
+      // The process's own way on first, then the branches a fork in it just started.
+      let next = own < MAX_CHAINED_STEPS ? ownAdvance(merged, slice.process.id) : undefined;
+      if (next) own++;
+      else if (branches < MAX_CHAINED_BRANCHES && (next = branchAdvance(merged, stateAfter(base, merged).process))) branches++;
       if (!next) break;
-      const after = stateAfter(base, merged);
+      const after = stateAfter(base, merged, next.processId);
       const p = after.process;
-      if (p.state !== 'ACTIVE' || p.rev !== next.rev) break;
+      if (p.id !== next.processId || p.state !== 'ACTIVE' || p.rev !== next.rev) break;
       if (p.destinationId !== p.currentNodeId) {
         const node = tree.nodes.get(p.currentNodeId);
         // A sub-process's end needs its parent process and owner node: not in this read.
@@ -311,7 +319,8 @@ export class EngineRuntime {
       let stepped: Decision;
       try {
         const lazy = await this.resolveLazy(tree, p.scopeId, after.context, slice.run.id, p.currentNodeId);
-        stepped = step({ tree, ...after, parent: slice.parent, lazy, now: new Date(), newId: randomUUID });
+        const parent = p.id === slice.process.id ? slice.parent : stateAfter(base, merged).process;
+        stepped = step({ tree, ...after, parent, lazy, now: new Date(), newId: randomUUID });
       } catch (e) {
         // Save what is decided so far; the advance left in it meets the violation again on its
         // own read and fails that node there (see `decideOrFail`).
@@ -600,8 +609,8 @@ const CONTEXT_ONLY: SliceNeeds = Object.freeze({ parent: false, context: true, o
 
 /**
  * Nodes a completing activity's process may walk into next without a decision of its own:
- * along single flows (converge gateways, start events), and every target of an exclusive
- * gateway. Their rows are read with the node's, so those steps chain into one transaction.
+ * along single flows (converge gateways, start events), and every target of an exclusive or
+ * parallel gateway. Their rows are read with the node's, so those steps chain into one transaction.
  */
 function lookahead(tree: CompiledTree, nodeId: string): string[] {
   const out: string[] = [];
@@ -610,7 +619,9 @@ function lookahead(tree: CompiledTree, nodeId: string): string[] {
   const dag = cur && (cur.kind === 'start' || cur.kind === 'activity') ? tree.scope(cur.scopeId).dag : undefined;
   if (dag) return dag.order;
   for (let depth = 0; cur && depth < 4 && out.length < 16; depth++) {
-    if (cur.kind === 'exclusive') {
+    // An exclusive gateway takes one of its targets; a parallel one forks into all of them,
+    // and the fork enters each branch's first node in the same transaction (see `chain`).
+    if (cur.kind === 'exclusive' || cur.kind === 'parallel') {
       out.push(...cur.outgoing.map((o) => o.target));
       break;
     }
@@ -618,7 +629,7 @@ function lookahead(tree: CompiledTree, nodeId: string): string[] {
     const target = cur.outgoing[0].target;
     out.push(target);
     cur = tree.nodes.get(target);
-    if (!cur || (cur.kind !== 'converge' && cur.kind !== 'exclusive' && cur.kind !== 'start')) break;
+    if (!cur || (cur.kind !== 'converge' && cur.kind !== 'exclusive' && cur.kind !== 'parallel' && cur.kind !== 'start')) break;
   }
   return out;
 }
