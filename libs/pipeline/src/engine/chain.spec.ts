@@ -132,4 +132,52 @@ describe('chaining decisions', () => {
     expect(b.run.state).toBe('FINISHED');
     for (const id of ['start', 'w', 'pg', 'x', 'y', 'z', 'cg', 'end']) expect(a.state(id)).toBe(b.state(id));
   });
+  it('enters a sub-process and its first activity in the parent\'s decision, on the params alone', () => {
+    const build = () => {
+      const inner = new TreeBuilder('sp', { flowPrefix: 'sf' }).start('s1').end('e1');
+      inner.activity('i1', 'noop', { x: { type: 'splice', value: '${m}' } });
+      inner.chain('s1', 'i1', 'e1');
+      const b = new TreeBuilder('root').start().end().activity('w');
+      b.subProcess('sp', inner.build(), { '${m}': { type: 'splice', value: '${n * 2}' } });
+      b.variable('${n}', { type: 'plain', value: 21 });
+      b.chain('start', 'w', 'sp', 'end');
+      const t = b.build();
+      const s = new EngineSimulator(t, validateTree(t).converges, { '${other}': 1 }, (id, inputs, phase) =>
+        id === 'w' && phase === 'execute' ? { ok: true, outputs: {}, finished: false } : { ok: true, outputs: { ...inputs }, finished: true },
+      );
+      s.runToEnd();
+      return s;
+    };
+    const a = build();
+    const w = a.nodes.get('w')!;
+    const slice = a.slice(w.processId, ['w', 'sp', 's1', 'i1']);
+    let merged = complete({ ...slice, nodeId: 'w', version: w.version, outcome: { ok: true, outputs: {}, finished: true, phase: 'schedule' } });
+    for (;;) {
+      const forker = stateAfter(slice, merged).process;
+      const next = ownAdvance(merged, slice.process.id) ?? branchAdvance(merged, forker);
+      if (!next) break;
+      const after = stateAfter(slice, merged, next.processId);
+      const parent = next.processId === slice.process.id ? slice.parent : forker;
+      merged = mergeDecisions(merged, step({ ...slice, ...after, parent }), next);
+    }
+    expect(merged.nodes.map((n) => `${n.record.nodeId}:${n.record.state}`)).toEqual(['w:FINISHED', 'sp:RUNNING', 's1:FINISHED', 'i1:RUNNING']);
+    // The sub-process's scope sees its params only, not the parent's variables.
+    expect(merged.nodes.find((n) => n.record.nodeId === 'i1')!.record.inputs).toEqual({ x: 42 });
+    const child = merged.processes.find((p) => p.record.scopeId === 'sp')!;
+    expect(slice.context).toEqual({ '${other}': 1 });
+    expect(stateAfter(slice, merged, child.record.id).context).toEqual({ '${m}': 42 });
+    expect(merged.effects).toEqual([{ type: 'execute', nodeId: 'i1', version: 1 }]);
+    a.apply(merged);
+    a.pending.push(...merged.effects);
+    a.runToEnd();
+
+    const b = build();
+    b.operate({ type: 'callback', nodeId: 'w', version: 1, data: {}, callbackType: 'callback' });
+    b.setBehaviour((_id, inputs) => ({ ok: true, outputs: { ...inputs }, finished: true }));
+    b.runToEnd();
+    expect(a.run.state).toBe('FINISHED');
+    expect(b.run.state).toBe('FINISHED');
+    for (const id of ['start', 'w', 'sp', 's1', 'i1', 'e1', 'end']) expect(a.state(id)).toBe(b.state(id));
+    expect(a.nodes.get('i1')!.outputs).toEqual(b.nodes.get('i1')!.outputs);
+  });
 });

@@ -23,10 +23,11 @@ export function ownAdvance(d: Decision, processId: string): Extract<Effect, { ty
 }
 
 /**
- * A branch process `d` forked off `forker` (new, in the same scope, so the context read for
- * the forker is theirs too) whose advance is still to be decided: chaining it enters the
- * branch's first node in the fork's own transaction. Branches already at their converge
- * gateway (empty ones) are left to their own step.
+ * A child process `d` started off `forker` whose advance is still to be decided: a branch of a
+ * fork (same scope, so the context read for the forker is theirs too) or the process of a
+ * sub-process `forker` just entered (a fresh scope: its context is exactly what `d` writes, see
+ * `stateAfter`). Chaining it enters the child's first node in the forker's own transaction.
+ * Branches already at their converge gateway (empty ones) are left to their own step.
  */
 export function branchAdvance(d: Decision, forker: ProcessRecord): Extract<Effect, { type: 'advance' }> | undefined {
   return d.effects.find((e): e is Extract<Effect, { type: 'advance' }> => {
@@ -36,18 +37,22 @@ export function branchAdvance(d: Decision, forker: ProcessRecord): Extract<Effec
       !!w &&
       w.expectRev === null &&
       w.record.parentId === forker.id &&
-      w.record.scopeId === forker.scopeId &&
+      (w.record.scopeId === forker.scopeId || w.record.scopeId === forker.currentNodeId) &&
       w.record.currentNodeId !== w.record.destinationId
     );
   });
 }
 
-/** `state` after `d` is applied, seen from process `processId` (by default the state's own; context of its scope). */
+/**
+ * `state` after `d` is applied, seen from process `processId` (by default the state's own;
+ * context of its scope). A process in another scope is one `d` started in a sub-process it
+ * entered: that scope's context is new (or reset by `d`), so only `d`'s writes make it up.
+ */
 export function stateAfter(state: ChainState, d: Decision, processId: string = state.process.id): ChainState {
   const process = d.processes.find((w) => w.record.id === processId)?.record ?? state.process;
   const nodes = new Map(state.nodes);
   for (const w of d.nodes) nodes.set(w.record.nodeId, w.record);
-  const context = { ...state.context };
+  const context = process.scopeId === state.process.scopeId ? { ...state.context } : {};
   if (d.contextResets.includes(process.scopeId)) for (const k of Object.keys(context)) delete context[k];
   for (const c of d.context) if (c.scopeId === process.scopeId) context[c.key] = c.value;
   const run: RunRecord = d.run

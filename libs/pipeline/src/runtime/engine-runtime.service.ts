@@ -313,7 +313,8 @@ export class EngineRuntime {
         const node = tree.nodes.get(p.currentNodeId);
         // A sub-process's end needs its parent process and owner node: not in this read.
         if (!node || (node.kind === 'end' && tree.scope(p.scopeId).parentNodeId)) break;
-        if (!slice.contextLoaded && NEEDS_CONTEXT.has(node.kind)) break;
+        // (A sub-process entered in this decision has a fresh scope: its context is all in `after`.)
+        if (!slice.contextLoaded && p.scopeId === slice.process.scopeId && NEEDS_CONTEXT.has(node.kind)) break;
         if (!slice.lookedUp.has(p.currentNodeId) && !after.nodes.has(p.currentNodeId)) break;
       }
       let stepped: Decision;
@@ -618,6 +619,16 @@ function lookahead(tree: CompiledTree, nodeId: string): string[] {
   // In a DAG scope, starting it or settling a work evaluates every work's rule: read them all.
   const dag = cur && (cur.kind === 'start' || cur.kind === 'activity') ? tree.scope(cur.scopeId).dag : undefined;
   if (dag) return dag.order;
+  const intoSub = (): void => {
+    // Entering a sub-process starts its process at its start event, which chains on too
+    // (not into a DAG scope, whose first step reads every work's row).
+    if (cur?.kind !== 'subprocess') return;
+    const sub = tree.scope(cur.id);
+    if (sub.dag) return;
+    out.push(sub.startId);
+    cur = tree.nodes.get(sub.startId);
+  };
+  intoSub();
   for (let depth = 0; cur && depth < 4 && out.length < 16; depth++) {
     // An exclusive gateway takes one of its targets; a parallel one forks into all of them,
     // and the fork enters each branch's first node in the same transaction (see `chain`).
@@ -629,6 +640,7 @@ function lookahead(tree: CompiledTree, nodeId: string): string[] {
     const target = cur.outgoing[0].target;
     out.push(target);
     cur = tree.nodes.get(target);
+    intoSub();
     if (!cur || (cur.kind !== 'converge' && cur.kind !== 'exclusive' && cur.kind !== 'parallel' && cur.kind !== 'start')) break;
   }
   return out;
