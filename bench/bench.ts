@@ -212,6 +212,8 @@ async function runMode(mode: Mode, opts: BenchOptions, redisUp: boolean): Promis
   }
   closers.add(target.close);
   result.config = target.config;
+  result.processes = target.processes();
+  log(`${mode}: ${result.processes.map((p) => `${p.role} pid ${p.pid}`).join(', ')}`);
   const ctx: ScenarioContext = { target, sizes: opts.sizes };
   try {
     await warmUp(ctx);

@@ -7,12 +7,15 @@ import { D_OFFERED_RATE, type StartApiResult, type StartApiVariant } from '../sc
 import type { ThroughputResult } from '../scenarios/throughput';
 import type { HttpValidationResult, InProcessValidationResult } from '../scenarios/validation';
 import type { GitInfo, MachineInfo } from './environment';
+import type { EngineProcess } from './targets';
 import { MODES, type Mode, type ScenarioId, type Sizes } from './options';
 import { round, type Summary } from './stats';
 import type { ExternalTasksResult } from '../scenarios/external-tasks';
 
 export interface ModeResult {
   config: Record<string, unknown>;
+  /** The engine's OS processes by role, as the target reported them at start. */
+  processes?: EngineProcess[];
   /** Engine start → engine stopped, for this mode. */
   durationMs: number;
   A?: ThroughputResult;
@@ -136,7 +139,7 @@ const fmtX = (x: number | undefined): string =>
 
 function costs(t: ThroughputResult): string {
   const p = t.perActivity;
-  const calls = p.componentCalls !== undefined ? `${p.componentCalls} calls` : '';
+  const calls = p.nodeExecutions !== undefined ? `${p.nodeExecutions} executions` : '';
   if (p.queries !== undefined) return [`${p.queries} queries`, calls].filter(Boolean).join(', ');
   const parts = [
     p.jobs !== undefined ? `${p.jobs} jobs` : '',
@@ -301,7 +304,7 @@ export function renderTable(result: BenchResult): string {
   if (ratios.length) out.push('', ...ratios);
   const throughput = modes.filter((m) => result.modes[m]!.A || result.modes[m]!.B);
   if (throughput.length) {
-    out.push('', 'A and B: "calls" are component calls (GET /metrics); transactions counted as:');
+    out.push('', 'A and B: "executions" are pipeline_node_executions_total of GET /metrics; transactions counted as:');
     for (const m of throughput) {
       const t = result.modes[m]!.A ?? result.modes[m]!.B;
       out.push(`  ${MODE_HEADER[m]}: ${t?.transactions?.source ?? ''}`);

@@ -8,7 +8,7 @@
  * - distributed: the built api + N engine-workers + timer-scanner as OS processes over a scratch
  *   MySQL database and a Redis db, through test/utils/cluster.ts (black-box too).
  * Each target also exposes engine-side counters (database statements and transactions, queue
- * jobs, component calls) for per-node costs — as far as the mode can see them — and the OS pids
+ * jobs, node executions) for per-node costs — as far as the mode can see them — and the OS pids
  * of the engine's processes by role.
  */
 import { spawnSync } from 'node:child_process';
@@ -55,8 +55,11 @@ export interface EngineCounters {
    * (black-box embedded: the app exposes no transaction count over HTTP).
    */
   transactions?: number;
-  /** Component calls (execute + schedule), from `pipeline_node_executions_total` on every process's `GET /metrics`. */
-  componentCalls?: number;
+  /**
+   * Node executions: `pipeline_node_executions_total` summed over every engine process's `GET
+   * /metrics` (one per execute or schedule phase; polls due at once inside it are not counted again).
+   */
+  nodeExecutions?: number;
 }
 
 /** Where `EngineCounters.transactions` comes from in each mode, for the output. */
@@ -104,7 +107,7 @@ export function diffCounters(before: EngineCounters, after: EngineCounters): Eng
     mysqlStatus: sub(before.mysqlStatus, after.mysqlStatus),
     jobs: subNumber(before.jobs, after.jobs),
     transactions: subNumber(before.transactions, after.transactions),
-    componentCalls: subNumber(before.componentCalls, after.componentCalls),
+    nodeExecutions: subNumber(before.nodeExecutions, after.nodeExecutions),
   };
 }
 
@@ -113,10 +116,10 @@ function subNumber(before: number | undefined, after: number | undefined): numbe
 }
 
 /**
- * Component calls so far: the sum of `pipeline_node_executions_total` over the `GET /metrics` of
+ * Node executions so far: the sum of `pipeline_node_executions_total` over the `GET /metrics` of
  * every given base URL (an api, or a worker's / scanner's health port). Undefined when one fails.
  */
-export async function componentCalls(baseUrls: string[]): Promise<number | undefined> {
+export async function scrapeNodeExecutions(baseUrls: string[]): Promise<number | undefined> {
   let total = 0;
   for (const url of baseUrls) {
     try {
@@ -253,7 +256,7 @@ export async function startEmbedded(): Promise<EngineTarget> {
       queries: { ...counts },
       statements: { ...shapes },
       transactions: counts.commit,
-      componentCalls: await componentCalls([app.baseUrl]),
+      nodeExecutions: await scrapeNodeExecutions([app.baseUrl]),
     }),
     processes: () => [{ role: 'bench', pid: process.pid }],
     close: () => (closing ??= app.close()),
@@ -268,7 +271,7 @@ export interface EmbeddedBlackBoxOptions {
 
 /**
  * `npm start` as a child process (the built api, embedded: SQLite, no Redis) on a scratch SQLite
- * file and a free port; over HTTP only. Counters: component calls from `GET /metrics`; the app
+ * file and a free port; over HTTP only. Counters: node executions from `GET /metrics`; the app
  * exposes no statement or transaction counts, so those stay absent (see TRANSACTION_SOURCE).
  */
 export async function startEmbeddedBlackBox(options: EmbeddedBlackBoxOptions = {}): Promise<EngineTarget> {
@@ -287,7 +290,7 @@ export async function startEmbeddedBlackBox(options: EmbeddedBlackBoxOptions = {
       queue: 'in-process (of the api)',
     },
     database: { kind: 'sqlite', file: app.databaseFile },
-    counters: async () => ({ componentCalls: await componentCalls([app.baseUrl]) }),
+    counters: async () => ({ nodeExecutions: await scrapeNodeExecutions([app.baseUrl]) }),
     processes: () => {
       const pid = app.appPid();
       return pid === undefined ? [] : [{ role: 'api', pid }];
@@ -390,7 +393,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Eng
     database: { kind: 'mysql', url: scratch.url },
     counters: async () => ({
       ...(await distributedCounters(redis, scratch)),
-      componentCalls: await componentCalls(
+      nodeExecutions: await scrapeNodeExecutions(
         [...started.procs.values()].map((p) => `http://127.0.0.1:${p.port}`),
       ),
     }),
