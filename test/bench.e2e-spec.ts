@@ -57,12 +57,17 @@ describe('npm run bench -- --quick --black-box (short mode)', () => {
     : ['embedded', 'embedded-black-box'];
 
   if (!distributed) {
-    const missing = [mysqlUrl ? '' : 'MySQL (TEST_MYSQL_URL)', redisUrl ? '' : 'Redis (TEST_REDIS_URL)']
+    const missing = [
+      mysqlUrl ? '' : 'MySQL (CI_MYSQL_URL or TEST_MYSQL_URL)',
+      redisUrl ? '' : 'Redis (CI_REDIS_URL or TEST_REDIS_URL)',
+    ]
       .filter(Boolean)
       .join(' and ');
     if (isCi()) {
       it('needs MySQL and Redis in CI', () => {
-        throw new Error(`the bench's distributed mode is required in CI: set ${missing} (.ci/run does)`);
+        throw new Error(
+          `the bench's distributed mode is required in CI: set ${missing} (.ci/run does)`,
+        );
       });
       return;
     }
@@ -76,8 +81,10 @@ describe('npm run bench -- --quick --black-box (short mode)', () => {
   it(`runs every scenario in ${modes.join(', ')} mode and writes every figure`, async () => {
     ensureBuilt();
     const args = ['--quick', '--black-box', '--no-build', '--out', resultsDir];
-    if (distributed) args.push('--mode', 'both', '--mysql-url', mysqlUrl!, '--redis-url', benchRedisUrl(redisUrl!));
-    else args.push('--mode', 'embedded');
+    args.push('--mode', distributed ? 'both' : 'embedded');
+    if (mysqlUrl) args.push('--mysql-url', mysqlUrl);
+    // Never the suites' own db: the bench flushes its Redis db.
+    if (redisUrl) args.push('--redis-url', benchRedisUrl(redisUrl));
     const { code, output } = await runBench(args);
     if (code !== 0) throw new Error(`npm run bench exited ${code}:\n${output.slice(-6000)}`);
 
@@ -88,7 +95,13 @@ describe('npm run bench -- --quick --black-box (short mode)', () => {
       blackBox: boolean;
       scenarios: string[];
       validation?: unknown;
-      modes: Record<string, Record<string, unknown> & { errors: Record<string, string>; processes?: { role: string; pid: number }[] }>;
+      modes: Record<
+        string,
+        Record<string, unknown> & {
+          errors: Record<string, string>;
+          processes?: { role: string; pid: number }[];
+        }
+      >;
     };
     expect(result.quick).toBe(true);
     expect(result.blackBox).toBe(true);
@@ -98,10 +111,14 @@ describe('npm run bench -- --quick --black-box (short mode)', () => {
     for (const mode of modes) {
       const m = result.modes[mode];
       expect({ mode, errors: m.errors }).toEqual({ mode, errors: {} });
-      for (const id of SCENARIOS) expect({ mode, id, present: m[id] !== undefined }).toEqual({ mode, id, present: true });
+      for (const id of SCENARIOS)
+        expect({ mode, id, present: m[id] !== undefined }).toEqual({ mode, id, present: true });
       // A and B carry the throughput facts; transactions are null only where the mode cannot see them.
       for (const id of ['A', 'B']) {
-        const t = m[id] as { activitiesPerSecond: number; transactions: { perActivity: number | null; perSecond: number | null; source: string } };
+        const t = m[id] as {
+          activitiesPerSecond: number;
+          transactions: { perActivity: number | null; perSecond: number | null; source: string };
+        };
         expect(typeof t.activitiesPerSecond).toBe('number');
         expect(typeof t.transactions.source).toBe('string');
         if (mode === 'embedded-black-box') expect(t.transactions.perActivity).toBeNull();
@@ -111,7 +128,11 @@ describe('npm run bench -- --quick --black-box (short mode)', () => {
     }
     expect(result.modes['embedded-black-box'].processes?.map((p) => p.role)).toEqual(['api']);
     if (distributed) {
-      expect(result.modes.distributed.processes?.map((p) => p.role).sort()).toEqual(['api', 'scanner', 'worker-1']);
+      expect(result.modes.distributed.processes?.map((p) => p.role).sort()).toEqual([
+        'api',
+        'scanner',
+        'worker-1',
+      ]);
     }
     expect(output).toMatch(/embedded \(black-box\)/);
   });

@@ -79,10 +79,13 @@ export function startAppPid(root: number): number | undefined {
     }
   }
   const descends = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++)
+      if (p === root) return true;
     return false;
   };
-  return [...cmd.entries()].find(([pid, c]) => c.includes('scripts/start-app.js') && descends(pid))?.[0];
+  return [...cmd.entries()].find(
+    ([pid, c]) => c.includes('scripts/start-app.js') && descends(pid),
+  )?.[0];
 }
 
 async function waitHealthy(p: EmbeddedProcess, ms: number): Promise<void> {
@@ -90,7 +93,10 @@ async function waitHealthy(p: EmbeddedProcess, ms: number): Promise<void> {
   let exitCode: number | null | undefined;
   void p.exited.then((c) => (exitCode = c));
   while (Date.now() < until) {
-    if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before it was healthy:\n${p.logs().slice(-4000)}`);
+    if (exitCode !== undefined)
+      throw new Error(
+        `npm start exited (${exitCode}) before it was healthy:\n${p.logs().slice(-4000)}`,
+      );
     try {
       const res = await fetch(`${p.baseUrl}/health`);
       if (res.ok) return;
@@ -103,7 +109,9 @@ async function waitHealthy(p: EmbeddedProcess, ms: number): Promise<void> {
 }
 
 /** `npm start` on a scratch SQLite file and a free port; resolves once /health answers 200. */
-export async function startEmbeddedProcess(options: EmbeddedProcessOptions = {}): Promise<EmbeddedProcess> {
+export async function startEmbeddedProcess(
+  options: EmbeddedProcessOptions = {},
+): Promise<EmbeddedProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-embedded-'));
   const databaseFile = options.databaseFile ?? join(dir, 'pipeline.sqlite');
   const port = await freePort();
@@ -120,7 +128,12 @@ export async function startEmbeddedProcess(options: EmbeddedProcessOptions = {})
     RATE_LIMIT_BURST_PER_SECOND: '0',
     ...options.env,
   };
-  const child = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const chunks: string[] = [];
   const keep = (b: Buffer) => {
     chunks.push(b.toString());
@@ -131,7 +144,8 @@ export async function startEmbeddedProcess(options: EmbeddedProcessOptions = {})
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let pid: number | undefined;
   let stopping: Promise<void> | undefined;
-  const removeDir = () => rmSync(options.databaseFile ? join(dir, '__none__') : dir, { recursive: true, force: true });
+  const removeDir = () =>
+    rmSync(options.databaseFile ? join(dir, '__none__') : dir, { recursive: true, force: true });
   const p: EmbeddedProcess = {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
