@@ -68,6 +68,7 @@ function defined(entries: [string, number | undefined][]): Record<string, number
 /** Engine ÷ baseline ratios of one mode (only those whose two sides ran). */
 export function ratiosOf(r: ModeResult): Record<string, number> {
   const chain = r.F?.bullmqSerial;
+  const dbCeiling = (r.F?.dbParallel ?? r.F?.dbSerial)?.transactionsPerSecond;
   return defined([
     [
       'B.activitiesPerSecond / F.bullmqSerial.jobsPerSecond',
@@ -90,6 +91,9 @@ export function ratiosOf(r: ModeResult): Record<string, number> {
       'B.activitiesPerSecond / F.dbParallel.transactionsPerSecond',
       ratio(r.B?.activitiesPerSecond, r.F?.dbParallel?.transactionsPerSecond),
     ],
+    // How close the engine's commit rate gets to the database's (10 connections on MySQL, the one writer on SQLite).
+    ['A.transactions.perSecond / F.db.transactionsPerSecond', ratio(r.A?.transactions?.perSecond ?? undefined, dbCeiling)],
+    ['B.transactions.perSecond / F.db.transactionsPerSecond', ratio(r.B?.transactions?.perSecond ?? undefined, dbCeiling)],
   ]);
 }
 
@@ -252,6 +256,14 @@ function rows(sizes: Sizes): Row[] {
     {
       label: 'C noop cycle p50 ÷ BullMQ hop p50',
       cell: (r) => fmtX(r.ratios['C.cycleMs.p50 / F.bullmqSerial.hopMs.p50']),
+    },
+    {
+      label: 'A tx/s ÷ DB tx/s (10 connections on MySQL, 1 on SQLite)',
+      cell: (r) => fmtX(r.ratios['A.transactions.perSecond / F.db.transactionsPerSecond']),
+    },
+    {
+      label: 'B tx/s ÷ DB tx/s (10 connections on MySQL, 1 on SQLite)',
+      cell: (r) => fmtX(r.ratios['B.transactions.perSecond / F.db.transactionsPerSecond']),
     },
     {
       label: 'B act/s ÷ DB tx/s (1 connection)',
