@@ -96,6 +96,8 @@ function resolveModes(
 ): Mode[] {
   const picked = resolveBaseModes(opts, mysql, redis, notes);
   if (opts.blackBox && picked.includes('embedded')) picked.push('embedded-black-box');
+  else if (opts.blackBox && !picked.includes('embedded-black-box'))
+    notes.push('--black-box: no embedded mode ran; distributed mode is black-box already');
   return MODES.filter((m) => picked.includes(m));
 }
 
