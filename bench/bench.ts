@@ -1,11 +1,20 @@
 /**
- * `npm run bench -- [--mode embedded|distributed|both] [--scenarios A,B,...] [--quick]`
+ * `npm run bench -- [--mode embedded|embedded-black-box|distributed|both] [--black-box] [--scenarios A,B,...] [--quick]`
  *
  * Measures the engine on this machine, over its public HTTP API, in embedded mode (the API app
  * with the engine in this process, SQLite) and/or distributed mode (built api + engine-worker(s)
  * + timer-scanner processes over a scratch MySQL database and Redis db 12). Prints a table and
  * writes `bench/results/<date>-<mode>.json` with the machine, Node version, git commit and every
  * figure. Without --mode: both when MySQL and Redis answer, else embedded (with a loud note).
+ *
+ * `--black-box` adds a third column wherever embedded mode runs: the same scenarios against
+ * `npm start` (the README's embedded command, the built api from dist/) as a child process on a
+ * scratch SQLite file, driven over HTTP only — beside the in-process figures and the distributed
+ * ones (distributed mode is black-box already). `--mode embedded-black-box` runs that column alone.
+ * Black-box embedded mode sees no database counters (the app exposes none over HTTP), so its
+ * transactions per activity are reported as not available; distributed mode takes them from the
+ * MySQL server's Com_commit, in-process embedded mode counts the engine's own COMMITs.
+ * For A and B every mode reports activities/s, transactions per activity and transactions/s.
  *
  *   A  bamboo-engine's README scenario: 100 runs of a 17-node pipeline (activities, a 3-branch
  *      parallel gateway, an exclusive gateway, a two-activity sub-process) started at once; every
@@ -35,19 +44,27 @@ import { gitInfo, machineInfo, probeMysql, probeRedis } from './lib/environment'
 import {
   parseOptions,
   UsageError,
+  MODES,
   type BenchOptions,
   type Mode,
   type ScenarioId,
 } from './lib/options';
 import {
   embeddedOverDistributed,
+  modeLabel,
   ratiosOf,
   renderTable,
   writeResult,
   type BenchResult,
   type ModeResult,
 } from './lib/report';
-import { buildApps, startDistributed, startEmbedded, type EngineTarget } from './lib/targets';
+import {
+  buildApps,
+  startDistributed,
+  startEmbedded,
+  startEmbeddedBlackBox,
+  type EngineTarget,
+} from './lib/targets';
 import { scenarioF } from './scenarios/baselines';
 import type { ScenarioContext } from './scenarios/context';
 import { scenarioC } from './scenarios/hop-latency';
@@ -70,13 +87,27 @@ function loudNote(text: string): void {
   console.error(`\n${bar}\n${text}\n${bar}\n`);
 }
 
-/** Which modes run: as asked, or both when the services answer, else embedded. */
+/** Which modes run: as asked, or both when the services answer, else embedded; `--black-box` adds black-box embedded beside in-process embedded. */
 function resolveModes(
   opts: BenchOptions,
   mysql: string | undefined,
   redis: string | undefined,
   notes: string[],
 ): Mode[] {
+  const picked = resolveBaseModes(opts, mysql, redis, notes);
+  if (opts.blackBox && picked.includes('embedded')) picked.push('embedded-black-box');
+  else if (opts.blackBox && !picked.includes('embedded-black-box'))
+    notes.push('--black-box: no embedded mode ran; distributed mode is black-box already');
+  return MODES.filter((m) => picked.includes(m));
+}
+
+function resolveBaseModes(
+  opts: BenchOptions,
+  mysql: string | undefined,
+  redis: string | undefined,
+  notes: string[],
+): Mode[] {
+  if (opts.mode === 'embedded-black-box') return ['embedded-black-box'];
   const servicesUp = Boolean(mysql && redis);
   const missing = [mysql ? '' : `MySQL (${opts.mysqlUrl})`, redis ? '' : `Redis (${opts.redisUrl})`]
     .filter(Boolean)
@@ -149,6 +180,12 @@ function scenarioRunners(
 
 async function startTarget(mode: Mode, opts: BenchOptions): Promise<EngineTarget> {
   if (mode === 'embedded') return startEmbedded();
+  if (mode === 'embedded-black-box') {
+    return startEmbeddedBlackBox({
+      cpuProfDir: opts.cpuProfDir ? join(opts.cpuProfDir, 'embedded-black-box') : undefined,
+      onCleanup: (close) => closers.add(close),
+    });
+  }
   return startDistributed({
     mysqlUrl: opts.mysqlUrl,
     redisUrl: opts.redisUrl,
@@ -177,6 +214,8 @@ async function runMode(mode: Mode, opts: BenchOptions, redisUp: boolean): Promis
   }
   closers.add(target.close);
   result.config = target.config;
+  result.processes = target.processes();
+  log(`${mode}: ${result.processes.map((p) => `${p.role} pid ${p.pid}`).join(', ')}`);
   const ctx: ScenarioContext = { target, sizes: opts.sizes };
   try {
     await warmUp(ctx);
@@ -210,7 +249,8 @@ async function main(): Promise<number> {
   const result: BenchResult = {
     schema: 1,
     date: new Date().toISOString(),
-    mode: modes.length === 2 ? 'both' : modes[0],
+    mode: modeLabel(modes),
+    blackBox: modes.includes('embedded-black-box'),
     quick: opts.quick,
     scenarios: opts.scenarios,
     sizes: opts.sizes,
@@ -235,16 +275,20 @@ async function main(): Promise<number> {
     log('E: validateTree in-process');
     result.validation = await scenarioEInProcess(opts.sizes.eNodes, opts.sizes.eRepeats);
   }
-  if (modes.includes('distributed')) {
+  if (modes.includes('distributed') || modes.includes('embedded-black-box')) {
     const skipped = opts.build
       ? buildApps()
-      : '--no-build: distributed mode ran whatever dist/ held';
+      : '--no-build: the black-box and distributed modes ran whatever dist/ held';
     if (skipped && opts.build) loudNote(skipped);
     if (skipped) notes.push(skipped);
   }
   for (const mode of modes) result.modes[mode] = await runMode(mode, opts, Boolean(redis));
   result.embeddedOverDistributed = embeddedOverDistributed(
     result.modes.embedded,
+    result.modes.distributed,
+  );
+  result.embeddedBlackBoxOverDistributed = embeddedOverDistributed(
+    result.modes['embedded-black-box'],
     result.modes.distributed,
   );
   result.durationMs = Date.now() - started;

@@ -5,8 +5,14 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const SCENARIOS = ['A', 'B', 'C', 'D', 'E', 'F', 'G'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
-export type ModeOption = 'embedded' | 'distributed' | 'both';
-export type Mode = 'embedded' | 'distributed';
+export type ModeOption = 'embedded' | 'embedded-black-box' | 'distributed' | 'both';
+/**
+ * embedded: the api app in the bench's own process (in-process); embedded-black-box: `npm start`
+ * as a child process, over HTTP only; distributed: api + workers + scanner as processes (black-box).
+ */
+export type Mode = 'embedded' | 'embedded-black-box' | 'distributed';
+/** The order modes run and are printed in. */
+export const MODES: readonly Mode[] = ['embedded', 'embedded-black-box', 'distributed'];
 
 export interface Sizes {
   /** A: runs of the 17-node bamboo pipeline started at once. */
@@ -66,6 +72,8 @@ export const QUICK_SIZES: Sizes = {
 export interface BenchOptions {
   /** What was asked for; `undefined` = both when MySQL and Redis answer, else embedded. */
   mode: ModeOption | undefined;
+  /** `--black-box`: wherever embedded runs in-process, run it black-box (`npm start`) too. */
+  blackBox: boolean;
   scenarios: ScenarioId[];
   quick: boolean;
   sizes: Sizes;
@@ -85,10 +93,15 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
   --mode embedded|distributed|both   default: both when MySQL and Redis answer, else embedded
-  --scenarios A,B,C,D,E,F            default: all
+         embedded-black-box          only the black-box embedded mode (npm start as a child process)
+  --black-box                        run embedded mode black-box as well: \`npm start\` (built api,
+                                     SQLite) as a child process driven over HTTP only; the table
+                                     gets the columns embedded (in-process) | embedded (black-box)
+                                     | distributed (already black-box)
+  --scenarios A,B,C,D,E,F,G          default: all
   --quick                            small sizes, for smoke tests
   --workers N                        engine-worker processes in distributed mode (default 1)
-  --no-build                         do not rebuild dist/ before a distributed run
+  --no-build                         do not rebuild dist/ before a black-box or distributed run
   --mysql-url URL                    default $BENCH_MYSQL_URL or mysql://root@127.0.0.1:3306
   --redis-url URL                    default $BENCH_REDIS_URL or redis://127.0.0.1:6379/12 (flushed!)
   --cpu-prof DIR                     write .cpuprofile files of the engine (in-process or child processes)
@@ -110,6 +123,7 @@ export function parseOptions(
       mode: { type: 'string' },
       scenarios: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      'black-box': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       'no-build': { type: 'boolean', default: false },
       'mysql-url': { type: 'string' },
@@ -126,14 +140,23 @@ export function parseOptions(
     process.exit(0);
   }
   const mode = values.mode;
-  if (mode !== undefined && mode !== 'embedded' && mode !== 'distributed' && mode !== 'both') {
-    throw new UsageError(`--mode must be embedded, distributed or both (got '${mode}')\n${USAGE}`);
+  if (
+    mode !== undefined &&
+    mode !== 'embedded' &&
+    mode !== 'embedded-black-box' &&
+    mode !== 'distributed' &&
+    mode !== 'both'
+  ) {
+    throw new UsageError(
+      `--mode must be embedded, embedded-black-box, distributed or both (got '${mode}')\n${USAGE}`,
+    );
   }
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1)
     throw new UsageError(`--workers must be a positive integer (got '${values.workers}')`);
   return {
     mode,
+    blackBox: values['black-box'],
     scenarios: parseScenarios(values.scenarios),
     quick: values.quick,
     sizes: values.quick ? QUICK_SIZES : FULL_SIZES,

@@ -7,12 +7,15 @@ import { D_OFFERED_RATE, type StartApiResult, type StartApiVariant } from '../sc
 import type { ThroughputResult } from '../scenarios/throughput';
 import type { HttpValidationResult, InProcessValidationResult } from '../scenarios/validation';
 import type { GitInfo, MachineInfo } from './environment';
-import type { Mode, ScenarioId, Sizes } from './options';
+import type { EngineProcess } from './targets';
+import { MODES, type Mode, type ScenarioId, type Sizes } from './options';
 import { round, type Summary } from './stats';
 import type { ExternalTasksResult } from '../scenarios/external-tasks';
 
 export interface ModeResult {
   config: Record<string, unknown>;
+  /** The engine's OS processes by role, as the target reported them at start. */
+  processes?: EngineProcess[];
   /** Engine start → engine stopped, for this mode. */
   durationMs: number;
   A?: ThroughputResult;
@@ -32,7 +35,10 @@ export interface ModeResult {
 export interface BenchResult {
   schema: 1;
   date: string;
-  mode: Mode | 'both';
+  /** One mode's name, `both` (embedded + distributed), `all` (the three), else the modes joined by `+`. */
+  mode: string;
+  /** Black-box embedded mode ran (`--black-box` or `--mode embedded-black-box`). */
+  blackBox: boolean;
   quick: boolean;
   scenarios: ScenarioId[];
   sizes: Sizes;
@@ -45,8 +51,10 @@ export interface BenchResult {
   /** E in-process: `validateTree`, the same code in either mode. */
   validation?: InProcessValidationResult;
   modes: Partial<Record<Mode, ModeResult>>;
-  /** Embedded ÷ distributed throughput, when both ran. */
+  /** Embedded (in-process) ÷ distributed throughput, when both ran. */
   embeddedOverDistributed?: Record<string, number>;
+  /** Black-box embedded ÷ distributed throughput, when both ran. */
+  embeddedBlackBoxOverDistributed?: Record<string, number>;
   notes: string[];
 }
 
@@ -60,6 +68,7 @@ function defined(entries: [string, number | undefined][]): Record<string, number
 /** Engine ÷ baseline ratios of one mode (only those whose two sides ran). */
 export function ratiosOf(r: ModeResult): Record<string, number> {
   const chain = r.F?.bullmqSerial;
+  const dbCeiling = (r.F?.dbParallel ?? r.F?.dbSerial)?.transactionsPerSecond;
   return defined([
     [
       'B.activitiesPerSecond / F.bullmqSerial.jobsPerSecond',
@@ -82,6 +91,9 @@ export function ratiosOf(r: ModeResult): Record<string, number> {
       'B.activitiesPerSecond / F.dbParallel.transactionsPerSecond',
       ratio(r.B?.activitiesPerSecond, r.F?.dbParallel?.transactionsPerSecond),
     ],
+    // How close the engine's commit rate gets to the database's (10 connections on MySQL, the one writer on SQLite).
+    ['A.transactions.perSecond / F.db.transactionsPerSecond', ratio(r.A?.transactions?.perSecond ?? undefined, dbCeiling)],
+    ['B.transactions.perSecond / F.db.transactionsPerSecond', ratio(r.B?.transactions?.perSecond ?? undefined, dbCeiling)],
   ]);
 }
 
@@ -97,6 +109,21 @@ export function embeddedOverDistributed(
     ['D.inline.runsPerSecond', ratio(e.D?.inline.runsPerSecond, d.D?.inline.runsPerSecond)],
   ]);
 }
+
+/** The `mode` of the result document (and its file name) for the modes that ran. */
+export function modeLabel(modes: readonly Mode[]): string {
+  if (modes.length === 1) return modes[0];
+  if (modes.length === MODES.length) return 'all';
+  if (modes.length === 2 && modes.includes('embedded') && modes.includes('distributed')) return 'both';
+  return modes.join('+');
+}
+
+/** Column headers of the table. */
+export const MODE_HEADER: Record<Mode, string> = {
+  embedded: 'embedded (in-process)',
+  'embedded-black-box': 'embedded (black-box)',
+  distributed: 'distributed (black-box)',
+};
 
 export function writeResult(dir: string, result: BenchResult): string {
   mkdirSync(dir, { recursive: true });
@@ -116,12 +143,22 @@ const fmtX = (x: number | undefined): string =>
 
 function costs(t: ThroughputResult): string {
   const p = t.perActivity;
-  if (p.queries !== undefined) return `${p.queries} queries, ${p.transactions} tx`;
+  const calls = p.nodeExecutions !== undefined ? `${p.nodeExecutions} executions` : '';
+  if (p.queries !== undefined) return [`${p.queries} queries`, calls].filter(Boolean).join(', ');
   const parts = [
     p.jobs !== undefined ? `${p.jobs} jobs` : '',
     p.serverQuestions !== undefined ? `~${p.serverQuestions} queries (server-wide)` : '',
+    calls,
   ];
-  return parts.filter(Boolean).join(', ');
+  return parts.filter(Boolean).join(', ') || 'no statement counts exposed';
+}
+
+/** Transactions per activity and per second, or why there are none. */
+function transactions(t: ThroughputResult): string {
+  const x = t.transactions;
+  if (!x) return '';
+  if (x.perActivity === null || x.perSecond === null) return 'n/a (not exposed over HTTP)';
+  return `${x.perActivity} tx/act, ${Math.round(x.perSecond)} tx/s`;
 }
 
 function startApi(v: StartApiVariant | undefined): string {
@@ -145,12 +182,14 @@ function rows(sizes: Sizes): Row[] {
       target: '≤ 2.0 s',
     },
     { label: '     per activity', cell: (r) => (r.A ? costs(r.A) : '') },
+    { label: '     transactions (see below)', cell: (r) => (r.A ? transactions(r.A) : '') },
     {
       label: `B  1 run, ${sizes.bBranches}×${sizes.bBranchLength} poll activities`,
       cell: (r) => (r.B ? `${fmtMs(r.B.ms)}, ${r.B.activitiesPerSecond} act/s` : ''),
       target: '≤ 2.0 s',
     },
     { label: '     per activity', cell: (r) => (r.B ? costs(r.B) : '') },
+    { label: '     transactions (see below)', cell: (r) => (r.B ? transactions(r.B) : '') },
     {
       label: 'C  hop, node done → next started p50 / p99',
       cell: (r) => fmtP(r.C?.hopMs),
@@ -219,6 +258,14 @@ function rows(sizes: Sizes): Row[] {
       cell: (r) => fmtX(r.ratios['C.cycleMs.p50 / F.bullmqSerial.hopMs.p50']),
     },
     {
+      label: 'A tx/s ÷ DB tx/s (10 connections on MySQL, 1 on SQLite)',
+      cell: (r) => fmtX(r.ratios['A.transactions.perSecond / F.db.transactionsPerSecond']),
+    },
+    {
+      label: 'B tx/s ÷ DB tx/s (10 connections on MySQL, 1 on SQLite)',
+      cell: (r) => fmtX(r.ratios['B.transactions.perSecond / F.db.transactionsPerSecond']),
+    },
+    {
       label: 'B act/s ÷ DB tx/s (1 connection)',
       cell: (r) => fmtX(r.ratios['B.activitiesPerSecond / F.dbSerial.transactionsPerSecond']),
     },
@@ -238,7 +285,7 @@ function table(header: string[], body: string[][]): string {
 }
 
 export function renderTable(result: BenchResult): string {
-  const modes = (['embedded', 'distributed'] as const).filter((m) => result.modes[m]);
+  const modes = MODES.filter((m) => result.modes[m]);
   const out: string[] = [];
   if (result.validation) {
     const v = result.validation;
@@ -251,15 +298,29 @@ export function renderTable(result: BenchResult): string {
   const body = rows(result.sizes)
     .map((row) => [row.label, ...modes.map((m) => row.cell(result.modes[m]!)), row.target ?? ''])
     .filter((cells) => cells.slice(1, 1 + modes.length).some(Boolean));
-  out.push(table(['scenario', ...modes, 'target (issue 6, distributed)'], body));
-  if (result.embeddedOverDistributed) {
-    const e = result.embeddedOverDistributed;
-    out.push(
-      '',
-      `embedded ÷ distributed: ${Object.entries(e)
-        .map(([k, v]) => `${k} ${fmtX(v)}`)
-        .join(', ')}  (target ≥ 2×)`,
-    );
+  out.push(
+    table(['scenario', ...modes.map((m) => MODE_HEADER[m]), 'target (issue 6, distributed)'], body),
+  );
+  const over = (label: string, e: Record<string, number> | undefined) =>
+    e
+      ? [
+          `${label}: ${Object.entries(e)
+            .map(([k, v]) => `${k} ${fmtX(v)}`)
+            .join(', ')}  (target ≥ 2×)`,
+        ]
+      : [];
+  const ratios = [
+    ...over('embedded (in-process) ÷ distributed', result.embeddedOverDistributed),
+    ...over('embedded (black-box) ÷ distributed', result.embeddedBlackBoxOverDistributed),
+  ];
+  if (ratios.length) out.push('', ...ratios);
+  const throughput = modes.filter((m) => result.modes[m]!.A || result.modes[m]!.B);
+  if (throughput.length) {
+    out.push('', 'A and B: "executions" are pipeline_node_executions_total of GET /metrics; transactions counted as:');
+    for (const m of throughput) {
+      const t = result.modes[m]!.A ?? result.modes[m]!.B;
+      out.push(`  ${MODE_HEADER[m]}: ${t?.transactions?.source ?? ''}`);
+    }
   }
   for (const m of modes) {
     for (const [scenario, error] of Object.entries(result.modes[m]!.errors))

@@ -1,10 +1,15 @@
 /**
- * The engine under test, in either mode, driven only over its public HTTP API:
+ * The engine under test, driven only over its public HTTP API, in one of three modes:
  * - embedded: the real API app (engine included) in this process, on SQLite, through
- *   test/utils/embedded-app.ts — it runs the current sources, no build needed;
+ *   test/utils/embedded-app.ts — it runs the current sources, no build needed (in-process: the
+ *   bench's HTTP client shares the engine's event loop, and the bench can count statements);
+ * - embedded-black-box: `npm start` (the README's embedded command, the built api from dist/) as a
+ *   child process on a scratch SQLite file, through test/utils/embedded-process.ts;
  * - distributed: the built api + N engine-workers + timer-scanner as OS processes over a scratch
- *   MySQL database and a Redis db, through test/utils/cluster.ts.
- * Each target also exposes engine-side counters (database queries, queue jobs) for per-node costs.
+ *   MySQL database and a Redis db, through test/utils/cluster.ts (black-box too).
+ * Each target also exposes engine-side counters (database statements and transactions, queue
+ * jobs, node executions) for per-node costs — as far as the mode can see them — and the OS pids
+ * of the engine's processes by role.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +19,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { Cluster } from '../../test/utils/cluster';
 import { startEmbeddedApp } from '../../test/utils/embedded-app';
+import { startAppPid, startEmbeddedProcess } from '../../test/utils/embedded-process';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/utils/services';
 import { childProfileEnv } from './cpu-profile';
 import { EngineClient } from './engine-client';
@@ -43,6 +49,31 @@ export interface EngineCounters {
   mysqlStatus?: Record<string, number>;
   /** Distributed: jobs added to the engine's BullMQ queue (its id counter). */
   jobs?: number;
+  /**
+   * Committed transactions: the engine's own COMMITs (in-process embedded, exact) or the MySQL
+   * server's `Com_commit` (distributed, server-wide). Absent when the mode cannot see them
+   * (black-box embedded: the app exposes no transaction count over HTTP).
+   */
+  transactions?: number;
+  /**
+   * Node executions: `pipeline_node_executions_total` summed over every engine process's `GET
+   * /metrics` (one per execute or schedule phase; polls due at once inside it are not counted again).
+   */
+  nodeExecutions?: number;
+}
+
+/** Where `EngineCounters.transactions` comes from in each mode, for the output. */
+export const TRANSACTION_SOURCE: Record<Mode, string> = {
+  embedded: "the engine's COMMITs on SQLite, counted in this process",
+  'embedded-black-box': 'not exposed by the app over HTTP (GET /metrics has no database counters)',
+  distributed: "MariaDB's Com_commit, server-wide (any other client of the server counts too)",
+};
+
+/** An OS process of the engine under test. */
+export interface EngineProcess {
+  /** `bench` (in-process: this process), `api`, `worker-1`…, `scanner`. */
+  role: string;
+  pid: number;
 }
 
 export type BaselineDatabase = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
@@ -55,6 +86,8 @@ export interface EngineTarget {
   /** The database the engine uses, for the insert+update baseline. */
   database: BaselineDatabase;
   counters(): Promise<EngineCounters>;
+  /** The OS processes running the engine, by role (their pids, e.g. for RSS from /proc/<pid>/status). */
+  processes(): EngineProcess[];
   close(): Promise<void>;
 }
 
@@ -72,9 +105,35 @@ export function diffCounters(before: EngineCounters, after: EngineCounters): Eng
           .sort((a, b) => b[1] - a[1]),
       ),
     mysqlStatus: sub(before.mysqlStatus, after.mysqlStatus),
-    jobs:
-      before.jobs !== undefined && after.jobs !== undefined ? after.jobs - before.jobs : undefined,
+    jobs: subNumber(before.jobs, after.jobs),
+    transactions: subNumber(before.transactions, after.transactions),
+    nodeExecutions: subNumber(before.nodeExecutions, after.nodeExecutions),
   };
+}
+
+function subNumber(before: number | undefined, after: number | undefined): number | undefined {
+  return before !== undefined && after !== undefined ? after - before : undefined;
+}
+
+/**
+ * Node executions so far: the sum of `pipeline_node_executions_total` over the `GET /metrics` of
+ * every given base URL (an api, or a worker's / scanner's health port). Undefined when one fails.
+ */
+export async function scrapeNodeExecutions(baseUrls: string[]): Promise<number | undefined> {
+  let total = 0;
+  for (const url of baseUrls) {
+    try {
+      const res = await fetch(`${url}/metrics`);
+      if (!res.ok) return undefined;
+      for (const line of (await res.text()).split('\n')) {
+        const m = /^pipeline_node_executions_total(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+        if (m) total += Number(m[1]);
+      }
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
 }
 
 /** The kind of an SQL statement: select, insert, update, delete, begin, commit, rollback or other. */
@@ -193,8 +252,50 @@ export async function startEmbedded(): Promise<EngineTarget> {
       queue: 'in-process',
     },
     database: { kind: 'sqlite', file: app.databaseFile },
-    counters: async () => ({ queries: { ...counts }, statements: { ...shapes } }),
+    counters: async () => ({
+      queries: { ...counts },
+      statements: { ...shapes },
+      transactions: counts.commit,
+      nodeExecutions: await scrapeNodeExecutions([app.baseUrl]),
+    }),
+    processes: () => [{ role: 'bench', pid: process.pid }],
     close: () => (closing ??= app.close()),
+  };
+}
+
+export interface EmbeddedBlackBoxOptions {
+  cpuProfDir?: string;
+  /** Gets the clean-up as soon as there is something to clean (an interrupt during start-up). */
+  onCleanup?: (close: () => Promise<void>) => void;
+}
+
+/**
+ * `npm start` as a child process (the built api, embedded: SQLite, no Redis) on a scratch SQLite
+ * file and a free port; over HTTP only. Counters: node executions from `GET /metrics`; the app
+ * exposes no statement or transaction counts, so those stay absent (see TRANSACTION_SOURCE).
+ */
+export async function startEmbeddedBlackBox(options: EmbeddedBlackBoxOptions = {}): Promise<EngineTarget> {
+  const profiling = options.cpuProfDir ? { ...childProfileEnv(options.cpuProfDir), BENCH_ROLE: 'api' } : {};
+  const app = await startEmbeddedProcess({
+    env: { LOG_LEVEL: 'warn', ...profiling },
+    onSpawn: options.onCleanup,
+  });
+  const close = app.stop;
+  return {
+    mode: 'embedded-black-box',
+    client: new EngineClient(app.baseUrl),
+    config: {
+      process: '`npm start` (built api from dist/) as a child process',
+      database: 'SQLite (WAL) in a temp folder',
+      queue: 'in-process (of the api)',
+    },
+    database: { kind: 'sqlite', file: app.databaseFile },
+    counters: async () => ({ nodeExecutions: await scrapeNodeExecutions([app.baseUrl]) }),
+    processes: () => {
+      const pid = app.appPid();
+      return pid === undefined ? [] : [{ role: 'api', pid }];
+    },
+    close,
   };
 }
 
@@ -280,6 +381,7 @@ export async function startDistributed(options: DistributedOptions): Promise<Eng
     await cleanup();
     throw e;
   }
+  const started = cluster;
   return {
     mode: 'distributed',
     client: new EngineClient(cluster.baseUrl),
@@ -289,9 +391,25 @@ export async function startDistributed(options: DistributedOptions): Promise<Eng
       redis: options.redisUrl,
     },
     database: { kind: 'mysql', url: scratch.url },
-    counters: () => distributedCounters(redis, scratch),
+    counters: async () => ({
+      ...(await distributedCounters(redis, scratch)),
+      nodeExecutions: await scrapeNodeExecutions(
+        [...started.procs.values()].map((p) => `http://127.0.0.1:${p.port}`),
+      ),
+    }),
+    processes: () => clusterProcesses(started),
     close: cleanup,
   };
+}
+
+/** The app pid of each cluster process (npm `exec`s the app, found under npm's pid), by role. */
+function clusterProcesses(cluster: Cluster): EngineProcess[] {
+  const out: EngineProcess[] = [];
+  for (const p of cluster.procs.values()) {
+    const pid = p.child.pid === undefined ? undefined : startAppPid(p.child.pid);
+    if (pid !== undefined) out.push({ role: p.name, pid });
+  }
+  return out;
 }
 
 async function distributedCounters(
@@ -310,7 +428,11 @@ async function distributedCounters(
         Number(r.Value),
       ]),
     );
-    return { mysqlStatus, jobs: Number((await redis.get(ENGINE_QUEUE_ID_KEY)) ?? 0) };
+    return {
+      mysqlStatus,
+      transactions: mysqlStatus.Com_commit,
+      jobs: Number((await redis.get(ENGINE_QUEUE_ID_KEY)) ?? 0),
+    };
   } finally {
     await conn.end();
   }

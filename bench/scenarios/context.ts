@@ -44,5 +44,6 @@ export function perActivity(counters: EngineCounters, activities: number): Recor
     out.serverRollbacks = per(counters.mysqlStatus.Com_rollback ?? 0);
   }
   if (counters.jobs !== undefined) out.jobs = per(counters.jobs);
+  if (counters.nodeExecutions !== undefined) out.nodeExecutions = per(counters.nodeExecutions);
   return out;
 }

@@ -4,8 +4,8 @@
  */
 import type { PipelineTree } from '@app/pipeline';
 import { finishedAtMs } from '../lib/engine-client';
-import type { EngineCounters } from '../lib/targets';
-import { perSecond, summarize, type Summary } from '../lib/stats';
+import { TRANSACTION_SOURCE, type EngineCounters } from '../lib/targets';
+import { perSecond, round, summarize, type Summary } from '../lib/stats';
 import {
   BAMBOO_ACTIVITIES_RUN,
   bambooScenarioTree,
@@ -29,6 +29,11 @@ export interface ThroughputResult {
   runMs: Summary;
   /** Engine-side cost per activity (see EngineCounters); polling requests of the bench included. */
   perActivity: Record<string, number>;
+  /**
+   * Committed transactions while the scenario ran, per activity and per second of `ms`; null when
+   * the mode cannot see them (black-box embedded). `source` says where the count comes from.
+   */
+  transactions: { total: number | null; perActivity: number | null; perSecond: number | null; source: string };
   counters: EngineCounters & { apiRequests: number };
 }
 
@@ -60,6 +65,12 @@ async function runAtOnce(
     submitMs,
     runMs: summarize(runs.map((r) => finishedAtMs(r) - Date.parse(r.createdAt))),
     perActivity: perActivity(counters, activities),
+    transactions: {
+      total: counters.transactions ?? null,
+      perActivity: counters.transactions === undefined ? null : round(counters.transactions / activities, 2),
+      perSecond: counters.transactions === undefined ? null : perSecond(counters.transactions, ms),
+      source: TRANSACTION_SOURCE[ctx.target.mode],
+    },
     counters,
   };
 }

@@ -50,7 +50,7 @@ export function freePort(): Promise<number> {
 }
 
 /** `npm run build` when an app's output is missing (the README's distributed steps build once). */
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
   if (Object.keys(APPS).every((app) => buildState(app) !== 'missing')) return;
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('npm run build failed');
